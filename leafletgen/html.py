@@ -1,0 +1,110 @@
+"""Render a leaflet to semantic HTML with the project's Jinja2 templates."""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import jinja2
+from markupsafe import Markup
+
+from leafletgen import __version__, markup
+from leafletgen.assets import TEMPLATES_DIR
+from leafletgen.i18n import Localization
+from leafletgen.model import Leaflet
+
+Paper = Literal["a4", "letter"]
+PAPERS: tuple[Paper, ...] = ("a4", "letter")
+Variant = Literal["standard"]
+VARIANTS: tuple[Variant, ...] = ("standard",)
+
+# CSS layers, in cascade order; a variant adds its layer on top of the base.
+_STYLESHEETS: dict[Variant, tuple[str, ...]] = {"standard": ("css/base.css",)}
+
+
+@dataclass(frozen=True)
+class RenderedHtml:
+    html: str
+    stylesheets: tuple[str, ...]  # relative to the templates folder
+
+
+def make_environment(localization: Localization, templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
+    """The one Jinja2 environment: autoescaped, strict, translated, with our filters."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.install_gettext_translations(localization.translations, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["inline"] = markup.to_html
+    env.filters["plain"] = markup.to_text
+    env.filters["date"] = localization.date
+    env.filters["css_string"] = css_string
+    return env
+
+
+def render_html(
+    leaflet: Leaflet,
+    localization: Localization,
+    *,
+    variant: Variant = "standard",
+    paper: Paper = "a4",
+    standalone: bool = False,
+) -> RenderedHtml:
+    """Fill the leaflet template. ``standalone`` inlines CSS and fonts for a self-contained page."""
+    env = make_environment(localization)
+    stylesheets = _STYLESHEETS[variant]
+    inline_css = Markup("\n".join(_inline_stylesheet(s) for s in stylesheets)) if standalone else None
+    html = env.get_template("leaflet.html.j2").render(
+        page_label=page_counter_css(localization.translations.gettext("Page %(page)s of %(pages)s")),
+        leaflet=leaflet,
+        l10n=localization,
+        variant=variant,
+        paper=paper,
+        stylesheets=stylesheets,
+        inline_css=inline_css,
+        generator=f"leafletgen {__version__}",
+    )
+    return RenderedHtml(html=html, stylesheets=stylesheets)
+
+
+_FONT_URL = re.compile(r"url\(\"?\.\./fonts/([A-Za-z0-9_.-]+\.ttf)\"?\)")
+
+
+def _inline_stylesheet(name: str) -> str:
+    # The HTML twin must open anywhere, so fonts travel inside it as data: URLs.
+    css = (TEMPLATES_DIR / name).read_text(encoding="utf-8")
+
+    def embed(match: re.Match[str]) -> str:
+        data = (TEMPLATES_DIR / "fonts" / match[1]).read_bytes()
+        return f'url("data:font/ttf;base64,{base64.b64encode(data).decode("ascii")}")'
+
+    return _FONT_URL.sub(embed, css)
+
+
+_COUNTER = re.compile(r"(%\((?:page|pages)\)s)")
+
+
+def page_counter_css(label: str) -> Markup:
+    """A translated "Page %(page)s of %(pages)s" as CSS ``content``, in the translator's order."""
+    parts = [p for p in _COUNTER.split(label) if p]
+    return Markup(" ".join(f"counter({p[2:-2]})" if _COUNTER.fullmatch(p) else css_string(p) for p in parts))
+
+
+def css_string(value: str) -> Markup:
+    """Quote text as a CSS string; anything beyond printable ASCII becomes an escape."""
+    out = []
+    for char in value:
+        if char.isascii() and char.isprintable() and char not in '"\\<>&':
+            out.append(char)
+        else:
+            # The space ends the escape and is consumed by the CSS parser, not printed.
+            out.append(f"\\{ord(char):06x} ")
+    return Markup('"' + "".join(out) + '"')

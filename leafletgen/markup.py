@@ -1,0 +1,103 @@
+"""The inline markup a leaflet's text may use, and nothing more.
+
+``**bold**`` for emphasis and ``[label](https://…)`` for links; a backslash makes the next
+``* [ ] ( ) \\`` literal. Everything else is text and is escaped on output, so raw HTML, CSS
+or template syntax in a source can only ever be printed, never interpreted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from markupsafe import Markup, escape
+
+LINK_SCHEMES = frozenset({"https", "http", "mailto", "tel"})
+
+_TOKEN = re.compile(
+    r"\\(?P<escaped>[\\*\[\]()])"
+    r"|\*\*(?P<strong>[^*]+?)\*\*"
+    r"|\[(?P<label>[^\]\n]+)\]\((?P<url>[^()\s]+)\)"
+)
+
+
+class MarkupError(ValueError):
+    """Inline markup that cannot be read; the message gives the character position."""
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Strong:
+    text: str
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+
+
+Node = Text | Strong | Link
+
+
+def parse(source: str) -> list[Node]:
+    """Split ``source`` into text, bold and link nodes; raise MarkupError on broken markup."""
+    nodes: list[Node] = []
+    pending: list[str] = []
+    position = 0
+
+    def take_text(end: int) -> None:
+        chunk = source[position:end]
+        if "**" in chunk:
+            column = position + chunk.index("**") + 1
+            raise MarkupError(f"'**' at character {column} is not closed (write \\* for a literal star)")
+        pending.append(chunk)
+
+    for match in _TOKEN.finditer(source):
+        take_text(match.start())
+        position = match.end()
+        if match["escaped"] is not None:
+            pending.append(match["escaped"])
+            continue
+        if pending:
+            nodes.append(Text("".join(pending)))
+            pending.clear()
+        if match["strong"] is not None:
+            nodes.append(Strong(match["strong"]))
+        else:
+            nodes.append(Link(match["label"], _checked_url(match["url"], match.start("url") + 1)))
+    take_text(len(source))
+    if pending and "".join(pending):
+        nodes.append(Text("".join(pending)))
+    return nodes
+
+
+def _checked_url(url: str, column: int) -> str:
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in LINK_SCHEMES:
+        allowed = ", ".join(f"{s}:" for s in sorted(LINK_SCHEMES))
+        raise MarkupError(f"link target {url!r} at character {column} must start with one of {allowed}")
+    return url
+
+
+def to_html(source: str) -> Markup:
+    """Render inline markup as escaped HTML: the only way content reaches a template as markup."""
+    parts: list[str] = []
+    for node in parse(source):
+        if isinstance(node, Strong):
+            parts.append(f"<strong>{escape(node.text)}</strong>")
+        elif isinstance(node, Link):
+            parts.append(f'<a href="{escape(node.url)}">{escape(node.label)}</a>')
+        else:
+            parts.append(str(escape(node.text)))
+    return Markup("".join(parts))
+
+
+def to_text(source: str) -> str:
+    """The words a reader sees, without markup: for metadata, checks and tests."""
+    return "".join(node.text if not isinstance(node, Link) else node.label for node in parse(source))

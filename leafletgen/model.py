@@ -1,0 +1,194 @@
+"""The typed, validated shape of a leaflet source (documented in docs/leaflet-format.md)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from typing import Annotated, ClassVar, Literal
+
+from babel import Locale, UnknownLocaleError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    model_validator,
+)
+
+from leafletgen import markup
+
+# Bidi embedding/override/isolate controls can make text display in another order than it is
+# stored ("do not stop" shown as something else): never allowed in a medicine leaflet.
+_FORBIDDEN = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def _clean_text(value: str) -> str:
+    if match := _FORBIDDEN.search(value):
+        raise ValueError(
+            f"invisible direction control U+{ord(match.group()):04X} at character {match.start() + 1}"
+        )
+    for index, char in enumerate(value):
+        if unicodedata.category(char) == "Cc" and char != "\n":
+            raise ValueError(f"control character U+{ord(char):04X} at character {index + 1}")
+    return value
+
+
+def _inline(value: str) -> str:
+    markup.parse(value)  # raises MarkupError (a ValueError) with the position
+    return value
+
+
+def _language(value: str) -> str:
+    try:
+        Locale.parse(value, sep="-")
+    except (ValueError, UnknownLocaleError) as error:
+        raise ValueError(f"{value!r} is not a known language tag (for example 'en' or 'pt-BR')") from error
+    return value
+
+
+PlainText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_clean_text)
+]
+"""Text printed as it is: headings, table cells, names."""
+
+InlineText = Annotated[PlainText, AfterValidator(_inline)]
+"""Text that may hold the inline markup of leafletgen.markup."""
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
+Version = Annotated[str, StringConstraints(pattern=r"^[0-9]+(?:\.[0-9]+){0,3}$")]
+LanguageTag = Annotated[str, AfterValidator(_language)]
+
+
+class _Model(BaseModel):
+    # Strict: a YAML `1.0` is a float, not the version "1.0"; an unknown key is a typo.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Medicine(_Model):
+    generic: PlainText
+    brands: list[PlainText] = []
+
+
+class Review(_Model):
+    date: date
+    by: PlainText
+
+
+class SourceReference(_Model):
+    title: PlainText
+    publisher: PlainText | None = None
+    url: InlineText | None = None
+    published: date | None = None
+
+
+class Paragraph(_Model):
+    kind: ClassVar[str] = "paragraph"
+    text: InlineText = Field(alias="paragraph")
+
+
+class BulletList(_Model):
+    kind: ClassVar[str] = "list"
+    items: list[InlineText] = Field(alias="list", min_length=1)
+
+
+class TableData(_Model):
+    caption: PlainText
+    header: list[PlainText] = Field(min_length=1)
+    row_headers: bool = True  # the first cell of each row names the row (read out with each cell)
+    rows: list[list[PlainText]] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _rows_match_header(self) -> TableData:
+        for number, row in enumerate(self.rows, start=1):
+            if len(row) != len(self.header):
+                raise ValueError(
+                    f"row {number} has {len(row)} cells but the header has {len(self.header)}"
+                )
+        return self
+
+
+class Table(_Model):
+    kind: ClassVar[str] = "table"
+    table: TableData
+
+
+class CalloutData(_Model):
+    type: Literal["warning", "note"] = "note"
+    text: InlineText
+
+
+class Callout(_Model):
+    kind: ClassVar[str] = "callout"
+    callout: CalloutData
+
+
+BLOCK_KINDS = ("paragraph", "list", "table", "callout")
+
+
+def _block_kind(value: object) -> str | None:
+    if isinstance(value, dict):
+        present = [key for key in BLOCK_KINDS if key in value]
+        return present[0] if len(present) == 1 else None
+    return getattr(value, "kind", None)
+
+
+Block = Annotated[
+    Annotated[Paragraph, Tag("paragraph")]
+    | Annotated[BulletList, Tag("list")]
+    | Annotated[Table, Tag("table")]
+    | Annotated[Callout, Tag("callout")],
+    Discriminator(
+        _block_kind,
+        custom_error_type="block_kind",
+        custom_error_message="a block needs exactly one of the keys: " + ", ".join(BLOCK_KINDS),
+    ),
+]
+
+
+class Subsection(_Model):
+    heading: PlainText
+    blocks: list[Block] = Field(min_length=1)
+
+
+class Section(_Model):
+    heading: PlainText
+    blocks: list[Block] = []
+    subsections: list[Subsection] = []
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Section:
+        if not self.blocks and not self.subsections:
+            raise ValueError("a section needs blocks or subsections")
+        return self
+
+
+class Faq(_Model):
+    question: PlainText
+    answer: list[InlineText] = Field(min_length=1)
+
+
+class Leaflet(_Model):
+    """One leaflet: the validated content of one source file."""
+
+    id: Slug
+    title: PlainText
+    subtitle: PlainText | None = None
+    summary: InlineText | None = None
+    medicine: Medicine
+    language: LanguageTag
+    version: Version
+    reviewed: Review
+    source: SourceReference
+    key_takeaways: list[InlineText] = Field(min_length=1)
+    sections: list[Section] = Field(min_length=1)
+    faqs: list[Faq] = []
+    bottom_line: list[InlineText] = Field(min_length=1)
+
+    @property
+    def headings(self) -> list[str]:
+        """Section and subsection headings in reading order."""
+        return [h for s in self.sections for h in (s.heading, *(sub.heading for sub in s.subsections))]

@@ -1,0 +1,35 @@
+"""Output names and atomic writes: a reader never finds a half-written leaflet."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from leafletgen.errors import OutputError
+
+
+def output_path(out_dir: Path, leaflet_id: str, language: str, variant: str, paper: str, fmt: str) -> Path:
+    """``DIR/<id>/<id>.<lang>.<variant>.<paper>.<fmt>``."""
+    return out_dir / leaflet_id / f"{leaflet_id}.{language}.{variant}.{paper}.{fmt}"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path``, flush it to disk, then rename."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as error:
+        raise OutputError(f"{path}: cannot write: {error.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp_name, 0o644)
+        os.replace(temp_name, path)
+    except BaseException as error:
+        Path(temp_name).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise OutputError(f"{path}: cannot write: {error.strerror}") from None
+        raise

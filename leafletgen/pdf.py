@@ -1,0 +1,85 @@
+"""Render leaflet HTML to a tagged PDF/UA-1 file with WeasyPrint, reading only our assets."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import mimetypes
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from leafletgen.assets import FONTS_DIR, TEMPLATES_DIR
+from leafletgen.errors import RenderError
+
+# Fontconfig reads this when WeasyPrint loads: the bundled fonts become the only fonts, so no
+# machine's own fonts can change a leaflet (or stand in silently for a missing glyph).
+os.environ["FONTCONFIG_FILE"] = str(FONTS_DIR / "fonts.conf")
+
+from weasyprint import HTML  # noqa: E402  (must follow the fontconfig setting)
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: E402
+
+logger = logging.getLogger(__name__)
+
+PDF_VARIANT = "pdf/ua-1"
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    data: bytes
+    pages: int
+
+
+class AssetFetcher(URLFetcher):  # type: ignore[misc]
+    """A URL fetcher that serves files below one folder and refuses everything else.
+
+    Fetch failures are fatal: a leaflet that could not load its own stylesheet or font is
+    wrong, and a request for any other file or URL means something tried to escape.
+    """
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(allowed_protocols=("file",), fail_on_errors=True)
+        self.root = root.resolve()
+
+    def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+        parts = urlsplit(url)
+        path = Path(url2pathname(parts.path)).resolve() if parts.scheme == "file" else None
+        if path is None or parts.netloc not in ("", "localhost") or not path.is_relative_to(self.root):
+            raise PermissionError(f"not one of the project's assets: {url}")
+        if not path.is_file():
+            raise FileNotFoundError(f"missing asset: {path}")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+
+
+class _Collector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def render_pdf(html: str, *, name: str, assets_dir: Path = TEMPLATES_DIR) -> RenderedPdf:
+    """Lay out ``html`` and return the PDF; any renderer warning fails the render."""
+    collector = _Collector()
+    weasy_logger = logging.getLogger("weasyprint")
+    weasy_logger.addHandler(collector)
+    try:
+        document = HTML(
+            string=html, base_url=assets_dir.resolve().as_uri() + "/", url_fetcher=AssetFetcher(assets_dir)
+        ).render(font_config=FontConfiguration(), pdf_variant=PDF_VARIANT)
+        # Same HTML, same identifier: the file ID is part of a reproducible PDF.
+        identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
+        data = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=identifier)
+    except FatalURLFetchingError as error:
+        raise RenderError(f"{name}: renderer refused: {error.__cause__ or error}") from None
+    finally:
+        weasy_logger.removeHandler(collector)
+    if collector.messages:
+        raise RenderError(f"{name}: renderer reported: " + "; ".join(collector.messages))
+    return RenderedPdf(data=data, pages=len(document.pages))
