@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Debian packages leafletgen needs: Pango for WeasyPrint's layout, HarfBuzz-Subset for font
+# subsetting (it changes the PDF bytes, so every machine must use it), poppler-utils for
+# looking at pages as PNG (pdftoppm). Installs only what is missing.
+set -euo pipefail
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 poppler-utils)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "Installing Debian packages: ${missing[*]}"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

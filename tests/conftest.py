@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from leafletgen.build import BuildReport, BuildRequest, build
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+SEED = ROOT / "leaflets" / "clonazepam-emotional-effects.yaml"
+
+_MINIMAL: dict[str, Any] = {
+    "id": "sample",
+    "title": "Sample leaflet",
+    "medicine": {"generic": "samplemab", "brands": ["Samplex"]},
+    "language": "en",
+    "version": "2.1",
+    "reviewed": {"date": "2026-01-31", "by": "Test Reviewer"},
+    "source": {"title": "Test source"},
+    "key_takeaways": ["Take it with water."],
+    "sections": [{"heading": "What it is", "blocks": [{"paragraph": "A sample medicine."}]}],
+    "bottom_line": ["Ask your pharmacist."],
+}
+
+
+def minimal_leaflet(**changes: Any) -> dict[str, Any]:
+    """A valid leaflet source as data; keyword arguments replace top-level fields."""
+    data = copy.deepcopy(_MINIMAL)
+    data.update(changes)
+    return data
+
+
+def write_leaflet(folder: Path, data: dict[str, Any] | str) -> Path:
+    """Write a source file named after its id (or 'sample' for raw text)."""
+    name = data["id"] if isinstance(data, dict) else "sample"
+    path = folder / f"{name}.yaml"
+    text = data if isinstance(data, str) else yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    # safe_dump quotes the dates it was given as strings; leaflets write them bare.
+    path.write_text(text.replace("'2026-01-31'", "2026-01-31"), encoding="utf-8")
+    return path
+
+
+def build_files(sources: list[Path | str], out: Path, **options: Any) -> BuildReport:
+    return build(BuildRequest(leaflets=tuple(str(s) for s in sources), out_dir=out, **options))
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture(scope="session")
+def seed_outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The seed leaflet built once, as PDF and HTML."""
+    report = build_files([SEED], tmp_path_factory.mktemp("seed"), formats=("pdf", "html"))
+    assert not report.failed, report.failed
+    return {built.format: built.path for built in report.built}

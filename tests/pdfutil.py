@@ -1,0 +1,85 @@
+"""Read back what a patient (or a screen reader) gets from a PDF."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pikepdf
+from pdfminer.high_level import extract_pages
+from pdfminer.layout import LTChar, LTTextContainer, LTTextLine
+
+MM = 72 / 25.4
+
+
+def normalize(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _lines(path: Path) -> Iterator[tuple[int, float, float, LTTextLine]]:
+    for number, page in enumerate(extract_pages(path), start=1):
+        for element in page:
+            if isinstance(element, LTTextContainer):
+                for line in element:
+                    if isinstance(line, LTTextLine):
+                        yield number, page.height, line.y0, line
+
+
+def body_text(path: Path) -> str:
+    """The text of the page bodies in order, without running headers and footers."""
+    parts = [
+        line.get_text()
+        for _, height, y0, line in _lines(path)
+        if 24 * MM <= y0 <= height - 22 * MM
+    ]
+    return normalize(" ".join(parts))
+
+
+def margin_text(path: Path) -> dict[int, str]:
+    """Running header and footer text, per page number."""
+    pages: dict[int, list[str]] = {}
+    for number, height, y0, line in _lines(path):
+        if not 24 * MM <= y0 <= height - 22 * MM:
+            pages.setdefault(number, []).append(line.get_text())
+    return {number: normalize(" ".join(parts)) for number, parts in pages.items()}
+
+
+def char_sizes(path: Path) -> set[float]:
+    sizes = set()
+    for *_, line in _lines(path):
+        for char in line:
+            if isinstance(char, LTChar) and char.get_text().strip():
+                sizes.add(round(char.size, 2))
+    return sizes
+
+
+def struct_types(pdf: pikepdf.Pdf) -> list[str]:
+    """Structure element types in document order (depth first)."""
+    found: list[str] = []
+
+    def walk(node: pikepdf.Object) -> None:
+        if isinstance(node, pikepdf.Array):
+            for kid in node:
+                walk(kid)
+        elif isinstance(node, pikepdf.Dictionary):
+            if "/S" in node:
+                found.append(str(node.S)[1:])
+            if "/K" in node:
+                walk(node.K)
+
+    walk(pdf.Root.StructTreeRoot.K)
+    return found
+
+
+def assert_in_order(haystack: str, needles: list[str]) -> None:
+    """Every needle occurs in the haystack, each after the previous one.
+
+    Whitespace is ignored: a line may break after a dash, where the PDF has no space.
+    """
+    haystack = re.sub(r"\s", "", haystack)
+    position = 0
+    for needle in (re.sub(r"\s", "", n) for n in needles):
+        found = haystack.find(needle, position)
+        assert found >= 0, f"not found after position {position}: {needle!r}"
+        position = found + len(needle)

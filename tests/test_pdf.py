@@ -1,0 +1,130 @@
+"""The standard PDF is tagged, titled, in its language, with embedded bundled fonts."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import page
+import pikepdf
+import pytest
+
+from leafletgen.check import check_pdfua
+from tests.conftest import SEED, build_files, minimal_leaflet, write_leaflet
+from tests.pdfutil import body_text, char_sizes, margin_text, struct_types
+
+
+@pytest.fixture(scope="module")
+def pdf(seed_outputs: dict[str, Path]) -> pikepdf.Pdf:
+    return pikepdf.open(seed_outputs["pdf"])
+
+
+def test_passes_pdf_ua_1_with_a_maintained_validator(seed_outputs: dict[str, Path]) -> None:
+    report = page.validate_pdf(seed_outputs["pdf"], profile="ua1")
+    assert report.is_compliant, [f.rule_id for f in report.failures]
+    assert report.rules.passed > 0
+
+
+def test_claims_pdf_ua_1_in_its_metadata(pdf: pikepdf.Pdf) -> None:
+    xmp = pdf.Root.Metadata.read_bytes().decode()
+    assert re.search(r"pdfuaid:part[^0-9]*1", xmp)
+
+
+def test_language_and_title(pdf: pikepdf.Pdf) -> None:
+    assert str(pdf.Root.Lang) == "en"
+    assert str(pdf.docinfo.Title) == "Can Klonopin Make You Cry? – Emotional Effects Explained"
+    assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
+    assert pdf.Root.MarkInfo.Marked is True
+
+
+def test_tag_tree_has_headings_lists_and_tables(pdf: pikepdf.Pdf) -> None:
+    types = struct_types(pdf)
+    assert types.count("H1") == 1
+    assert types.index("H1") < types.index("H2") < types.index("H3")
+    # 9 sections + takeaways + FAQs + bottom line + about; 2 subsections + 5 questions.
+    assert types.count("H2") == 13
+    assert types.count("H3") == 7
+    assert types.count("L") == 10 and types.count("LI") == types.count("LBody") == 34
+    assert types.count("Table") == 2
+    assert types.count("Caption") == 2
+    # Each table: 3 column headers + 3 row headers; 3 rows x 2 data cells.
+    assert types.count("TH") == 12 and types.count("TD") == 12
+
+
+def test_bookmarks_follow_the_headings(pdf: pikepdf.Pdf) -> None:
+    with pdf.open_outline() as outline:
+        top = outline.root[0]
+        assert top.title == "Can Klonopin Make You Cry?"
+        titles = [item.title for item in top.children]
+    assert titles[:3] == [
+        "Key takeaways",
+        "Understanding Klonopin and Its Emotional Impact",
+        "How Klonopin Affects Brain Chemistry",
+    ]
+    assert titles[-3:] == ["Frequently asked questions", "The bottom line", "About this leaflet"]
+
+
+def test_every_font_is_embedded_and_bundled(pdf: pikepdf.Pdf) -> None:
+    fonts = {}
+    for pdf_page in pdf.pages:
+        for font in pdf_page.Resources.Font.values():
+            descriptor = (font.DescendantFonts[0] if "/DescendantFonts" in font else font).FontDescriptor
+            fonts[str(font.BaseFont)] = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    assert fonts and all(fonts.values())
+    assert {re.sub(r"^/[A-Z]{6}\+", "", name) for name in fonts} == {"Leaflet-Sans", "Leaflet-Sans-Bold"}
+
+
+def test_no_text_under_12_pt(seed_outputs: dict[str, Path]) -> None:
+    assert min(char_sizes(seed_outputs["pdf"])) >= 12
+
+
+def test_every_page_shows_page_n_of_m_id_version_and_review_date(seed_outputs: dict[str, Path]) -> None:
+    margins = margin_text(seed_outputs["pdf"])
+    total = len(margins)
+    assert total >= 2
+    for number, text in margins.items():
+        assert f"Page {number} of {total}" in text
+        assert "clonazepam-emotional-effects, version 1.0" in text
+        assert "Last reviewed November 25, 2026" in text
+
+
+def test_build_is_byte_for_byte_reproducible(tmp_path: Path, seed_outputs: dict[str, Path]) -> None:
+    again = build_files([SEED], tmp_path, formats=("pdf",)).built[0].path
+    assert again.read_bytes() == seed_outputs["pdf"].read_bytes()
+    assert b"CreationDate" not in again.read_bytes()
+
+
+def test_a_long_table_repeats_its_header_and_never_splits_a_row(tmp_path: Path) -> None:
+    rows = [[f"Symptom {n}", f"Description of symptom {n} that takes some words.", f"{n} days"] for n in range(60)]
+    table = {"caption": "Many symptoms", "header": ["Symptom", "Description", "Duration"], "rows": rows}
+    source = write_leaflet(
+        tmp_path, minimal_leaflet(sections=[{"heading": "Symptoms", "blocks": [{"table": table}]}])
+    )
+    report = build_files([source], tmp_path / "out")
+    pdf_path = report.built[0].path
+    assert report.built[0].pages and report.built[0].pages >= 3
+    pdf_doc = pikepdf.open(pdf_path)
+    assert check_pdfua(pdf_path.read_bytes()).compliant
+    per_page = _page_texts(pdf_path)
+    table_pages = [t for t in per_page if "Symptom 1" in t or "days" in t]
+    assert len(table_pages) >= 2
+    for text in table_pages:
+        assert "Symptom Description Duration" in text  # header row on every page of the table
+    for n in range(60):
+        holders = [t for t in per_page if re.search(rf"Symptom {n} Description of symptom {n} .*? {n} days", t)]
+        assert len(holders) == 1, f"row {n} split or missing"
+    assert len(struct_types(pdf_doc)) > 0
+
+
+def _page_texts(path: Path) -> list[str]:
+    from pdfminer.high_level import extract_text
+
+    return [
+        re.sub(r"\s+", " ", extract_text(path, page_numbers=[n]))
+        for n in range(len(pikepdf.open(path).pages))
+    ]
+
+
+def test_body_text_keeps_the_article_wording(seed_outputs: dict[str, Path]) -> None:
+    text = body_text(seed_outputs["pdf"])
+    assert "Research suggests paradoxical reactions happen in about 5–10% of patients" in text
