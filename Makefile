@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install lint preview benchmark clean
+.PHONY: demo test install lint preview benchmark clean messages
 
 demo: install
 	$(BIN)/leaflet build clonazepam-emotional-effects --format all
@@ -35,3 +35,7 @@ benchmark: install
 
 clean:
 	rm -rf output/* $(VENV) build dist *.egg-info
+
+# Refresh the translation template from the templates' chrome.
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg --project leafletgen --copyright-holder "the leafletgen authors" -o locales/messages.pot .

@@ -70,8 +70,12 @@ def _build_one(reference: str, request: BuildRequest) -> list[BuiltFile]:
     rendered: list[tuple[BuiltFile, bytes]] = []
     for fmt in request.formats:
         started = time.perf_counter()
-        path = output_path(request.out_dir, leaflet.id, l10n.language, request.variant, request.paper, fmt)
-        html = render_html(leaflet, l10n, variant=request.variant, paper=request.paper, standalone=fmt == "html")
+        path = output_path(
+            request.out_dir, leaflet.id, l10n.language, request.variant, request.paper, fmt
+        )
+        html = render_html(
+            leaflet, l10n, variant=request.variant, paper=request.paper, standalone=fmt == "html"
+        )
         if fmt == "html":
             data, pages, verdict = html.html.encode("utf-8"), None, None
         else:
@@ -81,7 +85,9 @@ def _build_one(reference: str, request: BuildRequest) -> list[BuiltFile]:
             pdf = render_pdf(html.html, name=path.name)
             result = check_pdfua(pdf.data)
             if not result.compliant:
-                raise RenderError(f"{path.name}: fails {result.profile}: " + "; ".join(result.failures))
+                raise RenderError(
+                    f"{path.name}: fails {result.profile}: " + "; ".join(result.failures)
+                )
             data, pages, verdict = pdf.data, pdf.pages, str(result)
         rendered.append((BuiltFile(path, fmt, time.perf_counter() - started, pages, verdict), data))
     # Written only once every format rendered: a failed leaflet leaves nothing half-done.

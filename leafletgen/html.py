@@ -31,7 +31,9 @@ class RenderedHtml:
     stylesheets: tuple[str, ...]  # relative to the templates folder
 
 
-def make_environment(localization: Localization, templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
+def make_environment(
+    localization: Localization, templates_dir: Path = TEMPLATES_DIR
+) -> jinja2.Environment:
     """The one Jinja2 environment: autoescaped, strict, translated, with our filters."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
@@ -61,9 +63,13 @@ def render_html(
     """Fill the leaflet template. ``standalone`` inlines CSS and fonts for a self-contained page."""
     env = make_environment(localization)
     stylesheets = _STYLESHEETS[variant]
-    inline_css = Markup("\n".join(_inline_stylesheet(s) for s in stylesheets)) if standalone else None
+    inline_css = (
+        Markup("\n".join(_inline_stylesheet(s) for s in stylesheets)) if standalone else None
+    )
     html = env.get_template("leaflet.html.j2").render(
-        page_label=page_counter_css(localization.translations.gettext("Page %(page)s of %(pages)s")),
+        page_label=page_counter_css(
+            localization.translations.gettext("Page %(page)s of %(pages)s")
+        ),
         leaflet=leaflet,
         l10n=localization,
         variant=variant,
@@ -95,7 +101,9 @@ _COUNTER = re.compile(r"(%\((?:page|pages)\)s)")
 def page_counter_css(label: str) -> Markup:
     """A translated "Page %(page)s of %(pages)s" as CSS ``content``, in the translator's order."""
     parts = [p for p in _COUNTER.split(label) if p]
-    return Markup(" ".join(f"counter({p[2:-2]})" if _COUNTER.fullmatch(p) else css_string(p) for p in parts))
+    return Markup(
+        " ".join(f"counter({p[2:-2]})" if _COUNTER.fullmatch(p) else css_string(p) for p in parts)
+    )
 
 
 def css_string(value: str) -> Markup:

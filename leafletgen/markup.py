@@ -55,7 +55,9 @@ def parse(source: str) -> list[Node]:
         chunk = source[position:end]
         if "**" in chunk:
             column = position + chunk.index("**") + 1
-            raise MarkupError(f"'**' at character {column} is not closed (write \\* for a literal star)")
+            raise MarkupError(
+                f"'**' at character {column} is not closed (write \\* for a literal star)"
+            )
         pending.append(chunk)
 
     for match in _TOKEN.finditer(source):
@@ -81,7 +83,9 @@ def _checked_url(url: str, column: int) -> str:
     scheme = urlsplit(url).scheme.lower()
     if scheme not in LINK_SCHEMES:
         allowed = ", ".join(f"{s}:" for s in sorted(LINK_SCHEMES))
-        raise MarkupError(f"link target {url!r} at character {column} must start with one of {allowed}")
+        raise MarkupError(
+            f"link target {url!r} at character {column} must start with one of {allowed}"
+        )
     return url
 
 
@@ -100,4 +104,6 @@ def to_html(source: str) -> Markup:
 
 def to_text(source: str) -> str:
     """The words a reader sees, without markup: for metadata, checks and tests."""
-    return "".join(node.text if not isinstance(node, Link) else node.label for node in parse(source))
+    return "".join(
+        node.text if not isinstance(node, Link) else node.label for node in parse(source)
+    )

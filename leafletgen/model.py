@@ -46,7 +46,9 @@ def _language(value: str) -> str:
     try:
         Locale.parse(value, sep="-")
     except (ValueError, UnknownLocaleError) as error:
-        raise ValueError(f"{value!r} is not a known language tag (for example 'en' or 'pt-BR')") from error
+        raise ValueError(
+            f"{value!r} is not a known language tag (for example 'en' or 'pt-BR')"
+        ) from error
     return value
 
 
@@ -191,4 +193,6 @@ class Leaflet(_Model):
     @property
     def headings(self) -> list[str]:
         """Section and subsection headings in reading order."""
-        return [h for s in self.sections for h in (s.heading, *(sub.heading for sub in s.subsections))]
+        return [
+            h for s in self.sections for h in (s.heading, *(sub.heading for sub in s.subsections))
+        ]

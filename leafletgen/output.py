@@ -9,7 +9,9 @@ from pathlib import Path
 from leafletgen.errors import OutputError
 
 
-def output_path(out_dir: Path, leaflet_id: str, language: str, variant: str, paper: str, fmt: str) -> Path:
+def output_path(
+    out_dir: Path, leaflet_id: str, language: str, variant: str, paper: str, fmt: str
+) -> Path:
     """``DIR/<id>/<id>.<lang>.<variant>.<paper>.<fmt>``."""
     return out_dir / leaflet_id / f"{leaflet_id}.{language}.{variant}.{paper}.{fmt}"
 

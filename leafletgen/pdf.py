@@ -18,9 +18,9 @@ from leafletgen.errors import RenderError
 # machine's own fonts can change a leaflet (or stand in silently for a missing glyph).
 os.environ["FONTCONFIG_FILE"] = str(FONTS_DIR / "fonts.conf")
 
-from weasyprint import HTML  # noqa: E402  (must follow the fontconfig setting)
-from weasyprint.text.fonts import FontConfiguration  # noqa: E402
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: E402
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,11 @@ class AssetFetcher(URLFetcher):  # type: ignore[misc]
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
         parts = urlsplit(url)
         path = Path(url2pathname(parts.path)).resolve() if parts.scheme == "file" else None
-        if path is None or parts.netloc not in ("", "localhost") or not path.is_relative_to(self.root):
+        if (
+            path is None
+            or parts.netloc not in ("", "localhost")
+            or not path.is_relative_to(self.root)
+        ):
             raise PermissionError(f"not one of the project's assets: {url}")
         if not path.is_file():
             raise FileNotFoundError(f"missing asset: {path}")
@@ -71,7 +75,9 @@ def render_pdf(html: str, *, name: str, assets_dir: Path = TEMPLATES_DIR) -> Ren
     weasy_logger.addHandler(collector)
     try:
         document = HTML(
-            string=html, base_url=assets_dir.resolve().as_uri() + "/", url_fetcher=AssetFetcher(assets_dir)
+            string=html,
+            base_url=assets_dir.resolve().as_uri() + "/",
+            url_fetcher=AssetFetcher(assets_dir),
         ).render(font_config=FontConfiguration(), pdf_variant=PDF_VARIANT)
         # Same HTML, same identifier: the file ID is part of a reproducible PDF.
         identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")

@@ -63,7 +63,14 @@ def load_leaflet(path: Path) -> Leaflet:
         raise SourceError([_problem(path, lines, e) for e in error.errors()]) from None
     if leaflet.id != path.stem:
         raise SourceError(
-            [Problem(path, lines.get(("id",)), "id", f"'{leaflet.id}' must match the file name '{path.stem}'")]
+            [
+                Problem(
+                    path,
+                    lines.get(("id",)),
+                    "id",
+                    f"'{leaflet.id}' must match the file name '{path.stem}'",
+                )
+            ]
         )
     logger.debug("Leaflet '%s': loaded from %s", leaflet.id, path)
     return leaflet
@@ -75,7 +82,9 @@ def _read_yaml(path: Path) -> tuple[Any, dict[FieldPath, int]]:
     except OSError as error:
         raise SourceError([Problem(path, None, "", f"cannot read: {error.strerror}")]) from None
     if len(raw) > MAX_SOURCE_BYTES:
-        raise SourceError([Problem(path, None, "", f"file is larger than {MAX_SOURCE_BYTES:,} bytes")])
+        raise SourceError(
+            [Problem(path, None, "", f"file is larger than {MAX_SOURCE_BYTES:,} bytes")]
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -104,24 +113,39 @@ def _to_python(
     """Convert a composed node to plain data, recording the line of every field path."""
     lines[at] = node.start_mark.line + 1
     if len(at) > MAX_DEPTH:
-        raise SourceError([Problem(path, lines[at], _dotted(at), f"nested deeper than {MAX_DEPTH} levels")])
+        raise SourceError(
+            [Problem(path, lines[at], _dotted(at), f"nested deeper than {MAX_DEPTH} levels")]
+        )
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node, deep=True)
             if not isinstance(key, str):
                 raise SourceError(
-                    [Problem(path, key_node.start_mark.line + 1, _dotted(at), f"key {key!r} is not text")]
+                    [
+                        Problem(
+                            path,
+                            key_node.start_mark.line + 1,
+                            _dotted(at),
+                            f"key {key!r} is not text",
+                        )
+                    ]
                 )
             if key in result:
                 raise SourceError(
-                    [Problem(path, key_node.start_mark.line + 1, _dotted((*at, key)), "duplicate key")]
+                    [
+                        Problem(
+                            path, key_node.start_mark.line + 1, _dotted((*at, key)), "duplicate key"
+                        )
+                    ]
                 )
             result[key] = _to_python(value_node, (*at, key), lines, loader, path)
             lines[(*at, key)] = key_node.start_mark.line + 1
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_to_python(item, (*at, i), lines, loader, path) for i, item in enumerate(node.value)]
+        return [
+            _to_python(item, (*at, i), lines, loader, path) for i, item in enumerate(node.value)
+        ]
     return loader.construct_object(node, deep=True)
 
 

@@ -39,7 +39,9 @@ def write_leaflet(folder: Path, data: dict[str, Any] | str) -> Path:
     """Write a source file named after its id (or 'sample' for raw text)."""
     name = data["id"] if isinstance(data, dict) else "sample"
     path = folder / f"{name}.yaml"
-    text = data if isinstance(data, str) else yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    text = (
+        data if isinstance(data, str) else yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    )
     # safe_dump quotes the dates it was given as strings; leaflets write them bare.
     path.write_text(text.replace("'2026-01-31'", "2026-01-31"), encoding="utf-8")
     return path

@@ -29,9 +29,7 @@ def _lines(path: Path) -> Iterator[tuple[int, float, float, LTTextLine]]:
 def body_text(path: Path) -> str:
     """The text of the page bodies in order, without running headers and footers."""
     parts = [
-        line.get_text()
-        for _, height, y0, line in _lines(path)
-        if 24 * MM <= y0 <= height - 22 * MM
+        line.get_text() for _, height, y0, line in _lines(path) if 24 * MM <= y0 <= height - 22 * MM
     ]
     return normalize(" ".join(parts))
 

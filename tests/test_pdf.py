@@ -68,17 +68,26 @@ def test_every_font_is_embedded_and_bundled(pdf: pikepdf.Pdf) -> None:
     fonts = {}
     for pdf_page in pdf.pages:
         for font in pdf_page.Resources.Font.values():
-            descriptor = (font.DescendantFonts[0] if "/DescendantFonts" in font else font).FontDescriptor
-            fonts[str(font.BaseFont)] = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+            descriptor = (
+                font.DescendantFonts[0] if "/DescendantFonts" in font else font
+            ).FontDescriptor
+            fonts[str(font.BaseFont)] = any(
+                k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")
+            )
     assert fonts and all(fonts.values())
-    assert {re.sub(r"^/[A-Z]{6}\+", "", name) for name in fonts} == {"Leaflet-Sans", "Leaflet-Sans-Bold"}
+    assert {re.sub(r"^/[A-Z]{6}\+", "", name) for name in fonts} == {
+        "Leaflet-Sans",
+        "Leaflet-Sans-Bold",
+    }
 
 
 def test_no_text_under_12_pt(seed_outputs: dict[str, Path]) -> None:
     assert min(char_sizes(seed_outputs["pdf"])) >= 12
 
 
-def test_every_page_shows_page_n_of_m_id_version_and_review_date(seed_outputs: dict[str, Path]) -> None:
+def test_every_page_shows_page_n_of_m_id_version_and_review_date(
+    seed_outputs: dict[str, Path],
+) -> None:
     margins = margin_text(seed_outputs["pdf"])
     total = len(margins)
     assert total >= 2
@@ -95,8 +104,15 @@ def test_build_is_byte_for_byte_reproducible(tmp_path: Path, seed_outputs: dict[
 
 
 def test_a_long_table_repeats_its_header_and_never_splits_a_row(tmp_path: Path) -> None:
-    rows = [[f"Symptom {n}", f"Description of symptom {n} that takes some words.", f"{n} days"] for n in range(60)]
-    table = {"caption": "Many symptoms", "header": ["Symptom", "Description", "Duration"], "rows": rows}
+    rows = [
+        [f"Symptom {n}", f"Description of symptom {n} that takes some words.", f"{n} days"]
+        for n in range(60)
+    ]
+    table = {
+        "caption": "Many symptoms",
+        "header": ["Symptom", "Description", "Duration"],
+        "rows": rows,
+    }
     source = write_leaflet(
         tmp_path, minimal_leaflet(sections=[{"heading": "Symptoms", "blocks": [{"table": table}]}])
     )
@@ -111,7 +127,11 @@ def test_a_long_table_repeats_its_header_and_never_splits_a_row(tmp_path: Path) 
     for text in table_pages:
         assert "Symptom Description Duration" in text  # header row on every page of the table
     for n in range(60):
-        holders = [t for t in per_page if re.search(rf"Symptom {n} Description of symptom {n} .*? {n} days", t)]
+        holders = [
+            t
+            for t in per_page
+            if re.search(rf"Symptom {n} Description of symptom {n} .*? {n} days", t)
+        ]
         assert len(holders) == 1, f"row {n} split or missing"
     assert len(struct_types(pdf_doc)) > 0
 

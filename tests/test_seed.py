@@ -79,12 +79,21 @@ def seed() -> Leaflet:
 
 
 def article_lines() -> list[str]:
-    lines = [normalize(line.replace("•", "")) for line in ARTICLE.read_text(encoding="utf-8").splitlines()]
+    lines = [
+        normalize(line.replace("•", ""))
+        for line in ARTICLE.read_text(encoding="utf-8").splitlines()
+    ]
     return [CHROME.get(line, line) for line in lines if line]
 
 
 def test_seed_counts_match_the_article(seed: Leaflet) -> None:
-    tables = [b for s in seed.sections for sub in (s, *s.subsections) for b in sub.blocks if isinstance(b, Table)]
+    tables = [
+        b
+        for s in seed.sections
+        for sub in (s, *s.subsections)
+        for b in sub.blocks
+        if isinstance(b, Table)
+    ]
     assert len(seed.sections) == 9
     assert [len(t.table.rows) for t in tables] == [3, 3]
     assert all(len(t.table.header) == 3 for t in tables)
