@@ -79,7 +79,7 @@ def parse(source: str) -> list[Node]:
     return nodes
 
 
-def _checked_url(url: str, column: int) -> str:
+def _checked_url(url: str, column: int = 1) -> str:
     scheme = urlsplit(url).scheme.lower()
     if scheme not in LINK_SCHEMES:
         allowed = ", ".join(f"{s}:" for s in sorted(LINK_SCHEMES))
@@ -87,6 +87,13 @@ def _checked_url(url: str, column: int) -> str:
             f"link target {url!r} at character {column} must start with one of {allowed}"
         )
     return url
+
+
+def check_url(url: str) -> str:
+    """A link target on its own (for example a source's address): same schemes as in text."""
+    if any(char.isspace() for char in url):
+        raise MarkupError(f"link target {url!r} must not contain spaces")
+    return _checked_url(url)
 
 
 def to_html(source: str) -> Markup:

@@ -32,7 +32,7 @@ def _clean_text(value: str) -> str:
             f"invisible direction control U+{ord(match.group()):04X} at character {match.start() + 1}"
         )
     for index, char in enumerate(value):
-        if unicodedata.category(char) == "Cc" and char != "\n":
+        if unicodedata.category(char) == "Cc" and char not in "\n\t":
             raise ValueError(f"control character U+{ord(char):04X} at character {index + 1}")
     return value
 
@@ -63,6 +63,7 @@ InlineText = Annotated[PlainText, AfterValidator(_inline)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 Version = Annotated[str, StringConstraints(pattern=r"^[0-9]+(?:\.[0-9]+){0,3}$")]
 LanguageTag = Annotated[str, AfterValidator(_language)]
+Url = Annotated[PlainText, AfterValidator(markup.check_url)]
 
 
 class _Model(BaseModel):
@@ -83,7 +84,7 @@ class Review(_Model):
 class SourceReference(_Model):
     title: PlainText
     publisher: PlainText | None = None
-    url: InlineText | None = None
+    url: Url | None = None
     published: date | None = None
 
 

@@ -146,7 +146,12 @@ def _to_python(
         return [
             _to_python(item, (*at, i), lines, loader, path) for i, item in enumerate(node.value)
         ]
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, yaml.YAMLError) as error:  # e.g. the date 2025-13-31
+        raise SourceError(
+            [Problem(path, lines[at], _dotted(at), f"cannot read value: {error}")]
+        ) from None
 
 
 _MESSAGES = {

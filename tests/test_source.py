@@ -184,3 +184,24 @@ def test_find_source_by_id_or_path(tmp_path: Path) -> None:
         find_source("nope", tmp_path)
     with pytest.raises(UnknownLeafletError, match="no such leaflet source file"):
         find_source(str(tmp_path / "missing.yaml"), tmp_path)
+
+
+def test_impossible_date_is_a_located_problem(tmp_path: Path) -> None:
+    path = write_leaflet(tmp_path, VALID.replace("date: 2026-01-31", "date: 2026-13-31"))
+    assert problems(path) == [f"{path}:6: reviewed.date: cannot read value: month must be in 1..12"]
+
+
+def test_source_url_is_a_checked_link(tmp_path: Path) -> None:
+    ok = load_leaflet(
+        write_leaflet(
+            tmp_path, minimal_leaflet(source={"title": "t", "url": "https://example.org/a"})
+        )
+    )
+    assert ok.source.url == "https://example.org/a"
+    bad = write_leaflet(
+        tmp_path, minimal_leaflet(source={"title": "t", "url": "file:///etc/passwd"})
+    )
+    assert any(
+        "source.url: link target 'file:///etc/passwd' at character 1 must start with" in p
+        for p in problems(bad)
+    )
