@@ -81,3 +81,13 @@ def assert_in_order(haystack: str, needles: list[str]) -> None:
         found = haystack.find(needle, position)
         assert found >= 0, f"not found after position {position}: {needle!r}"
         position = found + len(needle)
+
+
+def last_body_line_sizes(path: Path) -> list[float]:
+    """Per page, the largest font size on the lowest line of the page body."""
+    lowest: dict[int, tuple[float, float]] = {}
+    for number, height, y0, line in _lines(path):
+        if 24 * MM <= y0 <= height - 22 * MM and (number not in lowest or y0 < lowest[number][0]):
+            size = max((c.size for c in line if isinstance(c, LTChar)), default=0.0)
+            lowest[number] = (y0, size)
+    return [round(size, 1) for _, (_, size) in sorted(lowest.items())]

@@ -11,7 +11,7 @@ import pytest
 
 from leafletgen.check import check_pdfua
 from tests.conftest import SEED, build_files, minimal_leaflet, write_leaflet
-from tests.pdfutil import body_text, char_sizes, margin_text, struct_types
+from tests.pdfutil import body_text, char_sizes, last_body_line_sizes, margin_text, struct_types
 
 
 @pytest.fixture(scope="module")
@@ -83,6 +83,12 @@ def test_every_font_is_embedded_and_bundled(pdf: pikepdf.Pdf) -> None:
 
 def test_no_text_under_12_pt(seed_outputs: dict[str, Path]) -> None:
     assert min(char_sizes(seed_outputs["pdf"])) >= 12
+
+
+def test_no_heading_is_left_at_the_foot_of_a_page(seed_outputs: dict[str, Path]) -> None:
+    # Body text is 12.5 pt and captions 13 pt; headings are 14 pt and larger.
+    sizes = last_body_line_sizes(seed_outputs["pdf"])
+    assert len(sizes) >= 2 and max(sizes[:-1]) < 14, sizes
 
 
 def test_every_page_shows_page_n_of_m_id_version_and_review_date(
