@@ -10,10 +10,12 @@ from typing import Literal
 
 from leafletgen.assets import LOCALES_DIR
 from leafletgen.errors import LeafletError, RenderError
-from leafletgen.html import Paper, Variant, render_html
-from leafletgen.i18n import localize
+from leafletgen.html import Paper, render_html
+from leafletgen.i18n import Localization, localize
+from leafletgen.model import Leaflet
 from leafletgen.output import output_path, write_atomic
 from leafletgen.source import find_source, load_leaflet
+from leafletgen.variants import VARIANTS, Variant, edition
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +29,7 @@ class BuildRequest:
     leaflets_dir: Path = Path("leaflets")
     out_dir: Path = Path("output")
     paper: Paper = "a4"
-    variant: Variant = "standard"
+    variants: tuple[str, ...] = ("standard",)  # names from leafletgen.variants.VARIANTS
     formats: tuple[Format, ...] = ("pdf",)
 
 
@@ -53,29 +55,35 @@ class BuildReport:
 
 
 def build(request: BuildRequest) -> BuildReport:
-    """Build every requested leaflet; one leaflet's failure never stops the others."""
+    """Build every requested leaflet and variant; one failure never stops the others."""
     report = BuildReport()
     for reference in request.leaflets:
         try:
-            report.built.extend(_build_one(reference, request))
+            leaflet = load_leaflet(find_source(reference, request.leaflets_dir))
+            l10n = localize(leaflet.language, LOCALES_DIR)
         except LeafletError as error:
-            logger.debug("Leaflet '%s' failed", reference, exc_info=True)
             report.failed.append(Failure(reference, error.format_message()))
+            continue
+        for name in request.variants:
+            try:
+                report.built.extend(_build_variant(leaflet, l10n, VARIANTS[name], request))
+            except LeafletError as error:
+                logger.debug("Leaflet '%s' (%s) failed", leaflet.id, name, exc_info=True)
+                report.failed.append(Failure(f"{reference} ({name})", error.format_message()))
     return report
 
 
-def _build_one(reference: str, request: BuildRequest) -> list[BuiltFile]:
-    leaflet = load_leaflet(find_source(reference, request.leaflets_dir))
-    l10n = localize(leaflet.language, LOCALES_DIR)
+def _build_variant(
+    leaflet: Leaflet, l10n: Localization, variant: Variant, request: BuildRequest
+) -> list[BuiltFile]:
+    text = edition(leaflet, variant)
     rendered: list[tuple[BuiltFile, bytes]] = []
     for fmt in request.formats:
         started = time.perf_counter()
         path = output_path(
-            request.out_dir, leaflet.id, l10n.language, request.variant, request.paper, fmt
+            request.out_dir, leaflet.id, l10n.language, variant.name, request.paper, fmt
         )
-        html = render_html(
-            leaflet, l10n, variant=request.variant, paper=request.paper, standalone=fmt == "html"
-        )
+        html = render_html(text, l10n, paper=request.paper, standalone=fmt == "html")
         if fmt == "html":
             data, pages, verdict = html.html.encode("utf-8"), None, None
         else:
@@ -90,7 +98,7 @@ def _build_one(reference: str, request: BuildRequest) -> list[BuiltFile]:
                 )
             data, pages, verdict = pdf.data, pdf.pages, str(result)
         rendered.append((BuiltFile(path, fmt, time.perf_counter() - started, pages, verdict), data))
-    # Written only once every format rendered: a failed leaflet leaves nothing half-done.
+    # Written only once every format rendered: a failed variant leaves nothing half-done.
     for built, data in rendered:
         write_atomic(built.path, data)
     return [built for built, _ in rendered]

@@ -30,6 +30,13 @@ def main() -> None:
     "--format", "fmt", type=click.Choice(["pdf", "html", "all"]), default="pdf", show_default=True
 )
 @click.option(
+    "--variant",
+    type=click.Choice(["standard", "large-print", "plain", "plain-large-print", "all"]),
+    default="standard",
+    show_default=True,
+    help="Text (full or plain language) and print size (regular or large).",
+)
+@click.option(
     "--leaflets-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("leaflets"),
@@ -37,11 +44,12 @@ def main() -> None:
     help="Where leaflet ids are looked up.",
 )
 def build(
-    leaflets: tuple[str, ...], paper: str, out_dir: Path, fmt: str, leaflets_dir: Path
+    leaflets: tuple[str, ...], paper: str, out_dir: Path, fmt: str, variant: str, leaflets_dir: Path
 ) -> None:
     """Build LEAFLET (a source file, or the id of a leaflet in leaflets/)."""
     from leafletgen.build import FORMATS, BuildRequest
     from leafletgen.build import build as run_build
+    from leafletgen.variants import VARIANTS
 
     request = BuildRequest(
         leaflets=leaflets,
@@ -49,6 +57,7 @@ def build(
         out_dir=out_dir,
         paper=paper,  # type: ignore[arg-type]
         formats=FORMATS if fmt == "all" else (fmt,),  # type: ignore[arg-type]
+        variants=tuple(VARIANTS) if variant == "all" else (variant,),
     )
     report = run_build(request)
     for built in report.built:
@@ -58,4 +67,62 @@ def build(
     for failure in report.failed:
         click.echo(f"Error: {failure.message}", err=True)
     if report.failed:
+        raise SystemExit(1)
+
+
+@main.command()
+@click.argument("leaflets", nargs=-1, required=True, metavar="LEAFLET...")
+@click.option(
+    "--leaflets-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("leaflets"),
+    show_default=True,
+    help="Where leaflet ids are looked up.",
+)
+def check(leaflets: tuple[str, ...], leaflets_dir: Path) -> None:
+    """Check LEAFLET: plain-language coverage, reading grades and unexplained jargon."""
+    from leafletgen.check import check_leaflet
+    from leafletgen.config import load_config
+    from leafletgen.errors import LeafletError
+    from leafletgen.source import find_source, load_leaflet
+
+    limits = load_config(Path(".")).readability
+    failed = False
+    for reference in leaflets:
+        try:
+            result = check_leaflet(load_leaflet(find_source(reference, leaflets_dir)), limits)
+        except LeafletError as error:
+            click.echo(f"Error: {error.format_message()}", err=True)
+            failed = True
+            continue
+        width = max(len(row.part) for row in result.grades)
+        click.echo(f"Leaflet '{result.leaflet_id}': reading grade (Flesch-Kincaid)")
+        click.echo(f"  {'part':<{width}}  standard  plain")
+        for row in result.grades:
+            plain = f"{row.plain:5.1f}" if row.plain is not None else "    -"
+            note = f"  omitted: {row.omitted}" if row.omitted else ""
+            click.echo(f"  {row.part:<{width}}  {row.standard:8.1f}  {plain}{note}")
+        plain_summary = result.plain_summary or (None, None)
+        for label, standard, plain, limit in zip(
+            ("mean", "worst part"),
+            result.standard_summary,
+            plain_summary,
+            (limits.max_mean_grade, limits.max_part_grade),
+            strict=True,
+        ):
+            shown = f"{plain:5.1f}" if plain is not None else "    -"
+            click.echo(f"  {label:<{width}}  {standard:8.1f}  {shown}  (limit {limit})")
+        for part, reason in result.omissions:
+            click.echo(f"  left out of the plain text: {part}: {reason}")
+        click.echo(
+            "  unexplained jargon: "
+            + (", ".join(f"{w} ({p})" for w, p in result.jargon) if result.jargon else "none")
+        )
+        if result.ok:
+            click.echo("  OK")
+        else:
+            failed = True
+            for failure in result.failures:
+                click.echo(f"  FAIL: {failure}")
+    if failed:
         raise SystemExit(1)

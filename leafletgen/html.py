@@ -14,15 +14,10 @@ from markupsafe import Markup
 from leafletgen import __version__, markup
 from leafletgen.assets import TEMPLATES_DIR
 from leafletgen.i18n import Localization
-from leafletgen.model import Leaflet
+from leafletgen.variants import Edition
 
 Paper = Literal["a4", "letter"]
 PAPERS: tuple[Paper, ...] = ("a4", "letter")
-Variant = Literal["standard"]
-VARIANTS: tuple[Variant, ...] = ("standard",)
-
-# CSS layers, in cascade order; a variant adds its layer on top of the base.
-_STYLESHEETS: dict[Variant, tuple[str, ...]] = {"standard": ("css/base.css",)}
 
 
 @dataclass(frozen=True)
@@ -53,16 +48,11 @@ def make_environment(
 
 
 def render_html(
-    leaflet: Leaflet,
-    localization: Localization,
-    *,
-    variant: Variant = "standard",
-    paper: Paper = "a4",
-    standalone: bool = False,
+    edition: Edition, localization: Localization, *, paper: Paper = "a4", standalone: bool = False
 ) -> RenderedHtml:
     """Fill the leaflet template. ``standalone`` inlines CSS and fonts for a self-contained page."""
     env = make_environment(localization)
-    stylesheets = _STYLESHEETS[variant]
+    stylesheets = edition.variant.stylesheets
     inline_css = (
         Markup("\n".join(_inline_stylesheet(s) for s in stylesheets)) if standalone else None
     )
@@ -70,9 +60,10 @@ def render_html(
         page_label=page_counter_css(
             localization.translations.gettext("Page %(page)s of %(pages)s")
         ),
-        leaflet=leaflet,
+        edition=edition,
+        leaflet=edition.leaflet,
+        variant=edition.variant,
         l10n=localization,
-        variant=variant,
         paper=paper,
         stylesheets=stylesheets,
         inline_css=inline_css,

@@ -157,21 +157,69 @@ class Subsection(_Model):
     blocks: list[Block] = Field(min_length=1)
 
 
-class Section(_Model):
+class SectionText(_Model):
+    """A heading with its blocks and subsections: the printable body of a section."""
+
     heading: PlainText
     blocks: list[Block] = []
     subsections: list[Subsection] = []
 
     @model_validator(mode="after")
-    def _not_empty(self) -> Section:
+    def _not_empty(self) -> SectionText:
         if not self.blocks and not self.subsections:
             raise ValueError("a section needs blocks or subsections")
         return self
 
 
-class Faq(_Model):
+class Omitted(_Model):
+    """An explicit decision to leave a part out of the plain-language leaflet, with the reason."""
+
+    omit: PlainText
+
+
+class FaqText(_Model):
     question: PlainText
     answer: list[InlineText] = Field(min_length=1)
+
+
+def _counterpart(value: object) -> str:
+    omitted = isinstance(value, Omitted) or (isinstance(value, dict) and "omit" in value)
+    return "plain-omitted" if omitted else "plain-text"
+
+
+# The plain-language counterpart of a part: its own text, or `omit: <reason>`.
+PlainSection = Annotated[
+    Annotated[SectionText, Tag("plain-text")] | Annotated[Omitted, Tag("plain-omitted")],
+    Discriminator(_counterpart),
+]
+PlainFaq = Annotated[
+    Annotated[FaqText, Tag("plain-text")] | Annotated[Omitted, Tag("plain-omitted")],
+    Discriminator(_counterpart),
+]
+
+
+class Section(SectionText):
+    plain: PlainSection | None = None
+
+
+class Faq(FaqText):
+    plain: PlainFaq | None = None
+
+
+class GlossaryEntry(_Model):
+    term: PlainText
+    definition: InlineText
+
+
+class PlainLeaflet(_Model):
+    """The leaflet-wide parts of the plain-language text, and its "Words to know"."""
+
+    title: PlainText | None = None
+    subtitle: PlainText | None = None
+    summary: InlineText | None = None
+    key_takeaways: list[InlineText] = Field(min_length=1)
+    bottom_line: list[InlineText] = Field(min_length=1)
+    glossary: list[GlossaryEntry] = []
 
 
 class Leaflet(_Model):
@@ -190,10 +238,4 @@ class Leaflet(_Model):
     sections: list[Section] = Field(min_length=1)
     faqs: list[Faq] = []
     bottom_line: list[InlineText] = Field(min_length=1)
-
-    @property
-    def headings(self) -> list[str]:
-        """Section and subsection headings in reading order."""
-        return [
-            h for s in self.sections for h in (s.heading, *(sub.heading for sub in s.subsections))
-        ]
+    plain: PlainLeaflet | None = None

@@ -175,8 +175,12 @@ def _problem(path: Path, lines: dict[FieldPath, int], error: Any) -> Problem:
 
 
 def _is_tag(loc: tuple[Any, ...], index: int) -> bool:
-    # A tag directly follows a block index: blocks.<n>.<tag>.<field>
-    return index >= 2 and loc[index - 2] == "blocks" and isinstance(loc[index - 1], int)
+    # Tags follow a block index (blocks.<n>.<tag>.<field>) or a counterpart (plain.<tag>.<field>).
+    if index >= 2 and loc[index - 2] == "blocks" and isinstance(loc[index - 1], int):
+        return True
+    return (
+        index >= 1 and loc[index - 1] == "plain" and loc[index] in ("plain-text", "plain-omitted")
+    )
 
 
 def _dotted(loc: FieldPath) -> str:

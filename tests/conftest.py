@@ -9,6 +9,7 @@ import yaml
 from click.testing import CliRunner
 
 from leafletgen.build import BuildReport, BuildRequest, build
+from leafletgen.variants import VARIANTS
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -57,8 +58,19 @@ def runner() -> CliRunner:
 
 
 @pytest.fixture(scope="session")
-def seed_outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The seed leaflet built once, as PDF and HTML."""
-    report = build_files([SEED], tmp_path_factory.mktemp("seed"), formats=("pdf", "html"))
+def seed_variants(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
+    """The seed leaflet built once in every variant, as PDF and HTML: {(variant, format): path}."""
+    report = build_files(
+        [SEED],
+        tmp_path_factory.mktemp("seed"),
+        formats=("pdf", "html"),
+        variants=tuple(VARIANTS),
+    )
     assert not report.failed, report.failed
-    return {built.format: built.path for built in report.built}
+    return {(built.path.name.split(".")[2], built.format): built.path for built in report.built}
+
+
+@pytest.fixture(scope="session")
+def seed_outputs(seed_variants: dict[tuple[str, str], Path]) -> dict[str, Path]:
+    """The seed leaflet's standard variant: {format: path}."""
+    return {fmt: path for (variant, fmt), path in seed_variants.items() if variant == "standard"}

@@ -11,34 +11,38 @@ from pdfminer.high_level import extract_pages
 from pdfminer.layout import LTChar, LTTextContainer, LTTextLine
 
 MM = 72 / 25.4
+# Page margins (top, bottom) in mm, as in templates/css: what lies outside is header and footer.
+STANDARD_MARGINS = (22, 28)
+LARGE_PRINT_MARGINS = (30, 40)
 
 
 def normalize(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _lines(path: Path) -> Iterator[tuple[int, float, float, LTTextLine]]:
+def _lines(path: Path) -> Iterator[tuple[int, bool, LTTextLine]]:
+    """(page number, in the page body?, line) for every text line."""
+    top, bottom = LARGE_PRINT_MARGINS if "large-print" in path.name else STANDARD_MARGINS
     for number, page in enumerate(extract_pages(path), start=1):
         for element in page:
             if isinstance(element, LTTextContainer):
                 for line in element:
                     if isinstance(line, LTTextLine):
-                        yield number, page.height, line.y0, line
+                        in_body = bottom * MM <= line.y0 <= page.height - top * MM
+                        yield number, in_body, line
 
 
 def body_text(path: Path) -> str:
     """The text of the page bodies in order, without running headers and footers."""
-    parts = [
-        line.get_text() for _, height, y0, line in _lines(path) if 24 * MM <= y0 <= height - 22 * MM
-    ]
+    parts = [line.get_text() for _, in_body, line in _lines(path) if in_body]
     return normalize(" ".join(parts))
 
 
 def margin_text(path: Path) -> dict[int, str]:
     """Running header and footer text, per page number."""
     pages: dict[int, list[str]] = {}
-    for number, height, y0, line in _lines(path):
-        if not 24 * MM <= y0 <= height - 22 * MM:
+    for number, in_body, line in _lines(path):
+        if not in_body:
             pages.setdefault(number, []).append(line.get_text())
     return {number: normalize(" ".join(parts)) for number, parts in pages.items()}
 
@@ -86,8 +90,20 @@ def assert_in_order(haystack: str, needles: list[str]) -> None:
 def last_body_line_sizes(path: Path) -> list[float]:
     """Per page, the largest font size on the lowest line of the page body."""
     lowest: dict[int, tuple[float, float]] = {}
-    for number, height, y0, line in _lines(path):
-        if 24 * MM <= y0 <= height - 22 * MM and (number not in lowest or y0 < lowest[number][0]):
+    for number, in_body, line in _lines(path):
+        if in_body and (number not in lowest or line.y0 < lowest[number][0]):
             size = max((c.size for c in line if isinstance(c, LTChar)), default=0.0)
-            lowest[number] = (y0, size)
+            lowest[number] = (line.y0, size)
     return [round(size, 1) for _, (_, size) in sorted(lowest.items())]
+
+
+def space_stretch(path: Path) -> float:
+    """The largest amount (pt) by which a space between two words is wider than the font's
+    own space. Justified text stretches spaces to fill lines; left-aligned text never does."""
+    worst = 0.0
+    for *_, line in _lines(path):
+        chars = [c for c in line if isinstance(c, LTChar)]
+        for before, space, after in zip(chars, chars[1:], chars[2:], strict=False):
+            if space.get_text() == " " and before.get_text() != " " and after.get_text() != " ":
+                worst = max(worst, (after.x0 - before.x1) - space.width)
+    return round(worst, 2)

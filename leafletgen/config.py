@@ -1,0 +1,48 @@
+"""Project settings from `leaflet.toml` at the project root; every setting has a default."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from leafletgen.errors import Problem, SourceError
+
+CONFIG_FILE = "leaflet.toml"
+
+
+class _Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ReadabilityLimits(_Settings):
+    """USP <1265>: plain language at grade 6 where possible, never above grade 8."""
+
+    max_mean_grade: float = Field(6.0, gt=0)
+    max_part_grade: float = Field(8.0, gt=0)
+    jargon: list[str] = []  # added to the bundled list of words to avoid or explain
+
+
+class Config(_Settings):
+    readability: ReadabilityLimits = ReadabilityLimits()
+
+
+def load_config(root: Path) -> Config:
+    """Read ``root/leaflet.toml`` if there is one; report problems with their field."""
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise SourceError([Problem(path, None, "", str(error))]) from None
+    try:
+        return Config.model_validate(data)
+    except ValidationError as error:
+        raise SourceError(
+            [
+                Problem(path, None, ".".join(str(p) for p in e["loc"]), e["msg"])
+                for e in error.errors()
+            ]
+        ) from None
