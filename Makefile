@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 .PHONY: demo test install lint preview benchmark clean messages
 
 demo: install
-	$(BIN)/leaflet build clonazepam-emotional-effects --format all
+	$(BIN)/leaflet build clonazepam-emotional-effects --variant all --format all
+	$(BIN)/leaflet check clonazepam-emotional-effects
 
 test: install
 	$(BIN)/ruff check .
@@ -28,7 +29,7 @@ lint: install
 # Every page of the sample as PNG, to look at: output/png/
 preview: demo
 	mkdir -p output/png
-	pdftoppm -png -r 60 output/clonazepam-emotional-effects/clonazepam-emotional-effects.en.standard.a4.pdf output/png/page
+	for pdf in output/clonazepam-emotional-effects/*.pdf; do pdftoppm -png -r 60 "$$pdf" "output/png/$$(basename "$$pdf" .pdf)"; done
 
 benchmark: install
 	$(BIN)/python benchmarks/render_seed.py

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Literal
 
 from leafletgen.assets import LOCALES_DIR
-from leafletgen.errors import LeafletError, RenderError
+from leafletgen.errors import LeafletError, RenderError, TranslationError
 from leafletgen.html import Paper, render_html
-from leafletgen.i18n import Localization, localize
+from leafletgen.i18n import Localization, localize, translate_leaflet
 from leafletgen.model import Leaflet
 from leafletgen.output import output_path, write_atomic
 from leafletgen.source import find_source, load_leaflet
@@ -30,6 +30,8 @@ class BuildRequest:
     out_dir: Path = Path("output")
     paper: Paper = "a4"
     variants: tuple[str, ...] = ("standard",)  # names from leafletgen.variants.VARIANTS
+    languages: tuple[str, ...] = ()  # empty: each leaflet's own language
+    allow_incomplete: bool = False  # print untranslated passages in the source language
     formats: tuple[Format, ...] = ("pdf",)
 
 
@@ -55,21 +57,28 @@ class BuildReport:
 
 
 def build(request: BuildRequest) -> BuildReport:
-    """Build every requested leaflet and variant; one failure never stops the others."""
+    """Build every requested leaflet, language and variant; one failure never stops the others."""
     report = BuildReport()
     for reference in request.leaflets:
         try:
-            leaflet = load_leaflet(find_source(reference, request.leaflets_dir))
-            l10n = localize(leaflet.language, LOCALES_DIR)
+            source = load_leaflet(find_source(reference, request.leaflets_dir))
         except LeafletError as error:
             report.failed.append(Failure(reference, error.format_message()))
             continue
-        for name in request.variants:
-            try:
-                report.built.extend(_build_variant(leaflet, l10n, VARIANTS[name], request))
-            except LeafletError as error:
-                logger.debug("Leaflet '%s' (%s) failed", leaflet.id, name, exc_info=True)
-                report.failed.append(Failure(f"{reference} ({name})", error.format_message()))
+        for language in request.languages or (source.language,):
+            for name in request.variants:
+                try:
+                    # A fresh localization per output: its record of gaps belongs to it.
+                    l10n = localize(language, LOCALES_DIR, source_language=source.language)
+                    leaflet = translate_leaflet(source, l10n)
+                    report.built.extend(_build_variant(leaflet, l10n, VARIANTS[name], request))
+                except LeafletError as error:
+                    logger.debug(
+                        "Leaflet '%s' (%s, %s) failed", source.id, language, name, exc_info=True
+                    )
+                    report.failed.append(
+                        Failure(f"{reference} ({language}, {name})", error.format_message())
+                    )
     return report
 
 
@@ -84,6 +93,8 @@ def _build_variant(
             request.out_dir, leaflet.id, l10n.language, variant.name, request.paper, fmt
         )
         html = render_html(text, l10n, paper=request.paper, standalone=fmt == "html")
+        if l10n.gaps and not request.allow_incomplete:
+            raise TranslationError(l10n.gaps)
         if fmt == "html":
             data, pages, verdict = html.html.encode("utf-8"), None, None
         else:

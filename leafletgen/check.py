@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 
 from leafletgen.config import ReadabilityLimits
+from leafletgen.errors import LeafletError
 from leafletgen.model import Leaflet
 from leafletgen.readability import PartGrade, grades, plain_parts
 from leafletgen.variants import coverage_gaps, omissions
@@ -63,6 +64,10 @@ def _mean(values: list[float]) -> float:
 
 
 def check_leaflet(leaflet: Leaflet, limits: ReadabilityLimits) -> LeafletCheck:
+    if not leaflet.language.startswith("en"):
+        raise LeafletError(
+            f"Leaflet '{leaflet.id}': reading grades are measured for English sources only"
+        )
     rows = grades(leaflet)
     gaps = coverage_gaps(leaflet)
     plain = [row.plain for row in rows if row.plain is not None]

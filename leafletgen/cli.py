@@ -37,6 +37,17 @@ def main() -> None:
     help="Text (full or plain language) and print size (regular or large).",
 )
 @click.option(
+    "--lang",
+    "languages",
+    multiple=True,
+    help="Language to build (repeat for more); default: the leaflet's own language.",
+)
+@click.option(
+    "--allow-incomplete",
+    is_flag=True,
+    help="Print missing or stale translations in the source language, marked on the page.",
+)
+@click.option(
     "--leaflets-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("leaflets"),
@@ -44,7 +55,14 @@ def main() -> None:
     help="Where leaflet ids are looked up.",
 )
 def build(
-    leaflets: tuple[str, ...], paper: str, out_dir: Path, fmt: str, variant: str, leaflets_dir: Path
+    leaflets: tuple[str, ...],
+    paper: str,
+    out_dir: Path,
+    fmt: str,
+    variant: str,
+    languages: tuple[str, ...],
+    allow_incomplete: bool,
+    leaflets_dir: Path,
 ) -> None:
     """Build LEAFLET (a source file, or the id of a leaflet in leaflets/)."""
     from leafletgen.build import FORMATS, BuildRequest
@@ -58,6 +76,8 @@ def build(
         paper=paper,  # type: ignore[arg-type]
         formats=FORMATS if fmt == "all" else (fmt,),  # type: ignore[arg-type]
         variants=tuple(VARIANTS) if variant == "all" else (variant,),
+        languages=languages,
+        allow_incomplete=allow_incomplete,
     )
     report = run_build(request)
     for built in report.built:
@@ -126,3 +146,62 @@ def check(leaflets: tuple[str, ...], leaflets_dir: Path) -> None:
                 click.echo(f"  FAIL: {failure}")
     if failed:
         raise SystemExit(1)
+
+
+@main.group()
+def i18n() -> None:
+    """Translation catalogs: extract, init, update, compile, status (Babel's workflow)."""
+
+
+@i18n.command("extract")
+def i18n_extract() -> None:
+    """Collect the text of the templates and every leaflet into locales/messages.pot."""
+    from leafletgen import catalogs
+    from leafletgen.assets import LOCALES_DIR
+
+    click.echo(f"wrote {catalogs.extract(Path('.'), LOCALES_DIR)}")
+
+
+@i18n.command("init")
+@click.argument("language")
+def i18n_init(language: str) -> None:
+    """Start the catalog of LANGUAGE (for example es, ar, pt-BR)."""
+    from leafletgen import catalogs
+    from leafletgen.assets import LOCALES_DIR
+
+    click.echo(f"wrote {catalogs.init(LOCALES_DIR, language)}")
+
+
+@i18n.command("update")
+def i18n_update() -> None:
+    """Merge locales/messages.pot into every catalog; changed text becomes fuzzy."""
+    from leafletgen import catalogs
+    from leafletgen.assets import LOCALES_DIR
+
+    catalogs.update(LOCALES_DIR)
+    click.echo(f"updated the catalogs in {LOCALES_DIR}")
+
+
+@i18n.command("compile")
+def i18n_compile() -> None:
+    """Write .mo files next to the catalogs, for other gettext tools."""
+    from leafletgen import catalogs
+    from leafletgen.assets import LOCALES_DIR
+
+    catalogs.compile_catalogs(LOCALES_DIR)
+
+
+@i18n.command("status")
+def i18n_status() -> None:
+    """Each language: how much is translated, what is stale, and who reviewed it."""
+    from babel.numbers import format_percent
+
+    from leafletgen import catalogs
+    from leafletgen.assets import LOCALES_DIR
+
+    for row in catalogs.status(LOCALES_DIR):
+        done = format_percent(row.translated / row.total if row.total else 1, locale="en")
+        click.echo(
+            f"{row.language:<6} {row.native_name} ({row.english_name}): {row.translated}/{row.total} "
+            f"translated ({done}), {row.fuzzy} fuzzy, {row.missing} missing; {row.state}"
+        )

@@ -42,7 +42,12 @@ def load_config(root: Path) -> Config:
     except ValidationError as error:
         raise SourceError(
             [
-                Problem(path, None, ".".join(str(p) for p in e["loc"]), e["msg"])
+                Problem(
+                    path,
+                    None,
+                    ".".join(str(p) for p in e["loc"]),
+                    "unknown setting" if e["type"] == "extra_forbidden" else e["msg"],
+                )
                 for e in error.errors()
             ]
         ) from None

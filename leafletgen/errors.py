@@ -48,3 +48,15 @@ class RenderError(LeafletError):
 
 class OutputError(LeafletError):
     """An output file could not be written."""
+
+
+class TranslationError(LeafletError):
+    """A translation is missing or stale (fuzzy): never printed without saying so."""
+
+    def __init__(self, gaps: list[object]) -> None:
+        self.gaps = gaps
+        lines = [str(gap) for gap in gaps]
+        super().__init__(
+            f"{len(lines)} translations missing or out of date (build with --allow-incomplete to "
+            "print those passages in the source language, marked as such):\n  " + "\n  ".join(lines)
+        )

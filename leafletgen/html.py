@@ -40,7 +40,8 @@ def make_environment(
         keep_trailing_newline=True,
     )
     env.install_gettext_translations(localization.translations, newstyle=True)  # type: ignore[attr-defined]
-    env.filters["inline"] = markup.to_html
+    env.filters["inline"] = localization.inline
+    env.filters["text"] = localization.text
     env.filters["plain"] = markup.to_text
     env.filters["date"] = localization.date
     env.filters["css_string"] = css_string
@@ -52,13 +53,14 @@ def render_html(
 ) -> RenderedHtml:
     """Fill the leaflet template. ``standalone`` inlines CSS and fonts for a self-contained page."""
     env = make_environment(localization)
-    stylesheets = edition.variant.stylesheets
+    stylesheets = edition.variant.stylesheets + localization.stylesheets
     inline_css = (
         Markup("\n".join(_inline_stylesheet(s) for s in stylesheets)) if standalone else None
     )
     html = env.get_template("leaflet.html.j2").render(
         page_label=page_counter_css(
-            localization.translations.gettext("Page %(page)s of %(pages)s")
+            localization.translations.gettext("Page %(page)s of %(pages)s"),
+            localization.counter_style,
         ),
         edition=edition,
         leaflet=edition.leaflet,
@@ -89,16 +91,21 @@ def _inline_stylesheet(name: str) -> str:
 _COUNTER = re.compile(r"(%\((?:page|pages)\)s)")
 
 
-def page_counter_css(label: str) -> Markup:
+def page_counter_css(label: str, style: str = "decimal") -> Markup:
     """A translated "Page %(page)s of %(pages)s" as CSS ``content``, in the translator's order."""
     parts = [p for p in _COUNTER.split(label) if p]
+    suffix = "" if style == "decimal" else f", {style}"
     return Markup(
-        " ".join(f"counter({p[2:-2]})" if _COUNTER.fullmatch(p) else css_string(p) for p in parts)
+        " ".join(
+            f"counter({p[2:-2]}{suffix})" if _COUNTER.fullmatch(p) else css_string(p) for p in parts
+        )
     )
 
 
 def css_string(value: str) -> Markup:
     """Quote text as a CSS string; anything beyond printable ASCII becomes an escape."""
+    if isinstance(value, Markup):  # chrome marked with its language: CSS takes the words only
+        value = value.striptags()
     out = []
     for char in value:
         if char.isascii() and char.isprintable() and char not in '"\\<>&':

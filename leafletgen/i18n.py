@@ -1,47 +1,267 @@
 """Localization: one Babel locale and its gettext catalog per leaflet language.
 
-Babel objects are passed explicitly; nothing here touches the process-wide ``locale``.
+Catalogs are read from the ``.po`` files with Babel, so the build sees exactly what a
+translator saved: which entries are missing or fuzzy (stale against a changed source), and
+who reviewed the translation and when. Babel objects are passed explicitly; nothing here
+touches the process-wide ``locale``.
 """
 
 from __future__ import annotations
 
-import gettext
-from dataclasses import dataclass
-from datetime import date
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 from babel.dates import format_date
-from babel.support import NullTranslations, Translations
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
+from markupsafe import Markup, escape
 
-from leafletgen.errors import LeafletError
+from leafletgen.errors import LeafletError, Problem, SourceError
+from leafletgen.markup import to_html
+from leafletgen.messages import Message, translate
+from leafletgen.model import Leaflet, check_text
 
 SOURCE_LANGUAGE = "en"  # the language of the template msgids
+# Scripts the base font (Atkinson Hyperlegible, Latin) does not cover, and the layer that does.
+SCRIPT_STYLESHEETS = {"Arab": "css/script-arabic.css", "Cyrl": "css/script-cyrillic.css"}
+DOMAIN = "messages"
+
+# "# Reviewed-By: A. Translator <a@example.org>; 2026-12-01" in the catalog's header comment.
+_REVIEWED = re.compile(r"^#?\s*Reviewed-By:\s*(?P<who>.+?)\s*;\s*(?P<date>\d{4}-\d{2}-\d{2})\s*$")
 
 
 @dataclass(frozen=True)
+class Gap:
+    """A message the catalog cannot translate: missing, or fuzzy (stale)."""
+
+    catalog: Path
+    context: str | None
+    msgid: str
+    state: str  # "missing" | "fuzzy"
+
+    def __str__(self) -> str:
+        context = f" (context {self.context!r})" if self.context else ""
+        return f"{self.catalog}: {self.state} translation of {self.msgid[:70]!r}{context}"
+
+
+class CatalogTranslations:
+    """gettext for Jinja2 and for leaflet text, backed by a Babel Catalog.
+
+    A missing or fuzzy entry is never used: the source text is returned instead, recorded,
+    and, for chrome rendered as HTML, marked with the source language.
+    """
+
+    def __init__(self, catalog: Catalog | None, path: Path, source_language: str) -> None:
+        self.catalog = catalog
+        self.path = path
+        self.source_language = source_language
+        self.gaps: list[Gap] = []
+
+    def _lookup(self, context: str | None, msgid: str | tuple[str, str]) -> Any:
+        if self.catalog is None:  # the source language itself
+            return None
+        key = msgid[0] if isinstance(msgid, tuple) else msgid
+        message = self.catalog.get(key, context=context)
+        strings = message.string if message else None
+        complete = all(strings) if isinstance(strings, tuple | list) else bool(strings)
+        if message is None or not complete or message.fuzzy:
+            state = "fuzzy" if message is not None and message.fuzzy and complete else "missing"
+            self.gaps.append(Gap(self.path, context, key, state))
+            return None
+        return strings
+
+    def _marked(self, text: str) -> str:
+        # Chrome that falls back to the source language says so to screen readers.
+        return Markup(f'<span lang="{self.source_language}">{escape(text)}</span>')
+
+    def translation_of(self, context: str | None, message: str) -> str | None:
+        """The translated text, or None (recorded as a gap) when there is none to use."""
+        found = self._lookup(context, message)
+        return found if isinstance(found, str) else None
+
+    def pgettext(self, context: str | None, message: str) -> str:
+        return self.translation_of(context, message) or message
+
+    def gettext(self, message: str) -> str:
+        found = self._lookup(None, message)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+        return message if self.catalog is None else self._marked(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        found = self._lookup(None, (singular, plural))
+        if found is None:
+            text = singular if n == 1 else plural
+            return text if self.catalog is None else self._marked(text)
+        assert self.catalog is not None
+        return found[self.catalog.plural_func(n)]  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class Review:
+    by: str
+    on: date
+
+
+@dataclass
 class Localization:
-    """Everything the templates need to speak one language."""
+    """Everything the templates need to speak one language, and the state of its catalog."""
 
     language: str  # BCP 47 tag, as written in the HTML lang attribute and the PDF /Lang
     locale: Locale
-    translations: gettext.NullTranslations
+    translations: CatalogTranslations
+    source_language: str = SOURCE_LANGUAGE
+    review: Review | None = None
+    catalog_revised: date | None = None
+    untranslated: set[str] = field(default_factory=set)  # leaflet texts left in the source language
 
     @property
     def direction(self) -> str:
         return "rtl" if self.locale.character_order == "right-to-left" else "ltr"
 
+    @property
+    def is_translation(self) -> bool:
+        return self.translations.catalog is not None
+
+    @property
+    def draft(self) -> bool:
+        """A translation nobody qualified has signed off, or that changed since: say so."""
+        if not self.is_translation:
+            return False
+        if self.review is None or self.gaps:
+            return True
+        return self.catalog_revised is not None and self.catalog_revised > self.review.on
+
+    @property
+    def gaps(self) -> list[Gap]:
+        return self.translations.gaps
+
+    @property
+    def source_language_name(self) -> str:
+        return self.language_name(self.source_language)
+
+    @property
+    def stylesheets(self) -> tuple[str, ...]:
+        """CSS layers this language adds: its script's fonts, and right-to-left layout."""
+        script = get_global("likely_subtags").get(str(self.locale.language), "").split("_")
+        layers = [SCRIPT_STYLESHEETS[s] for s in script[1:2] if s in SCRIPT_STYLESHEETS]
+        if self.direction == "rtl":
+            layers.append("css/rtl.css")
+        return tuple(layers)
+
+    @property
+    def counter_style(self) -> str:
+        """The CSS counter style for page numbers in this locale's digits."""
+        return "arabic-indic" if self.locale.default_numbering_system == "arab" else "decimal"
+
     def date(self, value: date) -> str:
         return format_date(value, format="long", locale=self.locale)
 
+    def number(self, value: float) -> str:
+        return format_decimal(value, locale=self.locale)
 
-def localize(language: str, locales_dir: Path) -> Localization:
-    """Load the catalog for ``language``; the source language needs none (msgids are English)."""
-    locale = Locale.parse(language, sep="-")
-    translations = Translations.load(str(locales_dir), [str(locale)], domain="messages")
-    if not isinstance(translations, Translations):
-        if locale.language != SOURCE_LANGUAGE:
-            # Never print English headings around text in another language without saying so.
-            raise LeafletError(f"No catalog for language '{language}' in {locales_dir}/")
-        translations = NullTranslations()
-    return Localization(language=language, locale=locale, translations=translations)
+    def percent(self, value: float) -> str:
+        return format_percent(value, locale=self.locale)
+
+    def language_name(self, code: str) -> str:
+        return Locale.parse(code, sep="-").get_display_name(self.locale) or code
+
+    def text(self, value: str) -> Markup:
+        """Leaflet text: escaped, and marked with its language when left untranslated."""
+        return self._in_language(value, escape(value))
+
+    def inline(self, value: str) -> Markup:
+        """Leaflet text with inline markup, likewise marked when left untranslated."""
+        return self._in_language(value, to_html(value))
+
+    def _in_language(self, source: str, html: Markup) -> Markup:
+        if source in self.untranslated:
+            return Markup(f'<span lang="{self.source_language}">{html}</span>')
+        return html
+
+
+def catalog_path(locales_dir: Path, language: str) -> Path:
+    return locales_dir / language.replace("-", "_") / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def read_catalog(path: Path, language: str) -> Catalog:
+    """Read one ``.po`` file; a broken catalog names the file, the line and what is wrong."""
+    try:
+        with path.open("rb") as handle:
+            return read_po(handle, locale=language.replace("-", "_"), abort_invalid=True)
+    except OSError as error:
+        raise SourceError([Problem(path, None, "", f"cannot read: {error.strerror}")]) from None
+    except (UnknownLocaleError, ValueError) as error:
+        line = getattr(error, "lineno", None)
+        raise SourceError([Problem(path, line, "", f"not a valid catalog: {error}")]) from None
+
+
+def review_of(catalog: Catalog) -> Review | None:
+    for line in (catalog.header_comment or "").splitlines():
+        if match := _REVIEWED.match(line.strip()):
+            return Review(match["who"], date.fromisoformat(match["date"]))
+    return None
+
+
+def localize(
+    language: str, locales_dir: Path, source_language: str = SOURCE_LANGUAGE
+) -> Localization:
+    """The localization for ``language``; the source language needs no catalog."""
+    try:
+        locale = Locale.parse(language, sep="-")
+    except (ValueError, UnknownLocaleError):
+        raise LeafletError(f"Unknown language '{language}'") from None
+    path = catalog_path(locales_dir, language)
+    if locale.language == Locale.parse(source_language, sep="-").language:
+        return Localization(
+            language, locale, CatalogTranslations(None, path, source_language), source_language
+        )
+    if not path.is_file():
+        # Never print source-language text around another language without saying so.
+        raise LeafletError(f"No catalog for language '{language}': {path} does not exist")
+    catalog = read_catalog(path, language)
+    revised = catalog.revision_date.date() if isinstance(catalog.revision_date, datetime) else None
+    return Localization(
+        language,
+        locale,
+        CatalogTranslations(catalog, path, source_language),
+        source_language,
+        review=review_of(catalog),
+        catalog_revised=revised,
+    )
+
+
+def translate_leaflet(leaflet: Leaflet, l10n: Localization) -> Leaflet:
+    """The leaflet in ``l10n``'s language; what the catalog cannot translate stays in the
+    source language, is recorded as a gap and marked in the output."""
+    if not l10n.is_translation:
+        return leaflet
+    translations = l10n.translations
+
+    def lookup(message: Message) -> str:
+        found = translations.translation_of(message.context, message.msgid)
+        if found is None:
+            l10n.untranslated.add(message.msgid)
+            return message.msgid
+        try:
+            check_text(found, inline=True)
+        except ValueError as error:  # the catalog is untrusted input too
+            raise SourceError(
+                [
+                    Problem(
+                        translations.path,
+                        None,
+                        message.context,
+                        f"translation of {message.msgid[:50]!r}: {error}",
+                    )
+                ]
+            ) from None
+        return found
+
+    return translate(leaflet, lookup)

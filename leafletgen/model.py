@@ -42,6 +42,13 @@ def _inline(value: str) -> str:
     return value
 
 
+def check_text(value: str, *, inline: bool) -> None:
+    """The rules every printed text obeys, for text that does not come from a source file."""
+    _clean_text(value)
+    if inline:
+        _inline(value)
+
+
 def _language(value: str) -> str:
     try:
         Locale.parse(value, sep="-")

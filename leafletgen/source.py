@@ -56,7 +56,16 @@ def find_source(reference: str, leaflets_dir: Path) -> Path:
 
 def load_leaflet(path: Path) -> Leaflet:
     """Read and validate one source file; raise SourceError listing every problem."""
-    data, lines = _read_yaml(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise SourceError([Problem(path, None, "", f"cannot read: {error.strerror}")]) from None
+    return leaflet_from_bytes(raw, path)[0]
+
+
+def leaflet_from_bytes(raw: bytes, path: Path) -> tuple[Leaflet, dict[FieldPath, int]]:
+    """Validate the bytes of a source named ``path``; also return the line of every field."""
+    data, lines = _read_yaml(raw, path)
     try:
         leaflet = Leaflet.model_validate(data)
     except ValidationError as error:
@@ -73,14 +82,10 @@ def load_leaflet(path: Path) -> Leaflet:
             ]
         )
     logger.debug("Leaflet '%s': loaded from %s", leaflet.id, path)
-    return leaflet
+    return leaflet, lines
 
 
-def _read_yaml(path: Path) -> tuple[Any, dict[FieldPath, int]]:
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise SourceError([Problem(path, None, "", f"cannot read: {error.strerror}")]) from None
+def _read_yaml(raw: bytes, path: Path) -> tuple[Any, dict[FieldPath, int]]:
     if len(raw) > MAX_SOURCE_BYTES:
         raise SourceError(
             [Problem(path, None, "", f"file is larger than {MAX_SOURCE_BYTES:,} bytes")]
@@ -163,6 +168,7 @@ _MESSAGES = {
     "model_type": "must be a mapping of fields",
     "dict_type": "must be a mapping of fields",
     "too_short": "must not be empty",
+    "string_too_short": "must not be empty",
 }
 
 

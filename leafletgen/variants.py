@@ -62,7 +62,7 @@ class Edition:
 
 def coverage_gaps(leaflet: Leaflet) -> list[str]:
     """Parts of the leaflet with no plain-language counterpart (and no `omit` reason)."""
-    gaps = [] if leaflet.plain else ["plain: summary, key takeaways and bottom line"]
+    gaps = [] if leaflet.plain else ["the top-level 'plain:' part (key takeaways, bottom line)"]
     gaps += [f"section '{s.heading}'" for s in leaflet.sections if s.plain is None]
     gaps += [f"FAQ '{f.question}'" for f in leaflet.faqs if f.plain is None]
     return gaps

@@ -48,9 +48,15 @@ def test_text_is_left_aligned_never_justified() -> None:
 
 
 def test_only_bundled_fonts_and_no_italics() -> None:
-    families = set(re.findall(r"font-family:\s*([^;]+);", ALL_CSS))
-    assert families == {'"Leaflet Sans"'}
+    declared = set(re.findall(r'@font-face\s*{\s*font-family:\s*"([^"]+)"', ALL_CSS))
+    used = {
+        name
+        for families in re.findall(r"(?<!@font-face {\n  )font-family:\s*([^;]+);", ALL_CSS)
+        for name in re.findall(r'"([^"]+)"', families)
+    }
+    assert declared == {"Leaflet Sans", "Leaflet Sans Arabic", "Leaflet Sans Cyrillic"}
+    assert used == declared  # no generic family: nothing may come from the machine
     sources = re.findall(r'src:\s*url\("\.\./fonts/([^"]+)"\)', ALL_CSS)
     assert sources and all((TEMPLATES_DIR / "fonts" / name).is_file() for name in sources)
-    assert (TEMPLATES_DIR / "fonts" / "OFL.txt").is_file()
+    assert (TEMPLATES_DIR / "fonts" / "OFL-AtkinsonHyperlegible.txt").is_file()
     assert set(re.findall(r"font-style:\s*([a-z]+)", ALL_CSS)) == {"normal"}

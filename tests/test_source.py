@@ -92,7 +92,7 @@ def test_all_block_kinds_are_typed(tmp_path: Path) -> None:
         ),
         (
             lambda s: s.replace("title: Sample leaflet", "title: ''"),
-            "sample.yaml:2: title: String should have at least 1",
+            "sample.yaml:2: title: must not be empty",
         ),
         (
             lambda s: s.replace("key_takeaways: [Take it with water.]", "key_takeaways: []"),

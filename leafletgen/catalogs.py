@@ -1,0 +1,120 @@
+"""The translators' workflow: Babel's own extract/init/update/compile, and a status report.
+
+Nothing here re-implements Babel: each step runs ``pybabel`` with the project's settings, so a
+translator who knows pybabel, Poedit or Weblate finds ordinary catalogs in ``locales/``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from babel import Locale
+from babel.messages.frontend import CommandLineInterface
+
+from leafletgen import __version__
+from leafletgen.errors import LeafletError
+from leafletgen.i18n import DOMAIN, Review, read_catalog, review_of
+
+TEMPLATE = "messages.pot"
+
+
+def pybabel(*args: str) -> None:
+    """Run one pybabel command in-process; its errors become ours."""
+    try:
+        CommandLineInterface().run(["pybabel", "-q", *args])
+    except SystemExit as exit_:
+        if exit_.code:
+            raise LeafletError(f"pybabel {args[0]} failed (exit {exit_.code})") from None
+    except Exception as error:  # Babel raises plain exceptions for bad input files
+        raise LeafletError(f"pybabel {args[0]}: {error}") from None
+
+
+def extract(root: Path, locales_dir: Path) -> Path:
+    """Collect template chrome and every leaflet's text into ``locales/messages.pot``."""
+    config = root / "babel.cfg"
+    if not config.is_file():
+        raise LeafletError(f"{config}: not found (run `leaflet i18n` in the project folder)")
+    template = locales_dir / TEMPLATE
+    pybabel(
+        "extract", "-F", str(config), "-c", "Translators:", "--sort-by-file",
+        "--project", "leafletgen", "--version", __version__,
+        "--copyright-holder", "the leafletgen authors",
+        "-o", str(template), str(root),
+    )  # fmt: skip
+    return template
+
+
+def init(locales_dir: Path, language: str) -> Path:
+    """Start the catalog of a new language from the template."""
+    Locale.parse(language, sep="-")  # refuse unknown languages before pybabel writes anything
+    pybabel("init", "-D", DOMAIN, "-i", str(locales_dir / TEMPLATE), "-d", str(locales_dir),
+            "-l", language.replace("-", "_"))  # fmt: skip
+    return locales_dir / language.replace("-", "_") / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def update(locales_dir: Path) -> None:
+    """Merge the template into every catalog; changed source text becomes fuzzy (stale)."""
+    pybabel("update", "-D", DOMAIN, "-i", str(locales_dir / TEMPLATE), "-d", str(locales_dir),
+            "--previous")  # fmt: skip
+
+
+def compile_catalogs(locales_dir: Path) -> None:
+    """Write ``.mo`` files for other gettext tools (the build reads the ``.po`` files itself)."""
+    pybabel("compile", "-D", DOMAIN, "-d", str(locales_dir), "--statistics")
+
+
+@dataclass(frozen=True)
+class CatalogStatus:
+    language: str
+    native_name: str
+    english_name: str
+    total: int
+    translated: int
+    fuzzy: int
+    review: Review | None
+    revised: date | None
+
+    @property
+    def missing(self) -> int:
+        return self.total - self.translated - self.fuzzy
+
+    @property
+    def state(self) -> str:
+        if self.missing or self.fuzzy:
+            return "incomplete"
+        if self.review is None:
+            return "draft (not reviewed)"
+        if self.revised and self.revised > self.review.on:
+            return f"draft (changed since the review of {self.review.on})"
+        return f"reviewed by {self.review.by} on {self.review.on}"
+
+
+def status(locales_dir: Path) -> list[CatalogStatus]:
+    rows = []
+    for path in sorted(locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        code = path.parent.parent.name
+        catalog = read_catalog(path, code)
+        messages = [m for m in catalog if m.id]
+        translated = sum(
+            1
+            for m in messages
+            if not m.fuzzy and (all(m.string) if isinstance(m.string, tuple | list) else m.string)
+        )
+        locale = Locale.parse(code)
+        rows.append(
+            CatalogStatus(
+                language=code.replace("_", "-"),
+                native_name=locale.get_display_name(locale) or code,
+                english_name=locale.get_display_name("en") or code,
+                total=len(messages),
+                translated=translated,
+                fuzzy=sum(1 for m in messages if m.fuzzy),
+                review=review_of(catalog),
+                revised=catalog.revision_date.date()
+                if hasattr(catalog.revision_date, "date")
+                else None,
+            )
+        )
+    return rows
