@@ -27,6 +27,7 @@ FORMATS: tuple[Format, ...] = ("pdf", "html")
 class BuildRequest:
     leaflets: tuple[str, ...]  # source paths or ids of leaflets in leaflets_dir
     leaflets_dir: Path = Path("leaflets")
+    locales_dir: Path = LOCALES_DIR
     out_dir: Path = Path("output")
     paper: Paper = "a4"
     variants: tuple[str, ...] = ("standard",)  # names from leafletgen.variants.VARIANTS
@@ -69,7 +70,7 @@ def build(request: BuildRequest) -> BuildReport:
             for name in request.variants:
                 try:
                     # A fresh localization per output: its record of gaps belongs to it.
-                    l10n = localize(language, LOCALES_DIR, source_language=source.language)
+                    l10n = localize(language, request.locales_dir, source_language=source.language)
                     leaflet = translate_leaflet(source, l10n)
                     report.built.extend(_build_variant(leaflet, l10n, VARIANTS[name], request))
                 except LeafletError as error:

@@ -12,10 +12,12 @@ from pathlib import Path
 
 from babel import Locale
 from babel.messages.frontend import CommandLineInterface
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
 
 from leafletgen import __version__
 from leafletgen.errors import LeafletError
-from leafletgen.i18n import DOMAIN, Review, read_catalog, review_of
+from leafletgen.i18n import DOMAIN, Review, is_leaflet_text, read_catalog, review_of
 
 TEMPLATE = "messages.pot"
 
@@ -43,6 +45,7 @@ def extract(root: Path, locales_dir: Path) -> Path:
         "--copyright-holder", "the leafletgen authors",
         "-o", str(template), str(root),
     )  # fmt: skip
+    _content_is_not_python_format(template)
     return template
 
 
@@ -54,15 +57,47 @@ def init(locales_dir: Path, language: str) -> Path:
     return locales_dir / language.replace("-", "_") / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
+def _content_is_not_python_format(path: Path) -> None:
+    """Babel flags any text with "% o" in it as python-format ("5–10% of patients"); leaflet
+    text is never %-formatted, so its messages (context "<id>|<field>") get no-python-format,
+    or `pybabel compile` would reject a faithful translation such as "5–10% de"."""
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    changed = False
+    for message in catalog:
+        if is_leaflet_text(message.context) and "python-format" in message.flags:
+            message.flags.discard("python-format")
+            message.flags.add("no-python-format")
+            changed = True
+    if changed:
+        with path.open("wb") as handle:
+            write_po(handle, catalog, width=76)
+
+
 def update(locales_dir: Path) -> None:
     """Merge the template into every catalog; changed source text becomes fuzzy (stale)."""
     pybabel("update", "-D", DOMAIN, "-i", str(locales_dir / TEMPLATE), "-d", str(locales_dir),
             "--previous")  # fmt: skip
+    for path in locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po"):
+        _content_is_not_python_format(path)
 
 
-def compile_catalogs(locales_dir: Path) -> None:
-    """Write ``.mo`` files for other gettext tools (the build reads the ``.po`` files itself)."""
-    pybabel("compile", "-D", DOMAIN, "-d", str(locales_dir), "--statistics")
+def compile_catalogs(locales_dir: Path) -> list[Path]:
+    """Write ``.mo`` files for other gettext tools (the build reads the ``.po`` files itself).
+
+    Babel's writer, not ``pybabel compile``: Babel marks "5–10% of patients" as python-format
+    again on every read, and its compile check would then reject the faithful "5–10% de"
+    (read_catalog knows leaflet text is never %-formatted). Fuzzy entries are left out, as
+    pybabel does.
+    """
+    written = []
+    for path in sorted(locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        catalog = read_catalog(path, path.parent.parent.name)  # checked, placeholders too
+        target = path.with_suffix(".mo")
+        with target.open("wb") as handle:
+            write_mo(handle, catalog, use_fuzzy=False)
+        written.append(target)
+    return written
 
 
 @dataclass(frozen=True)

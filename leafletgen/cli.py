@@ -188,7 +188,8 @@ def i18n_compile() -> None:
     from leafletgen import catalogs
     from leafletgen.assets import LOCALES_DIR
 
-    catalogs.compile_catalogs(LOCALES_DIR)
+    for path in catalogs.compile_catalogs(LOCALES_DIR):
+        click.echo(f"wrote {path}")
 
 
 @i18n.command("status")

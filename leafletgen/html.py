@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import html as html_lib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +46,7 @@ def make_environment(
     env.filters["plain"] = markup.to_text
     env.filters["date"] = localization.date
     env.filters["css_string"] = css_string
+    env.filters["page_counter"] = lambda label: page_counter_css(label, localization.counter_style)
     return env
 
 
@@ -58,10 +60,6 @@ def render_html(
         Markup("\n".join(_inline_stylesheet(s) for s in stylesheets)) if standalone else None
     )
     html = env.get_template("leaflet.html.j2").render(
-        page_label=page_counter_css(
-            localization.translations.gettext("Page %(page)s of %(pages)s"),
-            localization.counter_style,
-        ),
         edition=edition,
         leaflet=edition.leaflet,
         variant=edition.variant,
@@ -93,7 +91,7 @@ _COUNTER = re.compile(r"(%\((?:page|pages)\)s)")
 
 def page_counter_css(label: str, style: str = "decimal") -> Markup:
     """A translated "Page %(page)s of %(pages)s" as CSS ``content``, in the translator's order."""
-    parts = [p for p in _COUNTER.split(label) if p]
+    parts = [p for p in _COUNTER.split(_words_of(label)) if p]
     suffix = "" if style == "decimal" else f", {style}"
     return Markup(
         " ".join(
@@ -102,10 +100,17 @@ def page_counter_css(label: str, style: str = "decimal") -> Markup:
     )
 
 
+def _words_of(value: str) -> str:
+    # CSS content takes text, not markup: drop the language marks of untranslated chrome but
+    # keep line breaks (Markup.striptags would fold them).
+    if isinstance(value, Markup):
+        return html_lib.unescape(re.sub(r"<[^>]*>", "", str(value)))
+    return value
+
+
 def css_string(value: str) -> Markup:
     """Quote text as a CSS string; anything beyond printable ASCII becomes an escape."""
-    if isinstance(value, Markup):  # chrome marked with its language: CSS takes the words only
-        value = value.striptags()
+    value = _words_of(value)
     out = []
     for char in value:
         if char.isascii() and char.isprintable() and char not in '"\\<>&':

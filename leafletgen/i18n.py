@@ -8,6 +8,7 @@ touches the process-wide ``locale``.
 
 from __future__ import annotations
 
+import gettext
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,7 +19,8 @@ from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 from babel.dates import format_date
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po
+from babel.messages.catalog import Message as PoMessage
+from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal, format_percent
 from markupsafe import Markup, escape
 
@@ -62,6 +64,8 @@ class CatalogTranslations:
         self.path = path
         self.source_language = source_language
         self.gaps: list[Gap] = []
+        # The catalog's own Plural-Forms expression, compiled as gettext does.
+        self._plural = gettext.c2py(catalog.plural_expr) if catalog is not None else None
 
     def _lookup(self, context: str | None, msgid: str | tuple[str, str]) -> Any:
         if self.catalog is None:  # the source language itself
@@ -99,8 +103,11 @@ class CatalogTranslations:
         if found is None:
             text = singular if n == 1 else plural
             return text if self.catalog is None else self._marked(text)
-        assert self.catalog is not None
-        return found[self.catalog.plural_func(n)]  # type: ignore[no-any-return]
+        assert self._plural is not None
+        return found[self._plural(n)]  # type: ignore[no-any-return]
+
+    def plural_index(self, n: int) -> int:
+        return self._plural(n) if self._plural is not None else int(n != 1)
 
 
 @dataclass(frozen=True)
@@ -190,16 +197,63 @@ def catalog_path(locales_dir: Path, language: str) -> Path:
     return locales_dir / language.replace("-", "_") / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
+def is_leaflet_text(context: str | None) -> bool:
+    """Leaflet text has the context "<leaflet id>|<field>"; template chrome has none."""
+    return bool(context and "|" in context)
+
+
 def read_catalog(path: Path, language: str) -> Catalog:
-    """Read one ``.po`` file; a broken catalog names the file, the line and what is wrong."""
+    """Read and check one ``.po`` file; every problem names the file, the line and the entry.
+
+    Placeholders are checked with Babel (a translation that drops ``%(version)s`` would print
+    a leaflet without its version). Leaflet text is never %-formatted, so Babel's guess that
+    "5–10% of patients" is a format string is undone first.
+    """
     try:
         with path.open("rb") as handle:
-            return read_po(handle, locale=language.replace("-", "_"), abort_invalid=True)
+            catalog = read_po(handle, locale=language.replace("-", "_"), abort_invalid=True)
     except OSError as error:
         raise SourceError([Problem(path, None, "", f"cannot read: {error.strerror}")]) from None
-    except (UnknownLocaleError, ValueError) as error:
+    except (PoFileError, UnknownLocaleError, ValueError) as error:
         line = getattr(error, "lineno", None)
         raise SourceError([Problem(path, line, "", f"not a valid catalog: {error}")]) from None
+    for message in catalog:
+        if is_leaflet_text(message.context):
+            message.flags.discard("python-format")
+    problems = [
+        Problem(path, message.lineno, f"msgid {_short(message.id)}", str(error))
+        for message, errors in catalog.check()
+        for error in errors
+    ]
+    problems += [
+        Problem(path, message.lineno, f"msgid {_short(message.id)}", problem)
+        for message in catalog
+        if message.id and not is_leaflet_text(message.context)
+        for problem in _placeholder_problems(message)
+    ]
+    if problems:
+        raise SourceError(problems)
+    return catalog
+
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+
+
+def _placeholder_problems(message: PoMessage) -> list[str]:
+    # Babel accepts a translation with no placeholder at all; a leaflet must not lose one.
+    ids = message.id if isinstance(message.id, tuple) else (message.id,)
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    wanted = set(_PLACEHOLDER.findall(ids[-1]))
+    return [
+        f"translation has placeholders {sorted(found)}, the source has {sorted(wanted)}"
+        for string in strings
+        if string and (found := set(_PLACEHOLDER.findall(string))) != wanted
+    ]
+
+
+def _short(msgid: str | tuple[str, ...]) -> str:
+    text = msgid[0] if isinstance(msgid, tuple) else msgid
+    return repr(text if len(text) <= 50 else text[:47] + "...")
 
 
 def review_of(catalog: Catalog) -> Review | None:

@@ -18,9 +18,9 @@ from typing import IO, Any
 
 from leafletgen.model import Leaflet
 
-# Identifiers, codes, dates, addresses and the cited source (a citation stays in its own
-# language): never translated.
-_NOT_TEXT = {"id", "language", "version", "date", "url", "type", "row_headers", "source"}
+# Identifiers, codes, addresses, the cited source and the record of the source's review (both
+# are about the original text, and stay in its language): never translated.
+_NOT_TEXT = {"id", "language", "version", "reviewed", "url", "type", "row_headers", "source"}
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import mimetypes
 import os
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,7 +21,9 @@ from leafletgen.errors import RenderError
 # machine's own fonts can change a leaflet (or stand in silently for a missing glyph).
 os.environ["FONTCONFIG_FILE"] = str(FONTS_DIR / "fonts.conf")
 
-from weasyprint import HTML
+import pikepdf
+from fontTools.ttLib import TTFont
+from weasyprint import HTML  # imported after the fontconfig setting above
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
@@ -88,4 +93,47 @@ def render_pdf(html: str, *, name: str, assets_dir: Path = TEMPLATES_DIR) -> Ren
         weasy_logger.removeHandler(collector)
     if collector.messages:
         raise RenderError(f"{name}: renderer reported: " + "; ".join(collector.messages))
-    return RenderedPdf(data=data, pages=len(document.pages))
+    return RenderedPdf(data=_complete_to_unicode(data), pages=len(document.pages))
+
+
+_EMPTY_MAPPING = re.compile(rb"<([0-9a-f]{4})> <>")
+
+
+def _complete_to_unicode(data: bytes) -> bytes:
+    """Give every glyph a Unicode value in the fonts' ToUnicode maps.
+
+    WeasyPrint 70 maps a glyph to an empty string when it shares a cluster with a mark drawn
+    before it in right-to-left text (ئ followed by a tanwin, say): a malformed map that PDF/UA-1
+    rejects and that hides the letter from text extraction. Such a glyph gets the code point
+    the font's own cmap gives it. Most leaflets need no repair and are returned untouched.
+    """
+    pdf = pikepdf.open(io.BytesIO(data))
+    repaired = False
+    for font in pdf.objects:
+        if not isinstance(font, pikepdf.Dictionary) or "/ToUnicode" not in font:
+            continue
+        to_unicode = font.ToUnicode.read_bytes()
+        if not _EMPTY_MAPPING.search(to_unicode) or "/DescendantFonts" not in font:
+            continue
+        program = font.DescendantFonts[0].FontDescriptor.FontFile2.read_bytes()
+        font.ToUnicode.write(
+            _EMPTY_MAPPING.sub(_code_point_of(TTFont(io.BytesIO(program))), to_unicode)
+        )
+        repaired = True
+    if not repaired:
+        return data
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True)  # same input, same bytes
+    return out.getvalue()
+
+
+def _code_point_of(ttfont: TTFont) -> Callable[[re.Match[bytes]], bytes]:
+    code_points = {ttfont.getGlyphID(glyph): cp for cp, glyph in ttfont.getBestCmap().items()}
+
+    def mapped(match: re.Match[bytes]) -> bytes:
+        code_point = code_points.get(int(match[1], 16))
+        if code_point is None:
+            return match[0]  # left as it is: the validator will say so
+        return b"<%s> <%s>" % (match[1], chr(code_point).encode("utf-16-be").hex().encode())
+
+    return mapped

@@ -38,12 +38,20 @@ def body_text(path: Path) -> str:
     return normalize(" ".join(parts))
 
 
-def margin_text(path: Path) -> dict[int, str]:
+def _line_text(line: LTTextLine, rtl: bool) -> str:
+    # PDF text is in visual order: a right-to-left line reads back glyph by glyph, each glyph
+    # keeping its own (logical) text, which may be several letters for a ligature.
+    if not rtl:
+        return line.get_text()
+    return "".join(c.get_text() for c in reversed(list(line)) if isinstance(c, LTChar))
+
+
+def margin_text(path: Path, rtl: bool = False) -> dict[int, str]:
     """Running header and footer text, per page number."""
     pages: dict[int, list[str]] = {}
     for number, in_body, line in _lines(path):
         if not in_body:
-            pages.setdefault(number, []).append(line.get_text())
+            pages.setdefault(number, []).append(_line_text(line, rtl))
     return {number: normalize(" ".join(parts)) for number, parts in pages.items()}
 
 

@@ -1,0 +1,113 @@
+"""The shipped translations: complete, in the right script and direction, and marked as drafts."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pikepdf
+import pytest
+from fontTools.ttLib import TTFont
+
+from leafletgen.assets import LOCALES_DIR, TEMPLATES_DIR
+from leafletgen.build import BuildRequest, build
+from leafletgen.check import check_pdfua
+from leafletgen.i18n import catalog_path, localize, read_catalog
+from leafletgen.variants import VARIANTS
+from tests.conftest import SEED
+from tests.pdfutil import body_text, margin_text
+
+LANGUAGES = ["es", "ar", "ru"]
+
+
+@pytest.fixture(scope="module")
+def translated(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str, str], Path]:
+    """The seed in every shipped language and variant: {(language, variant, format): path}."""
+    report = build(
+        BuildRequest(
+            leaflets=(str(SEED),),
+            out_dir=tmp_path_factory.mktemp("translated"),
+            languages=tuple(LANGUAGES),
+            variants=tuple(VARIANTS),
+            formats=("pdf", "html"),
+        )
+    )
+    assert not report.failed, report.failed
+    return {(*b.path.name.split(".")[1:3], b.format): b.path for b in report.built}  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_catalog_is_complete_and_not_stale(language: str) -> None:
+    catalog = read_catalog(catalog_path(LOCALES_DIR, language), language)
+    entries = [m for m in catalog if m.id]
+    assert entries and not [m.id for m in entries if m.fuzzy]
+    assert not [
+        m.id for m in entries if not (all(m.string) if isinstance(m.string, tuple) else m.string)
+    ]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_every_language_and_variant_passes_pdf_ua_1_in_its_language(
+    translated, language, variant
+) -> None:
+    path = translated[(language, variant, "pdf")]
+    assert check_pdfua(path.read_bytes()).compliant
+    pdf = pikepdf.open(path)
+    assert str(pdf.Root.Lang) == language
+    # Unreviewed drafts say so on every page.
+    notice = localize(language, LOCALES_DIR).translations.gettext(
+        "Draft translation — not yet checked by a qualified translator"
+    )
+    assert all(notice in text for text in margin_text(path, rtl=language == "ar").values())
+
+
+def test_arabic_is_right_to_left_with_latin_names_in_logical_order(translated) -> None:
+    html = translated[("ar", "standard", "html")].read_text(encoding="utf-8")
+    assert '<html lang="ar" dir="rtl">' in html
+    text = body_text(translated[("ar", "standard", "pdf")])
+    # A Latin word inside Arabic text keeps its own left-to-right order, and so do numbers.
+    assert "Klonopin" in text and "niponolK" not in text
+    assert re.search("[\u0600-\u06ff]", text)
+    assert "2026" in text and "6202" not in text
+
+
+def test_only_the_citation_and_review_record_stay_in_english(translated) -> None:
+    for language in LANGUAGES:
+        html = translated[(language, "standard", "html")].read_text(encoding="utf-8")
+        english = re.findall(r'lang="en">([^<]*)<', html)
+        assert [e[:20] for e in english] == ["leafletgen editors (", "Can Klonopin Make Yo"]
+        text = body_text(translated[(language, "standard", "pdf")])
+        for chrome in (
+            "Key takeaways",
+            "Frequently asked questions",
+            "The bottom line",
+            "Page 1 of",
+        ):
+            assert chrome not in text
+
+
+def _covered(font_files: list[str]) -> set[int]:
+    covered: set[int] = set()
+    for name in font_files:
+        covered |= set(TTFont(TEMPLATES_DIR / "fonts" / name).getBestCmap())
+    return covered
+
+
+@pytest.mark.parametrize("language", ["en", *LANGUAGES])
+def test_the_bundled_fonts_have_every_glyph_the_text_needs(language: str) -> None:
+    l10n = localize(language, LOCALES_DIR)
+    css = "".join((TEMPLATES_DIR / s).read_text() for s in ("css/base.css", *l10n.stylesheets))
+    fonts = re.findall(r'url\("\.\./fonts/([^"]+\.ttf)"\)', css)
+    covered = _covered(fonts)
+    if language == "en":
+        texts = [SEED.read_text(encoding="utf-8")]
+    else:
+        catalog = read_catalog(catalog_path(LOCALES_DIR, language), language)
+        texts = [
+            s for m in catalog for s in (m.string if isinstance(m.string, tuple) else (m.string,))
+        ]
+    missing = {
+        char for text in texts for char in text if ord(char) not in covered and not char.isspace()
+    }
+    assert not missing, sorted(missing)

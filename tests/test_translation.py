@@ -1,0 +1,235 @@
+"""Translations through Babel's workflow: extraction, stale entries, review status, RTL."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pikepdf
+import pytest
+from babel.messages.pofile import read_po, write_po
+from click.testing import CliRunner
+
+from leafletgen import catalogs
+from leafletgen.check import check_pdfua
+from leafletgen.errors import LeafletError, SourceError
+from leafletgen.i18n import catalog_path, localize
+from tests.conftest import ROOT, build_files, minimal_leaflet, write_leaflet
+from tests.pdfutil import body_text, margin_text
+
+SAMPLE = minimal_leaflet(
+    sections=[
+        {
+            "heading": "What it is",
+            "blocks": [
+                {"paragraph": "Samplemab is a **calming** medicine."},
+                {
+                    "table": {
+                        "caption": "Doses",
+                        "header": ["Age", "Dose"],
+                        "rows": [["Adults", "5 mg"]],
+                    }
+                },
+            ],
+        }
+    ],
+    faqs=[{"question": "Can I drive?", "answer": ["Ask your doctor first."]}],
+)
+
+
+def fake_translation(msgid: str) -> str:
+    """A recognisable stand-in for a translator's work, keeping markup and placeholders."""
+    return f"ES {msgid}"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A project with the sample leaflet, its template, and a complete Spanish catalog."""
+    leaflets = tmp_path / "leaflets"
+    leaflets.mkdir()
+    source = write_leaflet(leaflets, SAMPLE)
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    shutil.copy(ROOT / "babel.cfg", tmp_path / "babel.cfg")
+    (tmp_path / "leafletgen").mkdir()  # babel.cfg names it; nothing to extract there
+    locales = tmp_path / "locales"
+    locales.mkdir()
+    catalogs.extract(tmp_path, locales)
+    path = catalogs.init(locales, "es")
+    fill(path, fake_translation)
+    return source, locales, path
+
+
+def fill(path: Path, translate, header_comment: str | None = None) -> None:
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale="es")
+    for message in catalog:
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.id and not all(strings):
+            if isinstance(message.id, tuple):
+                message.string = tuple(
+                    fake_translation(message.id[1]) for _ in range(catalog.num_plurals)
+                )
+            else:
+                message.string = translate(message.id)
+    if header_comment is not None:
+        catalog.header_comment = header_comment
+    with path.open("wb") as handle:
+        write_po(handle, catalog)
+
+
+def test_pybabel_extract_collects_chrome_and_leaflet_text_with_context(tmp_path: Path) -> None:
+    template = catalogs.extract(ROOT, tmp_path)
+    text = template.read_text(encoding="utf-8")
+    assert 'msgctxt "clonazepam-emotional-effects|sections.heading"' in text
+    assert 'msgid "Understanding Klonopin and Its Emotional Impact"' in text
+    assert "#. sections[4].blocks[3].table.rows[0][0], in the section" in text
+    assert "leaflets/clonazepam-emotional-effects.yaml:" in text
+    assert 'msgid "Frequently asked questions"' in text  # template chrome
+    assert 'msgid_plural "%(num)d passages are not translated yet' in text
+    assert 'msgctxt "clonazepam-emotional-effects|plain.glossary.definition"' in text
+
+
+def test_complete_unreviewed_translation_prints_draft_notice_on_every_page(
+    project, tmp_path
+) -> None:
+    source, locales, _ = project
+    report = build_files([source], tmp_path / "out", languages=("es",), locales_dir=locales)
+    assert not report.failed, report.failed
+    pdf_path = report.built[0].path
+    assert pdf_path.name == "sample.es.standard.a4.pdf"
+    pdf = pikepdf.open(pdf_path)
+    assert str(pdf.Root.Lang) == "es"
+    assert check_pdfua(pdf_path.read_bytes()).compliant
+    text = body_text(pdf_path)
+    assert "ES Draft translation — not yet checked by a qualified translator" in text
+    assert "ES What it is" in text and "ES Frequently asked questions" in text
+    assert "ES 5 mg" in text and "31 de enero de 2026" in text  # Babel's Spanish date
+    for page_text in margin_text(pdf_path).values():
+        assert "ES Draft translation" in page_text
+
+
+def test_reviewed_translation_has_no_notice_and_names_the_reviewer(project, tmp_path) -> None:
+    source, locales, path = project
+    fill(
+        path, fake_translation, header_comment="# Spanish\n# Reviewed-By: Dra. Ana Ruiz; 2099-01-15"
+    )
+    report = build_files([source], tmp_path / "out", languages=("es",), locales_dir=locales)
+    text = body_text(report.built[0].path)
+    assert "Draft translation" not in text
+    assert "ES Translation reviewed by Dra. Ana Ruiz on 15 de enero de 2099." in text
+    l10n = localize("es", locales)
+    assert not l10n.draft and l10n.review and l10n.review.on == date(2099, 1, 15)
+
+
+def test_catalog_changed_after_its_review_is_a_draft_again(project) -> None:
+    _, locales, path = project
+    fill(path, fake_translation, header_comment="# Reviewed-By: Dra. Ana Ruiz; 2020-01-15")
+    assert localize("es", locales).draft  # PO-Revision-Date is today, after the review
+
+
+def test_changed_source_makes_the_translation_fuzzy_and_the_build_says_so(
+    project, tmp_path
+) -> None:
+    source, locales, path = project
+    source.write_text(
+        source.read_text(encoding="utf-8").replace(
+            "Ask your doctor first.", "Ask your doctor or pharmacist first."
+        ),
+        encoding="utf-8",
+    )
+    catalogs.extract(tmp_path, locales)
+    catalogs.update(locales)
+    with path.open("rb") as handle:
+        stale = [m for m in read_po(handle, locale="es") if m.fuzzy and m.id]
+    assert [m.id for m in stale] == ["Ask your doctor or pharmacist first."]
+
+    report = build_files([source], tmp_path / "out", languages=("es",), locales_dir=locales)
+    assert not report.built
+    message = report.failed[0].message
+    assert "1 translations missing or out of date" in message
+    assert (
+        f"{path}: fuzzy translation of 'Ask your doctor or pharmacist first.' (context 'sample|faqs.answer')"
+        in message
+    )
+
+    report = build_files(
+        [source],
+        tmp_path / "out",
+        languages=("es",),
+        locales_dir=locales,
+        allow_incomplete=True,
+        formats=("pdf", "html"),
+    )
+    html = next(b.path for b in report.built if b.format == "html").read_text(encoding="utf-8")
+    assert '<p><span lang="en">Ask your doctor or pharmacist first.</span></p>' in html
+    assert "ES %(num)d passage is not translated yet" not in html
+    pdf_text = body_text(next(b.path for b in report.built if b.format == "pdf"))
+    assert "ES Draft translation" in pdf_text and "Ask your doctor or pharmacist first." in pdf_text
+
+
+def test_untrusted_catalog_text_is_checked(project, tmp_path) -> None:
+    source, locales, path = project
+    fill(path, lambda msgid: msgid)
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale="es")
+    catalog.get("Can I drive?", context="sample|faqs.question").string = "¿Puedo \u202econducir?"
+    with path.open("wb") as handle:
+        write_po(handle, catalog)
+    report = build_files([source], tmp_path / "out", languages=("es",), locales_dir=locales)
+    assert not report.built
+    assert (
+        "sample|faqs.question: translation of 'Can I drive?': invisible direction control U+202E"
+        in report.failed[0].message
+    )
+
+
+def test_languages_without_a_catalog_or_unknown_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(LeafletError, match="No catalog for language 'de'"):
+        localize("de", tmp_path)
+    with pytest.raises(LeafletError, match="Unknown language 'xx'"):
+        localize("xx", tmp_path)
+    bad = catalog_path(tmp_path, "es")
+    bad.parent.mkdir(parents=True)
+    bad.write_bytes(b'msgid "a"\nmsgstr "b"\nnonsense here\n')
+    with pytest.raises(SourceError, match=r"messages\.po"):
+        localize("es", tmp_path)
+
+
+def test_i18n_status_names_languages_in_their_own_language_and_english(
+    project, monkeypatch
+) -> None:
+    from leafletgen import cli
+
+    _, locales, _ = project
+    monkeypatch.setattr("leafletgen.assets.LOCALES_DIR", locales)
+    result = CliRunner().invoke(cli.main, ["i18n", "status"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("es     español (Spanish): ")
+    assert "0 fuzzy, 0 missing; draft (not reviewed)" in result.output
+
+
+def test_arabic_plural_forms_come_from_babel(project) -> None:
+    _, locales, _ = project
+    catalogs.init(locales, "ar")
+    l10n = localize("ar", locales)
+    catalog = l10n.translations.catalog
+    assert catalog is not None and catalog.num_plurals == 6
+    forms = {n: l10n.translations.plural_index(n) for n in range(0, 203)}
+    assert [forms[n] for n in (0, 1, 2, 3, 10)] == [0, 1, 2, 3, 3]
+    assert {forms[n] for n in range(11, 100)} == {5} and forms[100] == forms[102] == 4
+    assert l10n.direction == "rtl" and l10n.stylesheets == ("css/script-arabic.css", "css/rtl.css")
+
+
+def test_a_translation_that_drops_a_placeholder_is_refused(project, tmp_path) -> None:
+    source, locales, path = project
+    fill(path, fake_translation)
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale="es")
+    catalog.get("Version %(version)s").string = "Versión"  # the version would vanish from the page
+    with path.open("wb") as handle:
+        write_po(handle, catalog)
+    report = build_files([source], tmp_path / "out", languages=("es",), locales_dir=locales)
+    assert not report.built
+    assert f"{path}:" in report.failed[0].message
+    assert "msgid 'Version %(version)s'" in report.failed[0].message
