@@ -86,7 +86,7 @@ def test_pybabel_extract_collects_chrome_and_leaflet_text_with_context(tmp_path:
     assert "#. sections[4].blocks[3].table.rows[0][0], in the section" in text
     assert "leaflets/clonazepam-emotional-effects.yaml:" in text
     assert 'msgid "Frequently asked questions"' in text  # template chrome
-    assert 'msgid_plural "%(num)d passages are not translated yet' in text
+    assert 'msgid_plural "%(num)s passages are not translated yet' in text
     assert 'msgctxt "clonazepam-emotional-effects|plain.glossary.definition"' in text
 
 
@@ -163,7 +163,7 @@ def test_changed_source_makes_the_translation_fuzzy_and_the_build_says_so(
     )
     html = next(b.path for b in report.built if b.format == "html").read_text(encoding="utf-8")
     assert '<p><span lang="en">Ask your doctor or pharmacist first.</span></p>' in html
-    assert "ES %(num)d passage is not translated yet" not in html
+    assert "ES 1 passages are not translated yet and are shown in inglés." in html
     pdf_text = body_text(next(b.path for b in report.built if b.format == "pdf"))
     assert "ES Draft translation" in pdf_text and "Ask your doctor or pharmacist first." in pdf_text
 
