@@ -3,10 +3,10 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install lint preview benchmark clean messages
+.PHONY: demo test install lint preview benchmark clean
 
 demo: install
-	$(BIN)/leaflet build clonazepam-emotional-effects --variant all --format all
+	$(BIN)/leaflet build clonazepam-emotional-effects --variant all --format all --lang en --lang es --lang ar --lang ru
 	$(BIN)/leaflet check clonazepam-emotional-effects
 
 test: install
@@ -36,7 +36,3 @@ benchmark: install
 
 clean:
 	rm -rf output/* $(VENV) build dist *.egg-info
-
-# Refresh the translation template from the templates' chrome.
-messages: install
-	$(BIN)/pybabel extract -F babel.cfg --project leafletgen --copyright-holder "the leafletgen authors" -o locales/messages.pot .
