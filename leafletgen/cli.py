@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from leafletgen import __version__
+
+
+def leaflet_arguments(command: Callable[..., None]) -> Callable[..., None]:
+    """LEAFLET... (a source file or an id) and the folder ids are looked up in."""
+    command = click.option(
+        "--leaflets-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("leaflets"),
+        show_default=True,
+        help="Where leaflet ids are looked up.",
+    )(command)
+    return click.argument("leaflets", nargs=-1, required=True, metavar="LEAFLET...")(command)
 
 
 @click.group()
@@ -16,7 +29,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("leaflets", nargs=-1, required=True, metavar="LEAFLET...")
+@leaflet_arguments
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
 @click.option(
     "--out",
@@ -46,13 +59,6 @@ def main() -> None:
     "--allow-incomplete",
     is_flag=True,
     help="Print missing or stale translations in the source language, marked on the page.",
-)
-@click.option(
-    "--leaflets-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("leaflets"),
-    show_default=True,
-    help="Where leaflet ids are looked up.",
 )
 def build(
     leaflets: tuple[str, ...],
@@ -91,14 +97,7 @@ def build(
 
 
 @main.command()
-@click.argument("leaflets", nargs=-1, required=True, metavar="LEAFLET...")
-@click.option(
-    "--leaflets-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("leaflets"),
-    show_default=True,
-    help="Where leaflet ids are looked up.",
-)
+@leaflet_arguments
 def check(leaflets: tuple[str, ...], leaflets_dir: Path) -> None:
     """Check LEAFLET: plain-language coverage, reading grades and unexplained jargon."""
     from leafletgen.check import check_leaflet
