@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -28,72 +31,177 @@ def main() -> None:
     """Accessible, printable patient leaflets from one medicine-information source."""
 
 
+def _listed(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Repeated options and comma-separated lists alike: --lang es,ar --lang ru."""
+    return tuple(item.strip() for value in values for item in value.split(",") if item.strip())
+
+
+def _shard(value: str | None) -> tuple[int, int]:
+    if value is None:
+        return (1, 1)
+    try:
+        index, count = (int(part) for part in value.split("/"))
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not K/N, for example 2/8", param_hint="--shard"
+        ) from None
+    if not 1 <= index <= count:
+        raise click.BadParameter(f"{value!r}: K must be between 1 and N", param_hint="--shard")
+    return (index, count)
+
+
 @main.command()
-@leaflet_arguments
-@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
+@click.argument("leaflets", nargs=-1, metavar="[LEAFLET]...")
+@click.option("--all", "all_leaflets", is_flag=True, help="Every leaflet in the leaflets folder.")
+@click.option("--leaflets-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("leaflets"),
+              show_default=True, help="Where leaflet ids are looked up.")  # fmt: skip
+@click.option("--lang", "languages", multiple=True,
+              help="Languages (repeat or comma-separate, or 'all'); default: each leaflet's own.")  # fmt: skip
+@click.option("--variant", "variants", multiple=True,
+              help="standard, large-print, plain, plain-large-print (repeat or comma-separate), or 'all'.")  # fmt: skip
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default=None, help="[default: a4]")
 @click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("output"),
-    show_default=True,
-    help="Folder the leaflets are written to.",
+    "--format",
+    "fmt",
+    type=click.Choice(["pdf", "html", "all"]),
+    default=None,
+    help="[default: pdf]",
 )
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder the leaflets are written to.  [default: output]")  # fmt: skip
 @click.option(
-    "--format", "fmt", type=click.Choice(["pdf", "html", "all"]), default="pdf", show_default=True
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes [default: cores].",
 )
+@click.option("--force", is_flag=True, help="Rebuild outputs the manifest says are up to date.")
 @click.option(
-    "--variant",
-    type=click.Choice(["standard", "large-print", "plain", "plain-large-print", "all"]),
-    default="standard",
-    show_default=True,
-    help="Text (full or plain language) and print size (regular or large).",
+    "--shard", "shard_spec", metavar="K/N", help="Build only the K-th of N slices of the matrix."
 )
+@click.option("--allow-incomplete", is_flag=True,
+              help="Print missing or stale translations in the source language, marked on the page.")  # fmt: skip
+@click.option("--pharmacy", type=click.Path(dir_okay=False, path_type=Path),
+              help="Pharmacy profile (YAML or TOML) printed on the leaflet.")  # fmt: skip
+@click.option("--patient", help="Patient's name, printed on this print only.")
+@click.option("--note", help="A short pharmacist's note, printed in a box.")
 @click.option(
-    "--lang",
-    "languages",
-    multiple=True,
-    help="Language to build (repeat for more); default: the leaflet's own language.",
-)
-@click.option(
-    "--allow-incomplete",
-    is_flag=True,
-    help="Print missing or stale translations in the source language, marked on the page.",
+    "--print-date",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Date printed on a counter print [default: today].",
 )
 def build(
     leaflets: tuple[str, ...],
-    paper: str,
-    out_dir: Path,
-    fmt: str,
-    variant: str,
-    languages: tuple[str, ...],
-    allow_incomplete: bool,
+    all_leaflets: bool,
     leaflets_dir: Path,
+    languages: tuple[str, ...],
+    variants: tuple[str, ...],
+    paper: str | None,
+    fmt: str | None,
+    out_dir: Path | None,
+    jobs: int | None,
+    force: bool,
+    shard_spec: str | None,
+    allow_incomplete: bool,
+    pharmacy: Path | None,
+    patient: str | None,
+    note: str | None,
+    print_date: datetime | None,
 ) -> None:
-    """Build LEAFLET (a source file, or the id of a leaflet in leaflets/)."""
-    from leafletgen.build import FORMATS, BuildRequest
+    """Build LEAFLET (a source file, or the id of a leaflet in leaflets/), or --all."""
+    from leafletgen.build import FORMATS, BuildRequest, default_jobs
     from leafletgen.build import build as run_build
-    from leafletgen.variants import VARIANTS
+    from leafletgen.config import load_config
+    from leafletgen.counter import PrintDetails, load_pharmacy
 
+    if bool(leaflets) == all_leaflets:
+        raise click.UsageError("name one or more LEAFLETs, or --all")
+    defaults = load_config(Path(".")).build
+    profile = pharmacy or (Path(defaults.pharmacy) if defaults.pharmacy else None)
+    counter = None
+    if profile or patient or note:
+        counter = PrintDetails(
+            pharmacy=load_pharmacy(profile, Path(".")) if profile else None,
+            patient=patient,
+            note=note,
+            printed_on=(print_date or datetime.now()).date(),
+        )
+    formats = fmt or ",".join(defaults.formats)
     request = BuildRequest(
-        leaflets=leaflets,
+        leaflets=("all",) if all_leaflets else leaflets,
         leaflets_dir=leaflets_dir,
-        out_dir=out_dir,
-        paper=paper,  # type: ignore[arg-type]
-        formats=FORMATS if fmt == "all" else (fmt,),  # type: ignore[arg-type]
-        variants=tuple(VARIANTS) if variant == "all" else (variant,),
-        languages=languages,
+        out_dir=out_dir or Path(defaults.out),
+        paper=paper or defaults.paper,  # type: ignore[arg-type]
+        formats=FORMATS if formats == "all" else _listed((formats,)),  # type: ignore[arg-type]
+        variants=_listed(variants) or tuple(defaults.variants),
+        languages=_listed(languages) or tuple(defaults.languages),
         allow_incomplete=allow_incomplete,
+        jobs=jobs or defaults.jobs or default_jobs(),
+        force=force,
+        shard=_shard(shard_spec),
+        counter=counter,
     )
-    report = run_build(request)
-    for built in report.built:
-        pages = f"{built.pages} page{'' if built.pages == 1 else 's'}"
-        details = f"{pages}, {built.verdict}, " if built.pages is not None else ""
-        click.echo(f"wrote {built.path} ({details}{built.seconds:.2f} s)")
+    _check_variants(request.variants)
+    reporter = _Reporter()
+    try:
+        report = run_build(request, progress=reporter)
+    except KeyboardInterrupt:
+        reporter.close()
+        click.echo(
+            "Interrupted: the files written so far are complete and in the manifest.", err=True
+        )
+        raise SystemExit(130) from None
+    reporter.close()
     for failure in report.failed:
         click.echo(f"Error: {failure.message}", err=True)
+    click.echo(
+        f"{len(report.built)} files built, {report.skipped} up to date, "
+        f"{len(report.failed)} failed, in {report.seconds:.1f} s"
+    )
     if report.failed:
         raise SystemExit(1)
+
+
+def _check_variants(names: tuple[str, ...]) -> None:
+    from leafletgen.variants import VARIANTS
+
+    for name in names:
+        if name != "all" and name not in VARIANTS:
+            raise click.BadParameter(f"unknown variant {name!r} (one of {', '.join(VARIANTS)}, all)",
+                                     param_hint="--variant")  # fmt: skip
+
+
+class _Reporter:
+    """A progress bar on a terminal, one plain line per output otherwise."""
+
+    def __init__(self) -> None:
+        self.interactive = sys.stdout.isatty()
+        self.bar: Any = None
+
+    def start(self, total: int) -> None:
+        if self.interactive and total > 1:
+            self.bar = click.progressbar(length=total, label="Building", show_pos=True)
+            self.bar.__enter__()
+
+    def update(self, result: Any) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+            return
+        if result.skipped:
+            click.echo(f"up to date: {result.job.name}")
+        for built in result.built:
+            pages = (
+                f"{built.pages} page{'' if built.pages == 1 else 's'}, {built.verdict}, "
+                if built.pages
+                else ""
+            )
+            click.echo(f"wrote {built.path} ({pages}{built.seconds:.2f} s)")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 @main.command()
@@ -205,3 +313,50 @@ def i18n_status() -> None:
             f"{row.language:<6} {row.native_name} ({row.english_name}): {row.translated}/{row.total} "
             f"translated ({done}), {row.fuzzy} fuzzy, {row.missing} missing; {row.state}"
         )
+
+
+@main.command()
+@click.argument("leaflet_id", metavar="ID")
+@click.option("--lang", "language", default="en", show_default=True,
+              help="Language tag of the text, e.g. en or pt-BR.")  # fmt: skip
+@click.option("--leaflets-dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("leaflets"), show_default=True)  # fmt: skip
+def new(leaflet_id: str, language: str, leaflets_dir: Path) -> None:
+    """Start a new leaflet source, ID.yaml, from a commented template."""
+    from leafletgen.scaffold import new_leaflet
+
+    path = new_leaflet(leaflet_id, leaflets_dir, language)
+    click.echo(f"Created {path}: fill in every empty value, then run `leaflet check {leaflet_id}`.")
+
+
+@main.command()
+@leaflet_arguments
+@click.option("--variant", "variants", multiple=True, help="Variants to preview (or 'all').")
+@click.option("--lang", "languages", multiple=True, help="Languages to preview (or 'all').")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("output/previews"), show_default=True, help="Folder the PNGs go to.")  # fmt: skip
+@click.option("--dpi", type=click.IntRange(10, 300), default=50, show_default=True)
+def preview(
+    leaflets: tuple[str, ...], leaflets_dir: Path, variants: tuple[str, ...],
+    languages: tuple[str, ...], out_dir: Path, dpi: int,
+) -> None:  # fmt: skip
+    """PNG pages and a numbered contact sheet of LEAFLET, built first if it is not up to date."""
+    from leafletgen.build import BuildRequest, outputs
+    from leafletgen.build import build as run_build
+    from leafletgen.preview import write_previews
+
+    request = BuildRequest(
+        leaflets=leaflets,
+        leaflets_dir=leaflets_dir,
+        variants=_listed(variants) or ("standard",),
+        languages=_listed(languages),
+    )
+    report = run_build(request)
+    for failure in report.failed:
+        click.echo(f"Error: {failure.message}", err=True)
+    for pdf in outputs(request):
+        if pdf.is_file():
+            result = write_previews(pdf, out_dir, dpi=dpi)
+            click.echo(f"wrote {result.contact_sheet} ({len(result.pages)} pages)")
+    if report.failed:
+        raise SystemExit(1)

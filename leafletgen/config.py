@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -24,19 +25,43 @@ class ReadabilityLimits(_Settings):
     jargon: list[str] = []  # added to the bundled list of words to avoid or explain
 
 
+class BuildDefaults(_Settings):
+    """Defaults for `leaflet build`; an option on the command line wins."""
+
+    languages: list[str] = []  # empty: each leaflet's own language; ["all"]: every catalog
+    variants: list[str] = ["standard"]  # or ["all"]
+    paper: Literal["a4", "letter"] = "a4"
+    formats: list[Literal["pdf", "html"]] = ["pdf"]
+    out: str = "output"
+    jobs: int | None = Field(None, ge=1)  # default: the number of cores
+    pharmacy: str | None = None  # a pharmacy profile printed on every leaflet
+
+
+class ReviewPolicy(_Settings):
+    max_age_days: int = Field(365, ge=1)  # `leaflet list` flags reviews older than this
+
+
 class Config(_Settings):
     readability: ReadabilityLimits = ReadabilityLimits()
+    build: BuildDefaults = BuildDefaults()
+    review: ReviewPolicy = ReviewPolicy()
 
 
 def load_config(root: Path) -> Config:
-    """Read ``root/leaflet.toml`` if there is one; report problems with their field."""
+    """Read ``root/leaflet.toml``, or else ``[tool.leafletgen]`` in ``root/pyproject.toml``;
+    report problems with their field."""
     path = root / CONFIG_FILE
+    table: tuple[str, ...] = ()
     if not path.is_file():
-        return Config()
+        path, table = root / "pyproject.toml", ("tool", "leafletgen")
+        if not path.is_file():
+            return Config()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise SourceError([Problem(path, None, "", str(error))]) from None
+    for key in table:
+        data = data.get(key, {})
     try:
         return Config.model_validate(data)
     except ValidationError as error:

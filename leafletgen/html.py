@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from leafletgen import __version__, markup
 from leafletgen.assets import TEMPLATES_DIR
+from leafletgen.counter import PrintDetails
 from leafletgen.i18n import Localization
 from leafletgen.variants import Edition
 
@@ -51,7 +52,12 @@ def make_environment(
 
 
 def render_html(
-    edition: Edition, localization: Localization, *, paper: Paper = "a4", standalone: bool = False
+    edition: Edition,
+    localization: Localization,
+    *,
+    paper: Paper = "a4",
+    standalone: bool = False,
+    counter: PrintDetails | None = None,
 ) -> RenderedHtml:
     """Fill the leaflet template. ``standalone`` inlines CSS and fonts for a self-contained page."""
     env = make_environment(localization)
@@ -68,8 +74,21 @@ def render_html(
         stylesheets=stylesheets,
         inline_css=inline_css,
         generator=f"leafletgen {__version__}",
+        counter=counter,
+        logo_src=_logo_src(counter, standalone),
     )
     return RenderedHtml(html=html, stylesheets=stylesheets)
+
+
+def _logo_src(counter: PrintDetails | None, standalone: bool) -> str | None:
+    # The PDF renderer reads the (checked) logo file; a standalone page carries it inside.
+    logo = counter.pharmacy.logo_path if counter and counter.pharmacy else None
+    if logo is None:
+        return None
+    if not standalone:
+        return logo.as_uri()
+    kind = "png" if logo.read_bytes()[:4] == b"\x89PNG" else "jpeg"
+    return f"data:image/{kind};base64,{base64.b64encode(logo.read_bytes()).decode('ascii')}"
 
 
 _FONT_URL = re.compile(r"url\(\"?\.\./fonts/([A-Za-z0-9_.-]+\.ttf)\"?\)")

@@ -45,18 +45,16 @@ class AssetFetcher(URLFetcher):  # type: ignore[misc]
     wrong, and a request for any other file or URL means something tried to escape.
     """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, files: tuple[Path, ...] = ()) -> None:
         super().__init__(allowed_protocols=("file",), fail_on_errors=True)
         self.root = root.resolve()
+        self.files = {f.resolve() for f in files}  # single files allowed besides the root
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
         parts = urlsplit(url)
         path = Path(url2pathname(parts.path)).resolve() if parts.scheme == "file" else None
-        if (
-            path is None
-            or parts.netloc not in ("", "localhost")
-            or not path.is_relative_to(self.root)
-        ):
+        allowed = path is not None and (path.is_relative_to(self.root) or path in self.files)
+        if not allowed or parts.netloc not in ("", "localhost"):
             raise PermissionError(f"not one of the project's assets: {url}")
         if not path.is_file():
             raise FileNotFoundError(f"missing asset: {path}")
@@ -73,7 +71,9 @@ class _Collector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def render_pdf(html: str, *, name: str, assets_dir: Path = TEMPLATES_DIR) -> RenderedPdf:
+def render_pdf(
+    html: str, *, name: str, assets_dir: Path = TEMPLATES_DIR, extra_files: tuple[Path, ...] = ()
+) -> RenderedPdf:
     """Lay out ``html`` and return the PDF; any renderer warning fails the render."""
     collector = _Collector()
     weasy_logger = logging.getLogger("weasyprint")
@@ -82,7 +82,7 @@ def render_pdf(html: str, *, name: str, assets_dir: Path = TEMPLATES_DIR) -> Ren
         document = HTML(
             string=html,
             base_url=assets_dir.resolve().as_uri() + "/",
-            url_fetcher=AssetFetcher(assets_dir),
+            url_fetcher=AssetFetcher(assets_dir, extra_files),
         ).render(font_config=FontConfiguration(), pdf_variant=PDF_VARIANT)
         # Same HTML, same identifier: the file ID is part of a reproducible PDF.
         identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")

@@ -63,7 +63,8 @@ def test_errors_are_one_clean_line_without_traceback(runner: CliRunner, tmp_path
     ]:
         result = runner.invoke(main, [*args, "--out", str(tmp_path / "out")])
         assert result.exit_code == 1
-        assert result.output.strip() == message
+        assert result.output.splitlines()[0] == message
+        assert result.output.splitlines()[-1].startswith("0 files built, 0 up to date, 1 failed")
         assert "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
 

@@ -45,4 +45,4 @@ def test_a_render_failure_writes_no_format_of_that_leaflet(tmp_path: Path, monke
     monkeypatch.setattr(leafletgen.check, "check_pdfua", broken_check)
     report = build_files([source], tmp_path / "out", formats=("html", "pdf"))
     assert [f.message for f in report.failed] == ["sample.en.standard.a4.pdf: simulated failure"]
-    assert not (tmp_path / "out").exists()  # not even the HTML that rendered fine
+    assert not (tmp_path / "out" / "sample").exists()  # not even the HTML that rendered fine

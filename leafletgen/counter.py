@@ -1,0 +1,95 @@
+"""What a pharmacy adds at the counter: its profile, and the details of one print.
+
+The profile (name, address, phone, website, optional logo) is project data. The per-print
+details (patient name, pharmacist's note, print date) are personal: they are printed on the
+page and nowhere else: not in the manifest, the logs, or the PDF's metadata.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from leafletgen.errors import LeafletError, Problem, SourceError
+from leafletgen.model import PlainText, Url
+
+MAX_LOGO_BYTES = 2_000_000
+_IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+class Logo(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    file: PlainText
+    alt: PlainText  # read out by screen readers: required
+
+
+class PharmacyProfile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    name: PlainText
+    address: PlainText | None = None
+    phone: PlainText | None = None
+    website: Url | None = None
+    logo: Logo | None = None
+
+
+@dataclass(frozen=True)
+class Pharmacy:
+    profile: PharmacyProfile
+    logo_path: Path | None  # resolved and checked: a PNG or JPEG inside the project
+
+
+@dataclass(frozen=True)
+class PrintDetails:
+    """One counter print. Never serialized, never logged."""
+
+    pharmacy: Pharmacy | None = None
+    patient: str | None = None
+    note: str | None = None
+    printed_on: date | None = None
+
+    def __repr__(self) -> str:  # keep patient data out of tracebacks and debug logs
+        return "PrintDetails(<personal details withheld>)"
+
+
+def load_pharmacy(path: Path, project_root: Path) -> Pharmacy:
+    """Read a pharmacy profile (YAML or TOML); its logo must be an image inside the project."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text) if path.suffix == ".toml" else yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError) as error:
+        raise SourceError([Problem(path, None, "", f"cannot read: {error}")]) from None
+    except (tomllib.TOMLDecodeError, yaml.YAMLError) as error:
+        raise SourceError(
+            [Problem(path, None, "", f"not valid {path.suffix[1:].upper()}: {error}")]
+        ) from None
+    try:
+        profile = PharmacyProfile.model_validate(data)
+    except ValidationError as error:
+        raise SourceError(
+            [
+                Problem(path, None, ".".join(str(p) for p in e["loc"]), e["msg"])
+                for e in error.errors()
+            ]
+        ) from None
+    logo_path = _checked_logo(path, profile.logo.file, project_root) if profile.logo else None
+    return Pharmacy(profile, logo_path)
+
+
+def _checked_logo(profile_path: Path, name: str, project_root: Path) -> Path:
+    logo = (profile_path.parent / name).resolve()
+    root = project_root.resolve()
+    if not logo.is_relative_to(root):
+        raise LeafletError(
+            f"{profile_path}: logo.file: {name!r} is outside the project folder {root}"
+        )
+    if not logo.is_file():
+        raise LeafletError(f"{profile_path}: logo.file: {name!r} does not exist")
+    head = logo.read_bytes()[:8]
+    if logo.stat().st_size > MAX_LOGO_BYTES or not any(head.startswith(m) for m in _IMAGE_MAGIC):
+        raise LeafletError(f"{profile_path}: logo.file: {name!r} must be a PNG or JPEG under 2 MB")
+    return logo

@@ -1,0 +1,73 @@
+"""`manifest.json`: what was built from what, so an unchanged output is not built again.
+
+Each output is listed with its leaflet, version, language, variant, paper, page count, the
+sha256 of the file and a hash of every input (source, catalog, templates, fonts, options,
+package version). The manifest is rewritten atomically after every finished output, so an
+interrupted batch leaves a manifest that matches the files on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from leafletgen.output import write_atomic
+
+MANIFEST = "manifest.json"
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def tree_hash(folder: Path, exclude: Path | None = None) -> str:
+    """One hash over every file below ``folder`` (names and contents), in a stable order."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        if exclude is not None and path.is_relative_to(exclude):
+            continue
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def value_hash(value: object) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()
+
+
+class Manifest:
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.path = out_dir / MANIFEST
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            self.entries: dict[str, dict[str, Any]] = dict(data.get("outputs", {}))
+        except (OSError, ValueError, AttributeError):
+            self.entries = {}  # no manifest, or an unreadable one: everything is rebuilt
+
+    def _key(self, path: Path) -> str:
+        return path.relative_to(self.out_dir).as_posix()
+
+    def is_current(self, path: Path, inputs: dict[str, str]) -> bool:
+        """The file exists, is what was recorded, and was built from these inputs."""
+        entry = self.entries.get(self._key(path))
+        return (
+            entry is not None
+            and entry.get("inputs") == inputs
+            and path.is_file()
+            and file_hash(path) == entry.get("sha256")
+        )
+
+    def record(self, path: Path, entry: dict[str, Any]) -> None:
+        self.entries[self._key(path)] = entry
+
+    def forget(self, path: Path) -> None:
+        self.entries.pop(self._key(path), None)
+
+    def save(self) -> None:
+        document = {"outputs": dict(sorted(self.entries.items()))}
+        write_atomic(
+            self.path, (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
+        )
