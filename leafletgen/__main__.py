@@ -2,4 +2,5 @@ from __future__ import annotations
 
 from leafletgen.cli import main
 
-main()
+if __name__ == "__main__":  # worker processes import this module again
+    main()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
 import os
 import time
 from collections.abc import Callable
@@ -211,9 +212,11 @@ def _run_in_workers(
     request: BuildRequest,
     finished: Callable[[JobResult, dict[str, str]], None],
 ) -> None:
-    with ProcessPoolExecutor(
-        max_workers=min(request.jobs, len(todo)), initializer=_warm_up
-    ) as pool:
+    # Spawned, not forked: a fork of a process that already runs Pango and fontconfig can
+    # inherit a held lock and hang.
+    context = multiprocessing.get_context("spawn")
+    workers = min(request.jobs, len(todo))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm_up) as pool:
         pending: dict[Future[JobResult], dict[str, str]] = {
             pool.submit(run_job, job, request): inputs for job, inputs in todo
         }

@@ -17,7 +17,16 @@ from babel.messages.pofile import read_po, write_po
 
 from leafletgen import __version__
 from leafletgen.errors import LeafletError
-from leafletgen.i18n import DOMAIN, Review, is_leaflet_text, read_catalog, review_of
+from leafletgen.i18n import (
+    DOMAIN,
+    Review,
+    is_leaflet_text,
+    read_catalog,
+    review_of,
+    revision_date_of,
+)
+from leafletgen.messages import messages
+from leafletgen.model import Leaflet
 
 TEMPLATE = "messages.pot"
 
@@ -117,13 +126,18 @@ class CatalogStatus:
 
     @property
     def state(self) -> str:
-        if self.missing or self.fuzzy:
-            return "incomplete"
-        if self.review is None:
-            return "draft (not reviewed)"
-        if self.revised and self.revised > self.review.on:
-            return f"draft (changed since the review of {self.review.on})"
-        return f"reviewed by {self.review.by} on {self.review.on}"
+        return review_state(self.missing, self.fuzzy, self.review, self.revised)
+
+
+def review_state(missing: int, fuzzy: int, review: Review | None, revised: date | None) -> str:
+    """In words: can this translation be handed to a patient without a draft notice?"""
+    if missing or fuzzy:
+        return f"incomplete: {missing} missing, {fuzzy} fuzzy"
+    if review is None:
+        return "draft (not reviewed)"
+    if revised and revised > review.on:
+        return f"draft (changed since the review of {review.on})"
+    return f"reviewed by {review.by} on {review.on}"
 
 
 def status(locales_dir: Path) -> list[CatalogStatus]:
@@ -150,6 +164,52 @@ def status(locales_dir: Path) -> list[CatalogStatus]:
                 revised=catalog.revision_date.date()
                 if hasattr(catalog.revision_date, "date")
                 else None,
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class LeafletLanguage:
+    """One leaflet in one language, for `leaflet list`."""
+
+    leaflet_id: str
+    version: str
+    reviewed: date
+    review_overdue: bool
+    language: str
+    state: str  # "source", "no catalog", "3 missing, 1 fuzzy", "draft (not reviewed)", "reviewed …"
+
+
+def leaflet_languages(
+    leaflet: Leaflet, locales_dir: Path, today: date, max_age_days: int
+) -> list[LeafletLanguage]:
+    """The leaflet in its own language and in every language with a catalog."""
+    overdue = (today - leaflet.reviewed.date).days > max_age_days
+    rows = [
+        LeafletLanguage(
+            leaflet.id, leaflet.version, leaflet.reviewed.date, overdue, leaflet.language, "source"
+        )
+    ]
+    for path in sorted(locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        code = path.parent.parent.name
+        catalog = read_catalog(path, code)
+        missing = fuzzy = 0
+        for message in messages(leaflet):
+            entry = catalog.get(message.msgid, context=message.context)
+            if entry is None or not entry.string:
+                missing += 1
+            elif entry.fuzzy:
+                fuzzy += 1
+        state = review_state(missing, fuzzy, review_of(catalog), revision_date_of(catalog))
+        rows.append(
+            LeafletLanguage(
+                leaflet.id,
+                leaflet.version,
+                leaflet.reviewed.date,
+                overdue,
+                code.replace("_", "-"),
+                state,
             )
         )
     return rows

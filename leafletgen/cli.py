@@ -360,3 +360,36 @@ def preview(
             click.echo(f"wrote {result.contact_sheet} ({len(result.pages)} pages)")
     if report.failed:
         raise SystemExit(1)
+
+
+@main.command("list")
+@click.option("--leaflets-dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("leaflets"), show_default=True)  # fmt: skip
+def list_leaflets(leaflets_dir: Path) -> None:
+    """Every leaflet in every language: version, last review and translation state."""
+    from datetime import date
+
+    from leafletgen.assets import LOCALES_DIR
+    from leafletgen.catalogs import leaflet_languages
+    from leafletgen.config import load_config
+    from leafletgen.errors import LeafletError
+    from leafletgen.source import SOURCE_SUFFIXES, load_leaflet
+
+    max_age = load_config(Path(".")).review.max_age_days
+    failed = False
+    for path in sorted(leaflets_dir.iterdir()):
+        if path.suffix not in SOURCE_SUFFIXES or path.is_symlink():
+            continue
+        try:
+            rows = leaflet_languages(load_leaflet(path), LOCALES_DIR, date.today(), max_age)
+        except LeafletError as error:
+            click.echo(f"Error: {error.format_message()}", err=True)
+            failed = True
+            continue
+        for row in rows:
+            overdue = f"  REVIEW OVERDUE (older than {max_age} days)" if row.review_overdue else ""
+            click.echo(
+                f"{row.leaflet_id}  {row.language:<5}  v{row.version}  reviewed {row.reviewed}  {row.state}{overdue}"
+            )
+    if failed:
+        raise SystemExit(1)

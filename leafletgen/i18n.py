@@ -256,6 +256,11 @@ def _short(msgid: str | tuple[str, ...]) -> str:
     return repr(text if len(text) <= 50 else text[:47] + "...")
 
 
+def revision_date_of(catalog: Catalog) -> date | None:
+    """PO-Revision-Date: when a translator last saved the catalog."""
+    return catalog.revision_date.date() if isinstance(catalog.revision_date, datetime) else None
+
+
 def review_of(catalog: Catalog) -> Review | None:
     for line in (catalog.header_comment or "").splitlines():
         if match := _REVIEWED.match(line.strip()):
@@ -280,14 +285,13 @@ def localize(
         # Never print source-language text around another language without saying so.
         raise LeafletError(f"No catalog for language '{language}': {path} does not exist")
     catalog = read_catalog(path, language)
-    revised = catalog.revision_date.date() if isinstance(catalog.revision_date, datetime) else None
     return Localization(
         language,
         locale,
         CatalogTranslations(catalog, path, source_language),
         source_language,
         review=review_of(catalog),
-        catalog_revised=revised,
+        catalog_revised=revision_date_of(catalog),
     )
 
 
