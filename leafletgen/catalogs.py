@@ -20,6 +20,7 @@ from leafletgen.errors import LeafletError
 from leafletgen.i18n import (
     DOMAIN,
     Review,
+    is_complete,
     is_leaflet_text,
     read_catalog,
     review_of,
@@ -146,11 +147,7 @@ def status(locales_dir: Path) -> list[CatalogStatus]:
         code = path.parent.parent.name
         catalog = read_catalog(path, code)
         messages = [m for m in catalog if m.id]
-        translated = sum(
-            1
-            for m in messages
-            if not m.fuzzy and (all(m.string) if isinstance(m.string, tuple | list) else m.string)
-        )
+        translated = sum(1 for m in messages if not m.fuzzy and is_complete(m))
         locale = Locale.parse(code)
         rows.append(
             CatalogStatus(
@@ -197,7 +194,7 @@ def leaflet_languages(
         missing = fuzzy = 0
         for message in messages(leaflet):
             entry = catalog.get(message.msgid, context=message.context)
-            if entry is None or not entry.string:
+            if entry is None or not is_complete(entry):
                 missing += 1
             elif entry.fuzzy:
                 fuzzy += 1

@@ -72,13 +72,12 @@ class CatalogTranslations:
             return None
         key = msgid[0] if isinstance(msgid, tuple) else msgid
         message = self.catalog.get(key, context=context)
-        strings = message.string if message else None
-        complete = all(strings) if isinstance(strings, tuple | list) else bool(strings)
-        if message is None or not complete or message.fuzzy:
-            state = "fuzzy" if message is not None and message.fuzzy and complete else "missing"
+        complete = message is not None and is_complete(message)
+        if not complete or message.fuzzy:  # type: ignore[union-attr]
+            state = "fuzzy" if complete else "missing"
             self.gaps.append(Gap(self.path, context, key, state))
             return None
-        return strings
+        return message.string  # type: ignore[union-attr]
 
     def _marked(self, text: str) -> str:
         # Chrome that falls back to the source language says so to screen readers.
@@ -195,6 +194,12 @@ class Localization:
 
 def catalog_path(locales_dir: Path, language: str) -> Path:
     return locales_dir / language.replace("-", "_") / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def is_complete(message: PoMessage) -> bool:
+    """Every form of the entry has text (a plural entry has one string per form)."""
+    strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+    return all(strings)
 
 
 def is_leaflet_text(context: str | None) -> bool:
