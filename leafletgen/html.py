@@ -28,6 +28,28 @@ class RenderedHtml:
     stylesheets: tuple[str, ...]  # relative to the templates folder
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in memory for the life of the process.
+
+    Each render needs its own environment (the translations and filters belong to one
+    localization), but compiling the templates again for every leaflet of a batch would cost
+    more than filling them. Jinja checks each entry against the template source's checksum.
+    """
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self._code:
+            bucket.bytecode_from_string(self._code[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledTemplates()
+
+
 def make_environment(
     localization: Localization, templates_dir: Path = TEMPLATES_DIR
 ) -> jinja2.Environment:
@@ -40,6 +62,7 @@ def make_environment(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_COMPILED,
     )
     env.install_gettext_translations(localization.translations, newstyle=True)  # type: ignore[attr-defined]
     env.filters["inline"] = localization.inline

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
+import ctypes.util
 import io
 import logging
 import mimetypes
 import os
 import re
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -23,9 +25,31 @@ os.environ["FONTCONFIG_FILE"] = str(FONTS_DIR / "fonts.conf")
 
 import pikepdf
 from fontTools.ttLib import TTFont
-from weasyprint import HTML  # imported after the fontconfig setting above
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+
+@contextmanager
+def _sonames_only() -> Iterator[None]:
+    """Skip ctypes' library search while WeasyPrint loads its C libraries.
+
+    WeasyPrint tries each library under the names of every platform, and on Linux each name
+    that does not load makes ctypes.util.find_library start ldconfig, gcc and ld: 0.3 s of a
+    cold start. Its lists include each library's Linux soname, which dlopen finds by itself.
+    """
+    if not sys.platform.startswith("linux"):
+        yield
+        return
+    search = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = search
+
+
+with _sonames_only():  # and after the fontconfig setting above
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 logger = logging.getLogger(__name__)
 
@@ -84,9 +108,9 @@ def render_pdf(
             base_url=assets_dir.resolve().as_uri() + "/",
             url_fetcher=AssetFetcher(assets_dir, extra_files),
         ).render(font_config=FontConfiguration(), pdf_variant=PDF_VARIANT)
-        # Same HTML, same identifier: the file ID is part of a reproducible PDF.
-        identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
-        data = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=identifier)
+        # No identifier here: pydyf would serialize every object twice to hash it. The file
+        # ID is written by pikepdf below, from the content, so it is reproducible.
+        data = document.write_pdf(pdf_variant=PDF_VARIANT)
     except FatalURLFetchingError as error:
         raise RenderError(f"{name}: renderer refused: {error.__cause__ or error}") from None
     finally:
@@ -105,10 +129,9 @@ def _complete_to_unicode(data: bytes) -> bytes:
     WeasyPrint 70 maps a glyph to an empty string when it shares a cluster with a mark drawn
     before it in right-to-left text (ئ followed by a tanwin, say): a malformed map that PDF/UA-1
     rejects and that hides the letter from text extraction. Such a glyph gets the code point
-    the font's own cmap gives it. Most leaflets need no repair and are returned untouched.
+    the font's own cmap gives it. Every file is saved again, with an /ID derived from its content.
     """
     pdf = pikepdf.open(io.BytesIO(data))
-    repaired = False
     for font in pdf.objects:
         if not isinstance(font, pikepdf.Dictionary) or "/ToUnicode" not in font:
             continue
@@ -119,9 +142,6 @@ def _complete_to_unicode(data: bytes) -> bytes:
         font.ToUnicode.write(
             _EMPTY_MAPPING.sub(_code_point_of(TTFont(io.BytesIO(program))), to_unicode)
         )
-        repaired = True
-    if not repaired:
-        return data
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True)  # same input, same bytes
     return out.getvalue()
