@@ -103,6 +103,12 @@ def render_html(
     return RenderedHtml(html=html, stylesheets=stylesheets)
 
 
+def draft_notice(localization: Localization) -> str:
+    """The draft-translation notice in the localization's language, as the PDF shows it."""
+    notice = make_environment(localization).get_template("_notices.html.j2").module.draft_notice
+    return notice.striptags() if isinstance(notice, Markup) else str(notice)
+
+
 def _logo_src(counter: PrintDetails | None, standalone: bool) -> str | None:
     # The PDF renderer reads the (checked) logo file; a standalone page carries it inside.
     logo = counter.pharmacy.logo_path if counter and counter.pharmacy else None

@@ -60,6 +60,14 @@ class Manifest:
             and file_hash(path) == entry.get("sha256")
         )
 
+    def outputs(self, fmt: str) -> list[Path]:
+        """The files of one format the manifest lists, in name order."""
+        return [
+            self.out_dir / key
+            for key, entry in sorted(self.entries.items())
+            if entry.get("format") == fmt
+        ]
+
     def record(self, path: Path, entry: dict[str, Any]) -> None:
         self.entries[self._key(path)] = entry
 

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from leafletgen.errors import OutputError
+
+
+@dataclass(frozen=True)
+class OutputName:
+    leaflet_id: str
+    language: str
+    variant: str
+    paper: str
+    format: str
 
 
 def output_path(
@@ -14,6 +24,16 @@ def output_path(
 ) -> Path:
     """``DIR/<id>/<id>.<lang>.<variant>.<paper>.<fmt>``."""
     return out_dir / leaflet_id / f"{leaflet_id}.{language}.{variant}.{paper}.{fmt}"
+
+
+def parse_output_name(path: Path) -> OutputName:
+    """What ``output_path`` put into a file name; an error for any other name."""
+    parts = path.name.split(".")
+    if len(parts) != 5 or not all(parts):
+        raise OutputError(
+            f"{path}: not a leaflet output name (<id>.<language>.<variant>.<paper>.<format>)"
+        )
+    return OutputName(*parts)
 
 
 def write_atomic(path: Path, data: bytes) -> None:

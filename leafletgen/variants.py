@@ -23,6 +23,11 @@ class Variant:
     large_print: bool
 
     @property
+    def min_font_pt(self) -> float:
+        """The smallest text the variant may print, running headers and page numbers included."""
+        return 18.0 if self.large_print else 12.0
+
+    @property
     def stylesheets(self) -> tuple[str, ...]:
         """CSS layers in cascade order: base, then plain, then large print (its sizes win)."""
         layers = ["css/base.css"]
@@ -58,6 +63,11 @@ class Edition:
     faqs: list[FaqText]
     bottom_line: list[str]
     glossary: list[GlossaryEntry]
+
+    @property
+    def document_title(self) -> str:
+        """The title of the HTML page and of the PDF."""
+        return f"{self.title} – {self.subtitle}" if self.subtitle else self.title
 
 
 def coverage_gaps(leaflet: Leaflet) -> list[str]:

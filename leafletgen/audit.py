@@ -1,0 +1,357 @@
+"""Audit a built PDF: what PDF/UA-1 validation proves, and what the leaflet promises beyond it.
+
+The validator (page-validation) proves the file is tagged PDF/UA-1. It does not know which
+language the leaflet is in, which title it has, that large print means 18 pt everywhere, or
+that an unreviewed translation must say so. Those promises are checked here, against what
+the build would print from the current sources and catalogs.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+
+import pikepdf
+
+from leafletgen.errors import LeafletError
+from leafletgen.html import draft_notice
+from leafletgen.i18n import localize, translate_leaflet
+from leafletgen.output import OutputName, parse_output_name
+from leafletgen.source import find_source, load_leaflet
+from leafletgen.variants import VARIANTS, Variant, edition
+
+# PDF font descriptor flag for italic (PDF 32000-1, table 123, bit 7).
+_ITALIC_FLAG = 1 << 6
+_HEADING = re.compile(r"/H([1-6])")
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What the build prints for one output, from the current sources and catalogs."""
+
+    output: OutputName
+    title: str
+    variant: Variant
+    draft_notice: str | None  # the notice's text, when the translation is a draft
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    rule: str
+    ok: bool
+    detail: str
+
+
+@dataclass(frozen=True)
+class OutputAudit:
+    path: Path
+    results: list[RuleResult] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(result.ok for result in self.results)
+
+
+RULES = (
+    "pdf-ua-1",
+    "language",
+    "title",
+    "fonts-embedded",
+    "heading-levels",
+    "table-headers",
+    "alt-text",
+    "font-size",
+    "no-italic",
+    "draft-notice",
+)
+
+
+def expected_for(path: Path, leaflets_dir: Path, locales_dir: Path) -> Expected:
+    """Work out from an output's name and the current sources what it must contain."""
+    name = parse_output_name(path)
+    if name.variant not in VARIANTS:
+        raise LeafletError(f"{path}: unknown variant '{name.variant}' in the file name")
+    source = load_leaflet(find_source(name.leaflet_id, leaflets_dir))
+    l10n = localize(name.language, locales_dir, source_language=source.language)
+    text = edition(translate_leaflet(source, l10n), VARIANTS[name.variant])
+    return Expected(
+        output=name,
+        title=text.document_title,
+        variant=text.variant,
+        draft_notice=draft_notice(l10n) if l10n.draft else None,
+    )
+
+
+def audit_outputs(
+    paths: list[Path], leaflets_dir: Path, locales_dir: Path
+) -> Iterator[OutputAudit]:
+    """Audit each PDF; one that cannot be matched to its source fails, the others go on."""
+    for path in paths:
+        try:
+            expected = expected_for(path, leaflets_dir, locales_dir)
+        except LeafletError as error:
+            yield OutputAudit(path, [RuleResult("source", False, error.format_message())])
+            continue
+        yield audit_pdf(path, expected)
+
+
+def audit_pdf(path: Path, expected: Expected) -> OutputAudit:
+    """Run every rule of RULES on one PDF."""
+    from leafletgen.check import check_pdfua  # loads the validator's native module
+
+    data = path.read_bytes()
+    audit = OutputAudit(path)
+    verdict = check_pdfua(data)
+    audit.results.append(
+        RuleResult("pdf-ua-1", verdict.compliant, str(verdict) + _first(verdict.failures))
+    )
+    try:
+        pdf = pikepdf.open(io.BytesIO(data))
+    except pikepdf.PdfError as error:
+        audit.results.append(RuleResult("readable", False, f"not a readable PDF: {error}"))
+        return audit
+    with pdf:
+        text = _read_text(data)
+        audit.results.extend(
+            [
+                _language(pdf, expected),
+                _title(pdf, expected),
+                _fonts_embedded(pdf),
+                _heading_levels(pdf),
+                _table_headers(pdf),
+                _alt_text(pdf),
+                _font_size(text, expected),
+                _no_italic(pdf, expected),
+                _draft_notice(text, expected),
+            ]
+        )
+    return audit
+
+
+def _first(failures: tuple[str, ...]) -> str:
+    if not failures:
+        return ""
+    more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
+    return f": {failures[0]}{more}"
+
+
+# --- The document ---------------------------------------------------------------------
+
+
+def _language(pdf: pikepdf.Pdf, expected: Expected) -> RuleResult:
+    found = str(pdf.Root.get("/Lang", ""))
+    want = expected.output.language
+    if not found:
+        return RuleResult("language", False, "the document has no /Lang")
+    ok = found.lower() == want.lower()
+    return RuleResult("language", ok, f"/Lang {found}" + ("" if ok else f", expected {want}"))
+
+
+def _title(pdf: pikepdf.Pdf, expected: Expected) -> RuleResult:
+    with pdf.open_metadata() as xmp:
+        title = str(xmp.get("dc:title", "")) or str(pdf.docinfo.get("/Title", ""))
+    shows_title = bool(pdf.Root.get("/ViewerPreferences", {}).get("/DisplayDocTitle", False))
+    if title != expected.title:
+        return RuleResult("title", False, f"title {title!r}, expected {expected.title!r}")
+    if not shows_title:
+        return RuleResult("title", False, "viewers are not told to show the title")
+    return RuleResult("title", True, repr(title))
+
+
+def _fonts(pdf: pikepdf.Pdf) -> Iterator[tuple[str, pikepdf.Dictionary | None]]:
+    """(name, font descriptor) of every font the pages and their forms use, once each."""
+    seen: set[tuple[int, int]] = set()
+
+    def in_resources(resources: pikepdf.Object) -> Iterator[tuple[str, pikepdf.Dictionary | None]]:
+        for font in resources.get("/Font", {}).values():
+            if font.objgen in seen:
+                continue
+            seen.add(font.objgen)
+            if font.get("/Subtype") == "/Type3":
+                continue  # drawn by content streams inside the file: nothing to embed
+            described = font.DescendantFonts[0] if "/DescendantFonts" in font else font
+            yield str(font.get("/BaseFont", "?"))[1:], described.get("/FontDescriptor")
+        for xobject in resources.get("/XObject", {}).values():
+            if xobject.get("/Subtype") == "/Form" and xobject.objgen not in seen:
+                seen.add(xobject.objgen)
+                yield from in_resources(xobject.get("/Resources", {}))
+
+    for page in pdf.pages:
+        yield from in_resources(page.obj.get("/Resources", {}))
+
+
+def _fonts_embedded(pdf: pikepdf.Pdf) -> RuleResult:
+    names, missing = [], []
+    for name, descriptor in _fonts(pdf):
+        names.append(name)
+        if descriptor is None or not any(
+            key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
+        ):
+            missing.append(name)
+    if missing:
+        return RuleResult("fonts-embedded", False, "not embedded: " + ", ".join(missing))
+    return RuleResult("fonts-embedded", True, f"{len(names)} fonts, all embedded")
+
+
+def _no_italic(pdf: pikepdf.Pdf, expected: Expected) -> RuleResult:
+    if not expected.variant.large_print:
+        return RuleResult("no-italic", True, "not large print: italic allowed")
+    italic = sorted(
+        {
+            name
+            for name, descriptor in _fonts(pdf)
+            if re.search(r"Italic|Oblique", name)
+            or (
+                descriptor is not None
+                and (
+                    float(descriptor.get("/ItalicAngle", 0)) != 0
+                    or int(descriptor.get("/Flags", 0)) & _ITALIC_FLAG
+                )
+            )
+        }
+    )
+    if italic:
+        return RuleResult("no-italic", False, "italic fonts in large print: " + ", ".join(italic))
+    return RuleResult("no-italic", True, "no italic font")
+
+
+# --- The structure tree ---------------------------------------------------------------
+
+
+def _elements(
+    pdf: pikepdf.Pdf, below: pikepdf.Dictionary | None = None
+) -> Iterator[tuple[str, pikepdf.Dictionary]]:
+    """(standard type, element) of every structure element, in document order: of the whole
+    tree, or only of the elements below ``below``."""
+    root = pdf.Root.get("/StructTreeRoot")
+    if root is None:
+        return
+    role_map = root.get("/RoleMap", {})
+
+    def walk(node: pikepdf.Object) -> Iterator[tuple[str, pikepdf.Dictionary]]:
+        if isinstance(node, pikepdf.Array):
+            for kid in node:
+                yield from walk(kid)
+        elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+            kind = str(node.S)
+            yield str(role_map.get(kind, kind)), node
+            if "/K" in node:
+                yield from walk(node.K)
+
+    yield from walk((below if below is not None else root).get("/K", pikepdf.Array()))
+
+
+def _untagged(pdf: pikepdf.Pdf, rule: str) -> RuleResult | None:
+    if "/StructTreeRoot" not in pdf.Root:
+        return RuleResult(rule, False, "the PDF is not tagged (no structure tree)")
+    return None
+
+
+def _heading_levels(pdf: pikepdf.Pdf) -> RuleResult:
+    if untagged := _untagged(pdf, "heading-levels"):
+        return untagged
+    levels = [int(m[1]) for kind, _ in _elements(pdf) if (m := _HEADING.fullmatch(kind))]
+    if not levels:
+        return RuleResult("heading-levels", False, "no headings")
+    if levels[0] != 1:
+        return RuleResult("heading-levels", False, f"the first heading is H{levels[0]}, not H1")
+    for number, (before, after) in enumerate(pairwise(levels), start=2):
+        if after > before + 1:
+            return RuleResult(
+                "heading-levels", False, f"heading {number} skips from H{before} to H{after}"
+            )
+    return RuleResult("heading-levels", True, f"{len(levels)} headings, none skipped")
+
+
+def _table_headers(pdf: pikepdf.Pdf) -> RuleResult:
+    if untagged := _untagged(pdf, "table-headers"):
+        return untagged
+    tables = without = 0
+    for kind, element in _elements(pdf):
+        if kind == "/Table":
+            tables += 1
+            without += not any(k == "/TH" for k, _ in _elements(pdf, below=element))
+    if without:
+        return RuleResult("table-headers", False, f"{without} of {tables} tables have no TH cell")
+    return RuleResult(
+        "table-headers", True, f"{tables} tables, each with header cells" if tables else "no tables"
+    )
+
+
+def _alt_text(pdf: pikepdf.Pdf) -> RuleResult:
+    if untagged := _untagged(pdf, "alt-text"):
+        return untagged
+    figures = [e for kind, e in _elements(pdf) if kind in ("/Figure", "/Formula")]
+    bare = [e for e in figures if not str(e.get("/Alt", "")).strip() and "/ActualText" not in e]
+    if bare:
+        return RuleResult("alt-text", False, f"{len(bare)} of {len(figures)} images have no /Alt")
+    return RuleResult(
+        "alt-text", True, f"{len(figures)} images, each with /Alt" if figures else "no images"
+    )
+
+
+# --- The printed text -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Text:
+    lines: list[str]  # every text line in logical order, page by page
+    smallest: float  # pt, of any visible character
+    smallest_at: str  # where it was found
+
+
+def _read_text(data: bytes) -> _Text:
+    from pdfminer.high_level import extract_pages  # slow to import: only when auditing
+    from pdfminer.layout import LTChar, LTTextContainer, LTTextLine
+
+    lines: list[str] = []
+    smallest, smallest_at = float("inf"), ""
+    for number, page in enumerate(extract_pages(io.BytesIO(data)), start=1):
+        for box in (e for e in page if isinstance(e, LTTextContainer)):
+            for line in (x for x in box if isinstance(x, LTTextLine)):
+                chars = [c for c in line if isinstance(c, LTChar)]
+                lines.append(_logical(chars))
+                for char in chars:
+                    if char.get_text().strip() and char.size < smallest - 0.01:
+                        smallest = char.size
+                        smallest_at = f"page {number}: {line.get_text().strip()[:40]!r}"
+    return _Text(lines, smallest, smallest_at)
+
+
+def _logical(chars: list) -> str:  # type: ignore[type-arg]
+    # A PDF stores glyphs in visual order; a line that runs right to left reads back reversed.
+    # Each glyph keeps its own text (a ligature's letters stay in order).
+    rtl = any("\u0590" <= c.get_text()[:1] <= "\u08ff" for c in chars)  # Hebrew to Arabic
+    ordered = reversed(chars) if rtl else chars
+    return "".join(c.get_text() for c in ordered)
+
+
+def _font_size(text: _Text, expected: Expected) -> RuleResult:
+    floor = expected.variant.min_font_pt
+    if text.smallest == float("inf"):
+        return RuleResult("font-size", False, "no text found")
+    detail = f"smallest {text.smallest:.1f} pt (at least {floor:g} pt)"
+    if text.smallest < floor - 0.05:
+        return RuleResult("font-size", False, f"{detail}, at {text.smallest_at}")
+    return RuleResult("font-size", True, detail)
+
+
+def _squeezed(value: str) -> str:
+    return re.sub(r"\s+", "", value)
+
+
+def _draft_notice(text: _Text, expected: Expected) -> RuleResult:
+    printed = _squeezed("".join(text.lines))
+    if expected.draft_notice is None:
+        return RuleResult("draft-notice", True, "reviewed or original: no notice needed")
+    if _squeezed(expected.draft_notice) not in printed:
+        return RuleResult(
+            "draft-notice",
+            False,
+            f"unreviewed translation without the notice {expected.draft_notice!r}",
+        )
+    return RuleResult("draft-notice", True, "unreviewed translation: notice printed")
