@@ -32,7 +32,7 @@ preview: demo
 	for pdf in output/clonazepam-emotional-effects/*.pdf; do pdftoppm -png -r 60 "$$pdf" "output/png/$$(basename "$$pdf" .pdf)"; done
 
 benchmark: install
-	$(BIN)/python benchmarks/render_seed.py
+	$(BIN)/python benchmarks/speed.py
 
 clean:
 	rm -rf output/* $(VENV) build dist *.egg-info

@@ -30,7 +30,10 @@ class _Refused(yaml.MarkedYAMLError):
 
 
 class _SourceLoader(
-    yaml.composer.Composer, yaml.cyaml.CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver
+    yaml.composer.Composer,
+    yaml.cyaml.CParser,
+    yaml.constructor.SafeConstructor,
+    yaml.resolver.Resolver,
 ):
     """libyaml's parser (ten times faster than PyYAML's) under PyYAML's composer, which we
     need for our own checks on every node."""

@@ -74,3 +74,22 @@ def seed_variants(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, s
 def seed_outputs(seed_variants: dict[tuple[str, str], Path]) -> dict[str, Path]:
     """The seed leaflet's standard variant: {format: path}."""
     return {fmt: path for (variant, fmt), path in seed_variants.items() if variant == "standard"}
+
+
+@pytest.fixture(scope="session")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every shipped leaflet in every language and variant, PDF and HTML: the CI gate's matrix."""
+    out = tmp_path_factory.mktemp("shipped")
+    report = build(
+        BuildRequest(
+            leaflets=("all",),
+            leaflets_dir=ROOT / "leaflets",
+            out_dir=out,
+            languages=("all",),
+            variants=("all",),
+            formats=("pdf", "html"),
+            jobs=2,
+        )
+    )
+    assert not report.failed, report.failed
+    return out

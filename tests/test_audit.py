@@ -36,25 +36,6 @@ def rules_of(output: str) -> dict[str, dict[str, dict[str, object]]]:
     return {Path(o["path"]).name: {r["rule"]: r for r in o["rules"]} for o in report["outputs"]}
 
 
-@pytest.fixture(scope="session")
-def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The CI gate's matrix: every shipped leaflet in every language and variant."""
-    out = tmp_path_factory.mktemp("shipped")
-    report = build(
-        BuildRequest(
-            leaflets=("all",),
-            leaflets_dir=LEAFLETS,
-            out_dir=out,
-            languages=("all",),
-            variants=("all",),
-            formats=("pdf", "html"),
-            jobs=2,
-        )
-    )
-    assert not report.failed, report.failed
-    return out
-
-
 def test_every_shipped_output_passes_every_rule(shipped: Path) -> None:
     sources = [p for p in LEAFLETS.iterdir() if p.suffix in SOURCE_SUFFIXES]
     code, output = check("--built", "--out", str(shipped), "--json")
