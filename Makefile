@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 
 demo: install
 	$(BIN)/leaflet build clonazepam-emotional-effects --variant all --format all --lang en --lang es --lang ar --lang ru
-	$(BIN)/leaflet check clonazepam-emotional-effects
+	$(BIN)/leaflet check clonazepam-emotional-effects --built
 
 test: install
 	$(BIN)/ruff check .
