@@ -22,11 +22,12 @@ from leafletgen.html import draft_notice
 from leafletgen.i18n import localize, translate_leaflet
 from leafletgen.output import OutputName, parse_output_name
 from leafletgen.source import find_source, load_leaflet
+from leafletgen.tagging import walk
 from leafletgen.variants import VARIANTS, Variant, edition
 
 # PDF font descriptor flag for italic (PDF 32000-1, table 123, bit 7).
 _ITALIC_FLAG = 1 << 6
-_HEADING = re.compile(r"/H([1-6])")
+_HEADING = re.compile(r"H([1-6])")
 
 
 @dataclass(frozen=True)
@@ -222,29 +223,6 @@ def _no_italic(pdf: pikepdf.Pdf, expected: Expected) -> RuleResult:
 # --- The structure tree ---------------------------------------------------------------
 
 
-def _elements(
-    pdf: pikepdf.Pdf, below: pikepdf.Dictionary | None = None
-) -> Iterator[tuple[str, pikepdf.Dictionary]]:
-    """(standard type, element) of every structure element, in document order: of the whole
-    tree, or only of the elements below ``below``."""
-    root = pdf.Root.get("/StructTreeRoot")
-    if root is None:
-        return
-    role_map = root.get("/RoleMap", {})
-
-    def walk(node: pikepdf.Object) -> Iterator[tuple[str, pikepdf.Dictionary]]:
-        if isinstance(node, pikepdf.Array):
-            for kid in node:
-                yield from walk(kid)
-        elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
-            kind = str(node.S)
-            yield str(role_map.get(kind, kind)), node
-            if "/K" in node:
-                yield from walk(node.K)
-
-    yield from walk((below if below is not None else root).get("/K", pikepdf.Array()))
-
-
 def _untagged(pdf: pikepdf.Pdf, rule: str) -> RuleResult | None:
     if "/StructTreeRoot" not in pdf.Root:
         return RuleResult(rule, False, "the PDF is not tagged (no structure tree)")
@@ -254,7 +232,7 @@ def _untagged(pdf: pikepdf.Pdf, rule: str) -> RuleResult | None:
 def _heading_levels(pdf: pikepdf.Pdf) -> RuleResult:
     if untagged := _untagged(pdf, "heading-levels"):
         return untagged
-    levels = [int(m[1]) for kind, _ in _elements(pdf) if (m := _HEADING.fullmatch(kind))]
+    levels = [int(m[1]) for node in walk(pdf) if (m := _HEADING.fullmatch(node.type))]
     if not levels:
         return RuleResult("heading-levels", False, "no headings")
     if levels[0] != 1:
@@ -270,22 +248,20 @@ def _heading_levels(pdf: pikepdf.Pdf) -> RuleResult:
 def _table_headers(pdf: pikepdf.Pdf) -> RuleResult:
     if untagged := _untagged(pdf, "table-headers"):
         return untagged
-    tables = without = 0
-    for kind, element in _elements(pdf):
-        if kind == "/Table":
-            tables += 1
-            without += not any(k == "/TH" for k, _ in _elements(pdf, below=element))
-    if without:
-        return RuleResult("table-headers", False, f"{without} of {tables} tables have no TH cell")
-    return RuleResult(
-        "table-headers", True, f"{tables} tables, each with header cells" if tables else "no tables"
-    )
+    nodes = list(walk(pdf))
+    tables = {node.element.objgen for node in nodes if node.type == "Table"}
+    headed = {p.objgen for node in nodes if node.type == "TH" for p in node.parents} & tables
+    if without := len(tables - headed):
+        detail = f"{without} of {len(tables)} tables have no TH cell"
+        return RuleResult("table-headers", False, detail)
+    detail = f"{len(tables)} tables, each with header cells" if tables else "no tables"
+    return RuleResult("table-headers", True, detail)
 
 
 def _alt_text(pdf: pikepdf.Pdf) -> RuleResult:
     if untagged := _untagged(pdf, "alt-text"):
         return untagged
-    figures = [e for kind, e in _elements(pdf) if kind in ("/Figure", "/Formula")]
+    figures = [node.element for node in walk(pdf) if node.type in ("Figure", "Formula")]
     bare = [e for e in figures if not str(e.get("/Alt", "")).strip() and "/ActualText" not in e]
     if bare:
         return RuleResult("alt-text", False, f"{len(bare)} of {len(figures)} images have no /Alt")

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+from leafletgen import tagging
 from leafletgen.assets import FONTS_DIR, TEMPLATES_DIR
 from leafletgen.errors import RenderError
 
@@ -117,21 +118,35 @@ def render_pdf(
         weasy_logger.removeHandler(collector)
     if collector.messages:
         raise RenderError(f"{name}: renderer reported: " + "; ".join(collector.messages))
-    return RenderedPdf(data=_complete_to_unicode(data), pages=len(document.pages))
+    return RenderedPdf(
+        data=_finish(data, tagging.read_layout(document), name), pages=len(document.pages)
+    )
+
+
+def _finish(data: bytes, layout: tagging.Layout, name: str) -> bytes:
+    """Repair what WeasyPrint leaves wrong in the file, in one pass over it."""
+    pdf = pikepdf.open(io.BytesIO(data))
+    _complete_to_unicode(pdf)
+    try:
+        tagging.repair(pdf, layout)
+    except RenderError as error:
+        raise RenderError(f"{name}: {error}") from None
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True)  # the file ID comes from the content: reproducible
+    return out.getvalue()
 
 
 _EMPTY_MAPPING = re.compile(rb"<([0-9a-f]{4})> <>")
 
 
-def _complete_to_unicode(data: bytes) -> bytes:
+def _complete_to_unicode(pdf: pikepdf.Pdf) -> None:
     """Give every glyph a Unicode value in the fonts' ToUnicode maps.
 
     WeasyPrint 70 maps a glyph to an empty string when it shares a cluster with a mark drawn
     before it in right-to-left text (ئ followed by a tanwin, say): a malformed map that PDF/UA-1
     rejects and that hides the letter from text extraction. Such a glyph gets the code point
-    the font's own cmap gives it. Every file is saved again, with an /ID derived from its content.
+    the font's own cmap gives it.
     """
-    pdf = pikepdf.open(io.BytesIO(data))
     for font in pdf.objects:
         if not isinstance(font, pikepdf.Dictionary) or "/ToUnicode" not in font:
             continue
@@ -142,9 +157,6 @@ def _complete_to_unicode(data: bytes) -> bytes:
         font.ToUnicode.write(
             _EMPTY_MAPPING.sub(_code_point_of(TTFont(io.BytesIO(program))), to_unicode)
         )
-    out = io.BytesIO()
-    pdf.save(out, deterministic_id=True)  # same input, same bytes
-    return out.getvalue()
 
 
 def _code_point_of(ttfont: TTFont) -> Callable[[re.Match[bytes]], bytes]:

@@ -7,8 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pikepdf
+from pdfminer.converter import PDFLayoutAnalyzer
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LTChar, LTTextContainer, LTTextLine
+from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfpage import PDFPage
 
 MM = 72 / 25.4
 # Page margins (top, bottom) in mm, as in templates/css: what lies outside is header and footer.
@@ -115,3 +118,43 @@ def space_stretch(path: Path) -> float:
             if space.get_text() == " " and before.get_text() != " " and after.get_text() != " ":
                 worst = max(worst, (after.x0 - before.x1) - space.width)
     return round(worst, 2)
+
+
+class _MarkedText(PDFLayoutAnalyzer):
+    """Collects each character's text under the marked-content id (MCID) it is drawn in."""
+
+    def __init__(self, resources: PDFResourceManager) -> None:
+        super().__init__(resources)
+        self.mcid: int | None = None
+        self.page = 0
+        self.texts: dict[tuple[int, int], str] = {}
+
+    def begin_tag(self, tag: object, props: object = None) -> None:
+        self.mcid = props.get("MCID") if isinstance(props, dict) else None
+
+    def end_tag(self) -> None:
+        self.mcid = None
+
+    def render_char(self, *args: object, **kwargs: object) -> float:
+        width = super().render_char(*args, **kwargs)  # type: ignore[arg-type]
+        if self.mcid is not None:
+            char = list(self.cur_item)[-1]
+            key = (self.page, self.mcid)
+            self.texts[key] = self.texts.get(key, "") + char.get_text()
+        return width
+
+
+def marked_text(path: Path) -> dict[tuple[int, int], str]:
+    """The text drawn in each piece of tagged content: {(page index, MCID): text}.
+
+    Text drawn outside tagged content (artifacts, say) is not in it. Right-to-left text comes
+    in drawing order, glyph by glyph.
+    """
+    resources = PDFResourceManager()
+    device = _MarkedText(resources)
+    interpreter = PDFPageInterpreter(resources, device)
+    with path.open("rb") as file:
+        for index, page in enumerate(PDFPage.get_pages(file)):
+            device.page = index
+            interpreter.process_page(page)
+    return device.texts

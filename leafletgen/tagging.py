@@ -1,0 +1,360 @@
+"""Repair the structure tree WeasyPrint 70 writes, where the PDF/UA validators do not look.
+
+WeasyPrint tags a leaflet well enough to pass PDF/UA-1 validation, but a screen reader still
+misses four things, each repaired here by one function over the finished file:
+
+- ``add_scope``: header cells carry no ``/Scope``, though the HTML says ``scope``;
+- ``build_id_tree``: header cells carry ``/ID`` and data cells name them in ``/Headers``, but
+  without the structure tree's ``/IDTree`` no reader can resolve those names;
+- ``mark_languages``: an element's own ``lang`` (an English passage left in an Arabic leaflet)
+  never reaches the structure tree, so it is read with the document's voice;
+- ``merge_split_tables``: WeasyPrint builds the tree page by page, so a table that breaks
+  across pages becomes two tables, the second with a repeated, re-tagged header row.
+
+Two of them need facts only the layout knows (which text came from which ``lang``, which
+table fragments belong together): ``read_layout`` takes them from the WeasyPrint document,
+in the order WeasyPrint writes the tree. ``walk`` is a small public walker over the tree,
+meant for the repairs here and for checks that read the tree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pikepdf
+
+from leafletgen.errors import RenderError
+
+Element = pikepdf.Dictionary
+
+
+# -- Reading the tree -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Node:
+    """One structure element as a reader of the tree meets it.
+
+    ``type`` is the standard type after the RoleMap (``"TH"``, ``"P"``…); ``parents`` runs
+    from the tree's top element down to this element's parent.
+    """
+
+    element: Element
+    type: str
+    parents: tuple[Element, ...]
+
+    @property
+    def parent(self) -> Element | None:
+        return self.parents[-1] if self.parents else None
+
+    @property
+    def kids(self) -> list[Element]:
+        """The structure elements directly below, in order."""
+        return [kid for kid in kids_of(self.element) if _is_element(kid)]
+
+    @property
+    def mcids(self) -> list[tuple[pikepdf.Object | None, int]]:
+        """(page, MCID) of the marked content this element holds itself, in order."""
+        return [
+            _content_item(self.element, kid)
+            for kid in kids_of(self.element)
+            if isinstance(kid, int) or (_is_dict(kid) and kid.get("/Type") == "/MCR")
+        ]
+
+    def attribute(self, name: str, owner: str | None = None) -> Any:
+        """A standard attribute (``"/Scope"``, ``"/Headers"``…) of any or of one owner."""
+        for attributes in _attribute_dicts(self.element):
+            if name in attributes and (owner is None or attributes.get("/O") == owner):
+                return attributes[name]
+        return None
+
+
+def walk(pdf: pikepdf.Pdf) -> Iterator[Node]:
+    """Every structure element below the StructTreeRoot, depth first, in reading order."""
+    root = pdf.Root.get("/StructTreeRoot")
+    if root is None:
+        return
+    role_map = root.get("/RoleMap", pikepdf.Dictionary())
+
+    def visit(element: Element, parents: tuple[Element, ...]) -> Iterator[Node]:
+        yield Node(element, _standard_type(element, role_map), parents)
+        for kid in kids_of(element):
+            if _is_element(kid):
+                yield from visit(kid, (*parents, element))
+
+    for top in kids_of(root):
+        if _is_element(top):
+            yield from visit(top, ())
+
+
+def kids_of(element: pikepdf.Object) -> list[Any]:
+    """An element's ``/K`` as a list (it may be one kid, an array or absent)."""
+    kids = element.get("/K")
+    if kids is None:
+        return []
+    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+
+
+def _is_dict(value: object) -> bool:
+    return isinstance(value, pikepdf.Dictionary)
+
+
+def _is_element(value: object) -> bool:
+    return _is_dict(value) and "/S" in value  # type: ignore[operator]
+
+
+def _standard_type(element: Element, role_map: pikepdf.Dictionary) -> str:
+    name = str(element.S)
+    seen = set()
+    while name in role_map and name not in seen:  # a RoleMap may chain, never loop
+        seen.add(name)
+        name = str(role_map[name])
+    return name[1:]
+
+
+def _attribute_dicts(element: Element) -> list[pikepdf.Dictionary]:
+    attributes = element.get("/A")
+    if attributes is None:
+        return []
+    items = list(attributes) if isinstance(attributes, pikepdf.Array) else [attributes]
+    return [item for item in items if _is_dict(item)]  # an array may hold revision numbers
+
+
+def _content_item(element: Element, kid: Any) -> tuple[pikepdf.Object | None, int]:
+    if isinstance(kid, int):
+        return element.get("/Pg"), int(kid)
+    return kid.get("/Pg", element.get("/Pg")), int(kid.MCID)
+
+
+# -- What the layout knows ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Facts from WeasyPrint's layout, in the order WeasyPrint writes the structure tree.
+
+    ``languages``: for each piece of marked content (a run of text or an image), its language
+    when an element's ``lang`` makes it differ from the document's, else None.
+    ``tables``: for each Table element, a number naming the HTML table it came from; a number
+    seen before means a continuation of that table on a later page.
+    """
+
+    languages: tuple[str | None, ...]
+    tables: tuple[int, ...]
+
+
+def read_layout(document: Any) -> Layout:
+    """Read ``Layout`` from a rendered WeasyPrint document (before it is written)."""
+    from weasyprint.formatting_structure import boxes  # slow to import: only when rendering
+    from weasyprint.layout.absolute import AbsolutePlaceholder
+
+    languages: list[str | None] = []
+    tables: list[int] = []
+    table_numbers: dict[int, int] = {}
+    root_lang = document.metadata.lang or ""
+
+    def visit(box: Any, lang: str) -> None:
+        if isinstance(box, AbsolutePlaceholder):
+            box = box._box
+        if isinstance(box, boxes.MarginBox):
+            return  # running headers and footers are not in the tree
+        if box.element is not None and box.element.get("lang"):
+            lang = box.element.get("lang")
+        if isinstance(box, (boxes.TextBox, boxes.ReplacedBox)):
+            languages.append(None if lang.lower() == root_lang.lower() else lang)
+            return
+        if box.element_tag == "table" and box.is_table_wrapper:
+            number = table_numbers.setdefault(id(box.element), len(table_numbers))
+            tables.append(number)
+        for child in getattr(box, "children", ()):
+            visit(child, lang)
+
+    for page in document.pages:
+        visit(page._page_box, root_lang)
+    return Layout(languages=tuple(languages), tables=tuple(tables))
+
+
+# -- The repairs ----------------------------------------------------------------------------
+
+
+def repair(pdf: pikepdf.Pdf, layout: Layout) -> None:
+    """Apply every repair, in the order they depend on each other."""
+    mark_languages(pdf, layout)  # first: it pairs content with the layout in original order
+    merge_split_tables(pdf, layout)
+    add_scope(pdf)
+    build_id_tree(pdf)  # last: after the repeated headers and their IDs are gone
+
+
+def mark_languages(pdf: pikepdf.Pdf, layout: Layout) -> None:
+    """Give ``/Lang`` to the element holding each run of text whose HTML ``lang`` differs.
+
+    WeasyPrint sets only the document's language, so a reader speaks an untranslated English
+    passage in an Arabic leaflet with the Arabic voice. Every run of text becomes its own
+    element (a Span, or the Link holding it), and those come in the layout's order, so the
+    runs are paired one to one; the pairing must cover the tree exactly, or it is refused.
+    """
+    holders = list(_content_in_order(pdf))
+    if len(holders) != len(layout.languages):
+        raise RenderError(
+            f"structure tree has {len(holders)} pieces of content, the layout "
+            f"{len(layout.languages)}: cannot mark their languages"
+        )
+    by_element: dict[tuple[int, int], list[str | None]] = {}
+    elements: dict[tuple[int, int], Element] = {}
+    for element, lang in zip(holders, layout.languages, strict=True):
+        by_element.setdefault(element.objgen, []).append(lang)
+        elements[element.objgen] = element
+    for key, langs in by_element.items():
+        if langs[0] is not None and len(set(langs)) == 1:  # a Link may mix languages: leave it
+            elements[key].Lang = pikepdf.String(langs[0])
+
+
+def _content_in_order(pdf: pikepdf.Pdf) -> Iterator[Element]:
+    """The element holding each piece of marked content, in the tree's reading order."""
+
+    def visit(element: Element) -> Iterator[Element]:
+        for kid in kids_of(element):
+            if _is_element(kid):
+                yield from visit(kid)
+            elif isinstance(kid, int) or (_is_dict(kid) and kid.get("/Type") == "/MCR"):
+                yield element
+
+    yield from visit(pdf.Root.StructTreeRoot)
+
+
+def merge_split_tables(pdf: pikepdf.Pdf, layout: Layout) -> None:
+    """Make each table that breaks across pages one Table again, its header row tagged once.
+
+    The continuation's body rows move into the first part's body; its repeated header row
+    becomes a pagination artifact (drawn, not read again), and its data cells name the first
+    part's header cells. A container left empty by the move is removed.
+    """
+    tables = [node for node in walk(pdf) if node.type == "Table"]
+    if len(tables) != len(layout.tables):
+        raise RenderError(
+            f"structure tree has {len(tables)} tables, the layout {len(layout.tables)}: "
+            "cannot join the parts of split tables"
+        )
+    first_part: dict[int, Node] = {}
+    for node, number in zip(tables, layout.tables, strict=True):
+        if number not in first_part:
+            first_part[number] = node
+        else:
+            _join(pdf, first_part[number], node)
+
+
+def _join(pdf: pikepdf.Pdf, first: Node, part: Node) -> None:
+    # The repeated header cells go; the continuation's cells name the first part's instead.
+    renamed = dict(zip(_column_header_ids(part), _column_header_ids(first), strict=False))
+    body = next((kid for kid in reversed(first.kids) if str(kid.S) == "/TBody"), first.element)
+    for section in part.kids:
+        if str(section.S) == "/THead":
+            _make_artifact(pdf, section)
+            continue
+        rows = kids_of(section) if str(section.S) == "/TBody" else [section]
+        for row in rows:
+            row.P = body
+            body.K.append(row)
+    for cell in _descendants(part.element):
+        headers = Node(cell, "", ()).attribute("/Headers", "/Table")
+        if headers is not None:
+            for index, name in enumerate(headers):
+                headers[index] = renamed.get(bytes(name), name)
+    _remove(part.element, part.parents)
+
+
+def _column_header_ids(table: Node) -> list[bytes]:
+    heads = [kid for kid in table.kids if str(kid.S) == "/THead"]
+    return [bytes(cell.ID) for head in heads for cell in _descendants(head) if "/ID" in cell]
+
+
+def _descendants(element: Element) -> Iterator[Element]:
+    for kid in kids_of(element):
+        if _is_element(kid):
+            yield kid
+            yield from _descendants(kid)
+
+
+def _remove(element: Element, parents: tuple[Element, ...]) -> None:
+    """Take ``element`` out of its parent, and each ancestor the removal leaves empty."""
+    for parent in reversed(parents):
+        parent.K = pikepdf.Array(
+            [kid for kid in kids_of(parent) if not (_is_dict(kid) and kid.objgen == element.objgen)]
+        )
+        if kids_of(parent) or parent.objgen == parents[0].objgen:
+            return  # the top element (Document) stays, even empty
+        element = parent
+
+
+def _make_artifact(pdf: pikepdf.Pdf, element: Element) -> None:
+    """Turn the marked content below ``element`` into pagination artifacts, off the tree."""
+    pages: dict[tuple[int, int], set[int]] = {}
+    page_objects: dict[tuple[int, int], pikepdf.Object] = {}
+    for holder in [element, *_descendants(element)]:
+        for page, mcid in Node(holder, "", ()).mcids:
+            pages.setdefault(page.objgen, set()).add(mcid)
+            page_objects[page.objgen] = page
+    parent_tree = pdf.Root.StructTreeRoot.ParentTree
+    for key, mcids in pages.items():
+        page = pikepdf.Page(page_objects[key])
+        instructions = []
+        for instruction in pikepdf.parse_content_stream(page):
+            operands = instruction.operands
+            if (
+                str(instruction.operator) == "BDC"
+                and _is_dict(operands[1])
+                and int(operands[1].get("/MCID", -1)) in mcids
+            ):
+                instruction = pikepdf.ContentStreamInstruction(
+                    [pikepdf.Name.Artifact, pikepdf.Dictionary(Type=pikepdf.Name.Pagination)],
+                    pikepdf.Operator("BDC"),
+                )
+            instructions.append(instruction)
+        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+        # The page's entry in the ParentTree is indexed by MCID: the artifacts have none.
+        entries = pikepdf.NumberTree(parent_tree)[int(page.obj.StructParents)]
+        for mcid in mcids:
+            entries[mcid] = None
+
+
+def add_scope(pdf: pikepdf.Pdf) -> None:
+    """Give each header cell a ``/Scope``, as its HTML ``scope`` says.
+
+    Our tables have one header row (``scope="col"``) and may name each body row by its first
+    cell (``scope="row"``); WeasyPrint uses these to fill ``/Headers`` but drops the scope
+    itself, which PDF/UA-1 (7.5) expects for header cells that readers pair by scope.
+    """
+    for node in walk(pdf):
+        if node.type != "TH" or node.parent is None:
+            continue
+        row = node.parent
+        group = str(row.P.S) if "/P" in row and "/S" in row.P else ""
+        first_in_row = kids_of(row)[0].objgen == node.element.objgen
+        scope = "/Column" if group == "/THead" or not first_in_row else "/Row"
+        _table_attributes(node.element).Scope = pikepdf.Name(scope)
+
+
+def _table_attributes(element: Element) -> pikepdf.Dictionary:
+    for attributes in _attribute_dicts(element):
+        if attributes.get("/O") == "/Table":
+            return attributes
+    attributes = pikepdf.Dictionary(O=pikepdf.Name.Table)
+    element.A = attributes
+    return attributes
+
+
+def build_id_tree(pdf: pikepdf.Pdf) -> None:
+    """Index every element's ``/ID`` in the StructTreeRoot's ``/IDTree``.
+
+    Data cells name their header cells in ``/Headers`` by ID; ISO 32000-1 (14.7.2) resolves
+    an ID only through the IDTree, which WeasyPrint does not write.
+    """
+    identified = [node.element for node in walk(pdf) if "/ID" in node.element]
+    if not identified:
+        return
+    tree = pikepdf.NameTree.new(pdf)
+    for element in identified:
+        tree[str(element.ID)] = element
+    pdf.Root.StructTreeRoot.IDTree = tree.obj
