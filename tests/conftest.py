@@ -74,3 +74,13 @@ def seed_variants(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, s
 def seed_outputs(seed_variants: dict[tuple[str, str], Path]) -> dict[str, Path]:
     """The seed leaflet's standard variant: {format: path}."""
     return {fmt: path for (variant, fmt), path in seed_variants.items() if variant == "standard"}
+
+
+@pytest.fixture(scope="session")
+def seed_site(seed_variants: dict[tuple[str, str], Path]) -> Path:
+    """The seed's output folder: seed_variants' English PDF and HTML, then the Arabic HTML of
+    every variant added by a second, incremental build, so index.html lists both builds."""
+    out = next(iter(seed_variants.values())).parent.parent
+    report = build_files([SEED], out, formats=("html",), variants=("all",), languages=("ar",))
+    assert not report.failed, report.failed
+    return out
