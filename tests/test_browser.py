@@ -158,12 +158,15 @@ STRUCTURE = """() => ({
   lang: document.documentElement.lang,
   dir: document.documentElement.dir,
   headings: [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].map(h => +h.tagName[1]),
-  landmarks: ['body > header', 'body > nav', 'body > main', 'body > footer']
+  landmarks: ['body > header', 'nav', 'body > main', 'body > footer']
     .map(s => document.querySelectorAll(s).length),
   firstFocusable: document.querySelector('a[href], button, input, [tabindex="0"]').className,
   tables: [...document.querySelectorAll('table')].map(t => !!t.caption && !!t.caption.textContent.trim()),
   unscopedHeaderCells: document.querySelectorAll('th:not([scope="col"]):not([scope="row"])').length,
   otherLanguages: [...document.body.querySelectorAll('[lang]')].map(e => e.lang),
+  draftNoticeFirst: !document.querySelector('.draft-notice') ||
+    !!(document.querySelector('.draft-notice').compareDocumentPosition(document.querySelector('nav'))
+       & Node.DOCUMENT_POSITION_FOLLOWING),
 })"""
 
 
@@ -185,6 +188,7 @@ def test_landmarks_headings_tables_and_languages(open_page, name: str) -> None:
         assert "ar" in found["otherLanguages"]  # Arabic's name and titles, marked as Arabic
     elif language == "ar":
         assert "en" in found["otherLanguages"]  # the English reviewer and source, marked
+        assert found["draftNoticeFirst"]  # the draft notice comes before the contents
 
 
 @pytest.mark.parametrize("name", ["en.standard", "ar.large-print", "index"])
