@@ -24,6 +24,7 @@ from leafletgen.counter import PrintDetails
 from leafletgen.errors import LeafletError, RenderError, TranslationError
 from leafletgen.html import Paper, render_html
 from leafletgen.i18n import catalog_path, localize, translate_leaflet
+from leafletgen.index import write_index
 from leafletgen.manifest import Manifest, file_hash, tree_hash, value_hash
 from leafletgen.output import output_path, write_atomic
 from leafletgen.source import SOURCE_SUFFIXES, find_source, load_leaflet
@@ -63,6 +64,7 @@ class BuiltFile:
     sha256: str
     pages: int | None = None  # PDF only
     verdict: str | None = None  # PDF only: the validator's verdict
+    title: str = ""  # the edition's title in its language, for index.html
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,8 @@ def build(request: BuildRequest, progress: Progress | None = None) -> BuildRepor
         else:
             for job, inputs in todo:
                 finished(run_job(job, request), inputs)
+        if manifest is not None:
+            write_index(manifest, wrote_html="html" in request.formats)
     finally:
         report.seconds = time.perf_counter() - started
     return report
@@ -276,7 +280,8 @@ def _build_job(job: Job, request: BuildRequest) -> list[BuiltFile]:
                 )
             data, pages, verdict = pdf.data, pdf.pages, str(result)
         digest = hashlib.sha256(data).hexdigest()
-        built = BuiltFile(path, fmt, time.perf_counter() - started, digest, pages, verdict)
+        seconds = time.perf_counter() - started
+        built = BuiltFile(path, fmt, seconds, digest, pages, verdict, text.title)
         rendered.append((built, data))
     # Written only once every format rendered: a failed job leaves nothing half-done.
     for built, data in rendered:
@@ -327,6 +332,7 @@ def _entry(
         "paper": request.paper,
         "format": built.format,
         "pages": built.pages,
+        "title": built.title,
         "sha256": built.sha256,
         "inputs": inputs,
     }

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import html as html_lib
+import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -20,6 +22,9 @@ from leafletgen.variants import Edition
 
 Paper = Literal["a4", "letter"]
 PAPERS: tuple[Paper, ...] = ("a4", "letter")
+# The screen and the browser's print of the HTML twin: skip link, contents, focus, reflow.
+# Never given to the PDF renderer, which would apply its @media print rules too.
+HTML_TWIN_STYLESHEET = "css/html.css"
 
 
 @dataclass(frozen=True)
@@ -85,9 +90,9 @@ def render_html(
     """Fill the leaflet template. ``standalone`` inlines CSS and fonts for a self-contained page."""
     env = make_environment(localization)
     stylesheets = edition.variant.stylesheets + localization.stylesheets
-    inline_css = (
-        Markup("\n".join(_inline_stylesheet(s) for s in stylesheets)) if standalone else None
-    )
+    if standalone:
+        stylesheets += (HTML_TWIN_STYLESHEET,)
+    inline_css = Markup(inline_stylesheets(stylesheets)) if standalone else None
     html = env.get_template("leaflet.html.j2").render(
         edition=edition,
         leaflet=edition.leaflet,
@@ -96,6 +101,7 @@ def render_html(
         paper=paper,
         stylesheets=stylesheets,
         inline_css=inline_css,
+        standalone=standalone,
         generator=f"leafletgen {__version__}",
         counter=counter,
         logo_src=_logo_src(counter, standalone),
@@ -123,15 +129,40 @@ def _logo_src(counter: PrintDetails | None, standalone: bool) -> str | None:
 _FONT_URL = re.compile(r"url\(\"?\.\./fonts/([A-Za-z0-9_.-]+\.ttf)\"?\)")
 
 
-def _inline_stylesheet(name: str) -> str:
-    # The HTML twin must open anywhere, so fonts travel inside it as data: URLs.
+def inline_stylesheets(names: Iterable[str], *, subset_to: str | None = None) -> str:
+    """Stylesheets with their fonts inside, as data: URLs: a page that opens anywhere.
+
+    ``subset_to`` cuts every font down to those characters (and the glyphs that shaping them
+    needs), for a page that shows a few words of many scripts.
+    """
+    return "\n".join(_inline_stylesheet(name, subset_to) for name in names)
+
+
+def _inline_stylesheet(name: str, subset_to: str | None = None) -> str:
     css = (TEMPLATES_DIR / name).read_text(encoding="utf-8")
 
     def embed(match: re.Match[str]) -> str:
-        data = (TEMPLATES_DIR / "fonts" / match[1]).read_bytes()
+        data = _font(TEMPLATES_DIR / "fonts" / match[1], subset_to)
         return f'url("data:font/ttf;base64,{base64.b64encode(data).decode("ascii")}")'
 
     return _FONT_URL.sub(embed, css)
+
+
+def _font(path: Path, subset_to: str | None) -> bytes:
+    if subset_to is None:
+        return path.read_bytes()
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(path, recalcTimestamp=False)  # same characters, same bytes
+    options = subset.Options()  # its default features keep Arabic joining forms and ligatures
+    options.drop_tables += ["meta"]  # dropped anyway; said so as a warning
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=subset_to)
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
 
 
 _COUNTER = re.compile(r"(%\((?:page|pages)\)s)")

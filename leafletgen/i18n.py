@@ -155,8 +155,7 @@ class Localization:
     @property
     def stylesheets(self) -> tuple[str, ...]:
         """CSS layers this language adds: its script's fonts, and right-to-left layout."""
-        script = get_global("likely_subtags").get(str(self.locale.language), "").split("_")
-        layers = [SCRIPT_STYLESHEETS[s] for s in script[1:2] if s in SCRIPT_STYLESHEETS]
+        layers = list(script_stylesheets(self.locale))
         if self.direction == "rtl":
             layers.append("css/rtl.css")
         return tuple(layers)
@@ -190,6 +189,12 @@ class Localization:
         if source in self.untranslated:
             return Markup(f'<span lang="{self.source_language}">{html}</span>')
         return html
+
+
+def script_stylesheets(locale: Locale) -> tuple[str, ...]:
+    """The font layer of the language's script, if the base font does not cover it."""
+    script = get_global("likely_subtags").get(str(locale.language), "").split("_")
+    return tuple(SCRIPT_STYLESHEETS[s] for s in script[1:2] if s in SCRIPT_STYLESHEETS)
 
 
 def catalog_path(locales_dir: Path, language: str) -> Path:

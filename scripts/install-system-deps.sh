@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Debian packages leafletgen needs: Pango for WeasyPrint's layout, HarfBuzz-Subset for font
 # subsetting (it changes the PDF bytes, so every machine must use it), poppler-utils for
-# looking at pages as PNG (pdftoppm). Installs only what is missing.
+# looking at pages as PNG (pdftoppm), and for the tests of the HTML twin Chromium, which
+# Playwright drives at /usr/bin/chromium (it cannot download its own browser here), and
+# libatomic1, which Playwright's bundled node needs. Installs only what is missing.
 set -euo pipefail
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 poppler-utils)
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 poppler-utils
+          chromium libatomic1)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

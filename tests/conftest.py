@@ -93,3 +93,13 @@ def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert not report.failed, report.failed
     return out
+
+
+@pytest.fixture(scope="session")
+def seed_site(seed_variants: dict[tuple[str, str], Path]) -> Path:
+    """The seed's output folder: seed_variants' English PDF and HTML, then the Arabic HTML of
+    every variant added by a second, incremental build, so index.html lists both builds."""
+    out = next(iter(seed_variants.values())).parent.parent
+    report = build_files([SEED], out, formats=("html",), variants=("all",), languages=("ar",))
+    assert not report.failed, report.failed
+    return out

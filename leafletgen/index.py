@@ -1,0 +1,165 @@
+"""``index.html``: every leaflet, language and variant an output folder holds, as one page.
+
+The list comes from the folder's manifest, not from the build that writes it, so an
+incremental or sharded build still lists everything built so far. Like the leaflets' HTML
+twins the page is self-contained; its fonts are cut down to the characters it shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+from babel import Locale, UnknownLocaleError
+from markupsafe import Markup
+
+from leafletgen import __version__
+from leafletgen.assets import LOCALES_DIR
+from leafletgen.html import HTML_TWIN_STYLESHEET, inline_stylesheets, make_environment
+from leafletgen.i18n import SOURCE_LANGUAGE, localize, script_stylesheets
+from leafletgen.manifest import Manifest
+from leafletgen.output import write_atomic
+from leafletgen.variants import VARIANTS
+
+INDEX = "index.html"
+VARIANT_LABELS = {
+    "standard": "Standard",
+    "large-print": "Large print",
+    "plain": "Plain language",
+    "plain-large-print": "Plain language, large print",
+}
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    name: str  # in the language itself
+    english_name: str
+    direction: str  # "ltr" | "rtl"
+    stylesheets: tuple[str, ...] = ()  # the fonts of its script
+
+    @classmethod
+    def of(cls, code: str) -> Language:
+        try:
+            locale = Locale.parse(code, sep="-")
+        except (ValueError, UnknownLocaleError):
+            return cls(code, code, code, "ltr")
+        return cls(
+            code,
+            locale.get_display_name(locale) or code,
+            locale.get_display_name(SOURCE_LANGUAGE) or code,
+            "rtl" if locale.character_order == "right-to-left" else "ltr",
+            script_stylesheets(locale),
+        )
+
+
+@dataclass
+class Row:
+    """One variant on one paper size: its HTML page and its PDF, where they were built."""
+
+    variant: str
+    paper: str
+    title: str = ""
+    html: str | None = None  # link, relative to the index
+    pdf: str | None = None
+    pages: int | None = None
+
+    @property
+    def label(self) -> str:
+        return VARIANT_LABELS.get(self.variant, self.variant)
+
+
+@dataclass
+class LanguageGroup:
+    language: Language
+    rows: list[Row] = field(default_factory=list)
+
+
+@dataclass
+class IndexedLeaflet:
+    id: str
+    versions: list[str]
+    languages: list[LanguageGroup]
+
+
+def indexed_leaflets(manifest: Manifest) -> list[IndexedLeaflet]:
+    """The manifest's outputs still on disk, grouped by leaflet, language and variant."""
+    rows: dict[tuple[str, str, str, str], Row] = {}
+    versions: dict[str, set[str]] = {}
+    for key, entry in sorted(manifest.entries.items()):
+        fmt = entry.get("format")
+        if fmt not in ("html", "pdf") or not (manifest.out_dir / key).is_file():
+            continue
+        leaflet, language = str(entry["leaflet"]), str(entry["language"])
+        variant, paper = str(entry["variant"]), str(entry["paper"])
+        row = rows.setdefault((leaflet, language, variant, paper), Row(variant, paper))
+        row.title = row.title or str(entry.get("title") or "")
+        if fmt == "html":
+            row.html = quote(key)
+        else:
+            row.pdf, row.pages = quote(key), entry.get("pages")
+        versions.setdefault(leaflet, set()).add(str(entry.get("version", "")))
+    leaflets: dict[str, dict[str, LanguageGroup]] = {}
+    for (leaflet, language, _, _), row in sorted(rows.items(), key=_reading_order):
+        groups = leaflets.setdefault(leaflet, {})
+        groups.setdefault(language, LanguageGroup(Language.of(language))).rows.append(row)
+    return [
+        IndexedLeaflet(leaflet, sorted(versions[leaflet]), list(groups.values()))
+        for leaflet, groups in leaflets.items()
+    ]
+
+
+def _reading_order(item: tuple[tuple[str, str, str, str], Row]) -> tuple[str, str, int, str]:
+    # Variants in the order the project lists them (standard first), not alphabetically.
+    (leaflet, language, variant, paper), _ = item
+    order = list(VARIANTS)
+    return (leaflet, language, order.index(variant) if variant in order else len(order), paper)
+
+
+def render_index(leaflets: list[IndexedLeaflet]) -> str:
+    """The page, with its stylesheets and fonts inside it."""
+    # The index speaks the source language; language names are printed in their own.
+    env = make_environment(localize(SOURCE_LANGUAGE, LOCALES_DIR))
+    template = env.get_template("index.html.j2")
+
+    def render(css: str) -> str:
+        return template.render(
+            leaflets=leaflets,
+            files=sum(
+                (row.html is not None) + (row.pdf is not None)
+                for leaflet in leaflets
+                for group in leaflet.languages
+                for row in group.rows
+            ),
+            inline_css=Markup(css),
+            generator=f"leafletgen {__version__}",
+        )
+
+    # Rendered once to learn which characters the page shows, then with fonts cut to them.
+    characters = "".join(sorted(set(render(""))))
+    return render(inline_stylesheets(stylesheets(leaflets), subset_to=characters))
+
+
+def stylesheets(leaflets: list[IndexedLeaflet]) -> tuple[str, ...]:
+    """base.css for the palette and type, the fonts of each script the language names and
+    titles are written in, the index's own layout, and the HTML twin's skip link and focus."""
+    scripts = sorted(
+        {
+            layer
+            for leaflet in leaflets
+            for group in leaflet.languages
+            for layer in group.language.stylesheets
+        }
+    )
+    return ("css/base.css", *scripts, "css/index.css", HTML_TWIN_STYLESHEET)
+
+
+def write_index(manifest: Manifest, *, wrote_html: bool) -> Path | None:
+    """Write ``index.html`` beside the manifest when a build wrote HTML, or keep the one an
+    earlier build wrote up to date; return its path, or None when there is none."""
+    path = manifest.out_dir / INDEX
+    if not wrote_html and not path.is_file():
+        return None
+    write_atomic(path, render_index(indexed_leaflets(manifest)).encode("utf-8"))
+    return path
