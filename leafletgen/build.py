@@ -199,7 +199,7 @@ def build(request: BuildRequest, progress: Progress | None = None) -> BuildRepor
         else:
             for job, inputs in todo:
                 finished(run_job(job, request), inputs)
-        if manifest is not None:
+        if manifest is not None and (report.built or report.failed):  # a no-op leaves it be
             write_index(manifest, wrote_html="html" in request.formats)
     finally:
         report.seconds = time.perf_counter() - started
