@@ -3,10 +3,11 @@
 # subsetting (it changes the PDF bytes, so every machine must use it), poppler-utils for
 # looking at pages as PNG (pdftoppm), and for the tests of the HTML twin Chromium, which
 # Playwright drives at /usr/bin/chromium (it cannot download its own browser here), and
-# libatomic1, which Playwright's bundled node needs. Installs only what is missing.
+# libatomic1, which Playwright's bundled node needs; strace, with which a test proves that a
+# build reads no file outside the project and connects nowhere. Installs only what is missing.
 set -euo pipefail
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 poppler-utils
-          chromium libatomic1)
+          chromium libatomic1 strace)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

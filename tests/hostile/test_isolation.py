@@ -1,0 +1,172 @@
+"""The renderer opens no network connection and reads no file outside the project.
+
+A build of a leaflet full of references to a secret file and to a local HTTP server runs under
+strace, which records every file the process opens and every connection it tries, C libraries
+(fontconfig, Pango) included. The server must receive nothing, the secret must never be opened,
+and every file read must be the project's own, the Python installation's or a system library's.
+"""
+
+from __future__ import annotations
+
+import http.server
+import os
+import re
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT, minimal_leaflet, write_leaflet
+
+# What a build may read besides the project: the interpreter and its packages, the C libraries
+# and their own configuration, the system's time zone, locale and MIME tables, and kernel files.
+SYSTEM = tuple(
+    str(Path(p).resolve())
+    for p in {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
+) + (
+    "/lib/",
+    "/lib64/",
+    "/usr/lib/",
+    "/usr/lib64/",
+    "/usr/local/lib/",
+    "/usr/share/fontconfig/",  # fontconfig's own rules (hinting, aliases), not fonts
+    "/var/cache/fontconfig/",  # fontconfig's cache of the bundled fonts folder
+    "/usr/share/zoneinfo/",
+    "/usr/share/locale/",
+    "/etc/ld.so.cache",
+    "/etc/localtime",
+    "/etc/locale.alias",
+    "/etc/mime.types",
+    "/etc/ssl/openssl.cnf",  # read by hashlib's OpenSSL
+    "/proc/",
+    "/sys/",
+    "/dev/",
+)
+FONT_FILE = re.compile(r"\.(ttf|otf|ttc|woff2?|pfb|pcf(\.gz)?)$", re.IGNORECASE)
+_OPEN = re.compile(r'^(\d+) +open(?:at2?)?\((?:AT_FDCWD, )?"([^"]+)", ([A-Z_|]+).* = (-?\d+)')
+_MKDIR = re.compile(r'^(\d+) +mkdir(?:at)?\((?:AT_FDCWD, )?"([^"]+)".* = 0')
+_CONNECT = re.compile(r"^(\d+) +(connect|sendto|sendmsg)\(\d+, \{sa_family=(AF_\w+)")
+
+
+@pytest.fixture
+def trap_server() -> Iterator[tuple[str, list[str]]]:
+    """A local HTTP server that records every request: a leaflet build must send none."""
+    requests: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            requests.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", requests
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_build_reads_only_the_project_and_connects_nowhere(
+    tmp_path: Path, trap_server: tuple[str, list[str]]
+) -> None:
+    url, requests = trap_server
+    secret = tmp_path / "secret" / "patient-records.txt"
+    secret.parent.mkdir()
+    secret.write_text("TOP-SECRET-PATIENT-DATA", encoding="utf-8")
+    hostile = [
+        f"<img src=file://{secret}>",
+        f"<img src={secret}>",
+        f'<link rel="stylesheet" href="{url}/evil.css">',
+        f'<p style="background: url({url}/bg.png)">styled</p>',
+        f"<style>@import url({url}/import.css); @font-face {{ src: url(file://{secret}) }}</style>",
+        f"<iframe src={url}/frame></iframe><object data=file://{secret}></object>",
+        f"{{% include '{secret}' %}} {{{{ self._TemplateReference__context }}}}",
+        f"[a real link]({url}/page)",
+    ]
+    project = tmp_path / "project"
+    leaflets = project / "leaflets"
+    leaflets.mkdir(parents=True)
+    source = write_leaflet(
+        leaflets,
+        minimal_leaflet(
+            source={"title": "Source", "url": f"{url}/source"},
+            sections=[{"heading": "Text", "blocks": [{"paragraph": text} for text in hostile]}],
+        ),
+    )
+    profile = project / "pharmacy.yaml"
+    profile.write_text(
+        yaml.safe_dump({"name": "Pharmacy", "website": f"{url}/pharmacy"}), encoding="utf-8"
+    )
+    out = project / "output"
+    log = tmp_path / "strace.log"
+    command = [
+        *("strace", "-f", "-qq", "-o", str(log)),
+        *("-e", "trace=open,openat,openat2,mkdir,mkdirat,connect,sendto,sendmsg"),
+        *(sys.executable, "-m", "leafletgen", "build", "sample", "--format", "all"),
+        *("--variant", "standard,large-print", "-j", "2", "--pharmacy", str(profile)),
+        *("--patient", "A. Patient", "--out", str(out)),
+    ]
+    done = subprocess.run(
+        command,
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    built = sorted(out.rglob("sample.*"))
+    assert len(built) == 4  # two variants, PDF and HTML
+
+    opened, created, connections = _trace(log.read_text(encoding="utf-8"), project)
+    assert requests == []
+    assert connections == [], connections
+    assert str(secret) not in opened
+    for path in built:
+        assert b"TOP-SECRET-PATIENT-DATA" not in path.read_bytes()
+
+    allowed = (
+        str(ROOT / "templates") + "/",
+        str(ROOT / "locales") + "/",
+        str(ROOT / "leafletgen") + "/",
+        str(project) + "/",
+        *SYSTEM,
+    )
+    own = (*allowed, *(f"{path}/" for path in created))
+    foreign = sorted(p for p in opened - created if not p.startswith(own))
+    assert foreign == [], foreign
+    fonts = sorted(p for p in opened if FONT_FILE.search(p))
+    assert fonts and all(p.startswith(str(ROOT / "templates" / "fonts")) for p in fonts), fonts
+
+
+def _trace(log: str, cwd: Path) -> tuple[set[str], set[str], list[str]]:
+    """Files opened successfully and files the build created itself (absolute, resolved:
+    a symbolic link is judged by where it leads), and network connections tried."""
+    opened: set[str] = set()
+    created: set[str] = set()  # the renderer's temporary files: its own, not the machine's
+    connections = []
+    for line in log.splitlines():
+        if match := _OPEN.match(line):
+            # A folder opened to list its names (O_DIRECTORY) reads no file.
+            if int(match[4]) >= 0 and "O_DIRECTORY" not in match[3]:
+                path = str((cwd / match[2]).resolve())
+                opened.add(path)
+                if "O_CREAT" in match[3]:
+                    created.add(path)
+        elif match := _MKDIR.match(line):
+            created.add(str((cwd / match[2]).resolve()))
+        elif (match := _CONNECT.match(line)) and match[3] != "AF_UNIX":
+            connections.append(line)
+    return opened, created, connections
+
