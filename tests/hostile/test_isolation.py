@@ -24,10 +24,9 @@ from tests.conftest import ROOT, minimal_leaflet, write_leaflet
 
 # What a build may read besides the project: the interpreter and its packages, the C libraries
 # and their own configuration, the system's time zone, locale and MIME tables, and kernel files.
-SYSTEM = tuple(
-    str(Path(p).resolve())
-    for p in {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
-) + (
+PYTHON = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
+SYSTEM = (
+    *(str(Path(p).resolve()) for p in PYTHON),
     "/lib/",
     "/lib64/",
     "/usr/lib/",
@@ -96,7 +95,7 @@ def test_a_build_reads_only_the_project_and_connects_nowhere(
     project = tmp_path / "project"
     leaflets = project / "leaflets"
     leaflets.mkdir(parents=True)
-    source = write_leaflet(
+    write_leaflet(
         leaflets,
         minimal_leaflet(
             source={"title": "Source", "url": f"{url}/source"},
@@ -169,4 +168,3 @@ def _trace(log: str, cwd: Path) -> tuple[set[str], set[str], list[str]]:
         elif (match := _CONNECT.match(line)) and match[3] != "AF_UNIX":
             connections.append(line)
     return opened, created, connections
-
