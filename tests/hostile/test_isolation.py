@@ -46,9 +46,9 @@ SYSTEM = (
     "/dev/",
 )
 FONT_FILE = re.compile(r"\.(ttf|otf|ttc|woff2?|pfb|pcf(\.gz)?)$", re.IGNORECASE)
-_OPEN = re.compile(r'^(\d+) +open(?:at2?)?\((?:AT_FDCWD, )?"([^"]+)", ([A-Z_|]+).* = (-?\d+)')
-_MKDIR = re.compile(r'^(\d+) +mkdir(?:at)?\((?:AT_FDCWD, )?"([^"]+)".* = 0')
-_CONNECT = re.compile(r"^(\d+) +(connect|sendto|sendmsg)\(\d+, \{sa_family=(AF_\w+)")
+_OPEN = re.compile(r'^open(?:at2?)?\((?:AT_FDCWD, )?"([^"]+)", ([A-Z_|]+).* = (-?\d+)')
+_MKDIR = re.compile(r'^mkdir(?:at)?\((?:AT_FDCWD, )?"([^"]+)".* = 0')
+_CONNECT = re.compile(r"^(connect|sendto|sendmsg)\(\d+, \{sa_family=(AF_\w+)")
 
 
 @pytest.fixture
@@ -109,7 +109,8 @@ def test_a_build_reads_only_the_project_and_connects_nowhere(
     out = project / "output"
     log = tmp_path / "strace.log"
     command = [
-        *("strace", "-f", "-qq", "-o", str(log)),
+        # One log per process (-ff): lines of processes running at once never interleave.
+        *("strace", "-ff", "-qq", "-o", str(log)),
         *("-e", "trace=open,openat,openat2,mkdir,mkdirat,connect,sendto,sendmsg"),
         *(sys.executable, "-m", "leafletgen", "build", "sample", "--format", "all"),
         *("--variant", "standard,large-print", "-j", "2", "--pharmacy", str(profile)),
@@ -128,7 +129,8 @@ def test_a_build_reads_only_the_project_and_connects_nowhere(
     built = sorted(out.rglob("sample.*"))
     assert len(built) == 4  # two variants, PDF and HTML
 
-    opened, created, connections = _trace(log.read_text(encoding="utf-8"), project)
+    logs = "\n".join(p.read_text(encoding="utf-8") for p in tmp_path.glob("strace.log.*"))
+    opened, created, connections = _trace(logs, project)
     assert requests == []
     assert connections == [], connections
     assert str(secret) not in opened
@@ -158,13 +160,13 @@ def _trace(log: str, cwd: Path) -> tuple[set[str], set[str], list[str]]:
     for line in log.splitlines():
         if match := _OPEN.match(line):
             # A folder opened to list its names (O_DIRECTORY) reads no file.
-            if int(match[4]) >= 0 and "O_DIRECTORY" not in match[3]:
-                path = str((cwd / match[2]).resolve())
+            if int(match[3]) >= 0 and "O_DIRECTORY" not in match[2]:
+                path = str((cwd / match[1]).resolve())
                 opened.add(path)
-                if "O_CREAT" in match[3]:
+                if "O_CREAT" in match[2]:
                     created.add(path)
         elif match := _MKDIR.match(line):
-            created.add(str((cwd / match[2]).resolve()))
-        elif (match := _CONNECT.match(line)) and match[3] != "AF_UNIX":
+            created.add(str((cwd / match[1]).resolve()))
+        elif (match := _CONNECT.match(line)) and match[2] != "AF_UNIX":
             connections.append(line)
     return opened, created, connections
