@@ -328,7 +328,8 @@ def _header_problems(
             )
         )
     declared = catalog.locale_identifier
-    if declared and (catalog.locale is None or catalog.locale != locale):
+    # "Language: es_ES" in locales/es/ is the same language; "Language: ar" is not.
+    if declared and (catalog.locale is None or catalog.locale.language != locale.language):
         problems.append(
             Problem(
                 path,

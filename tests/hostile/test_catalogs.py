@@ -566,3 +566,8 @@ def test_every_problem_of_a_catalog_is_reported_at_once(project: Project) -> Non
         f"{path}:{heading_line}: msgid 'Key takeaways': "
         "translation has HTML markup ['</b>', '<b>'], the source has []",
     ]
+
+
+def test_a_language_header_with_a_region_names_the_same_language(project: Project) -> None:
+    path = project.edit("es", '"Language: es\\n"', '"Language: es_ES\\n"')
+    assert read_catalog(path, "es").locale_identifier == "es_ES"
