@@ -16,7 +16,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 from leafletgen import __version__
-from leafletgen.errors import LeafletError
+from leafletgen.errors import LeafletError, Problem, SourceError
 from leafletgen.i18n import (
     DOMAIN,
     Review,
@@ -141,11 +141,25 @@ def review_state(missing: int, fuzzy: int, review: Review | None, revised: date 
     return f"reviewed by {review.by} on {review.on}"
 
 
-def status(locales_dir: Path) -> list[CatalogStatus]:
-    rows = []
+@dataclass(frozen=True)
+class BrokenCatalog:
+    """A catalog the build refuses, with every problem read_catalog found."""
+
+    language: str
+    path: Path
+    problems: tuple[Problem, ...]
+
+
+def status(locales_dir: Path) -> list[CatalogStatus | BrokenCatalog]:
+    """Every catalog's state; a broken catalog is listed with its problems, not skipped."""
+    rows: list[CatalogStatus | BrokenCatalog] = []
     for path in sorted(locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
         code = path.parent.parent.name
-        catalog = read_catalog(path, code)
+        try:
+            catalog = read_catalog(path, code)
+        except SourceError as error:
+            rows.append(BrokenCatalog(code.replace("_", "-"), path, tuple(error.problems)))
+            continue
         messages = [m for m in catalog if m.id]
         translated = sum(1 for m in messages if not m.fuzzy and is_complete(m))
         locale = Locale.parse(code)

@@ -376,12 +376,21 @@ def i18n_status() -> None:
     from leafletgen import catalogs
     from leafletgen.assets import LOCALES_DIR
 
+    broken = False
     for row in catalogs.status(LOCALES_DIR):
+        if isinstance(row, catalogs.BrokenCatalog):
+            broken = True
+            click.echo(f"{row.language:<6} refused by the build:")
+            for problem in row.problems:
+                click.echo(f"Error: {problem}", err=True)
+            continue
         done = format_percent(row.translated / row.total if row.total else 1, locale="en")
         click.echo(
             f"{row.language:<6} {row.native_name} ({row.english_name}): {row.translated}/{row.total} "
             f"translated ({done}), {row.fuzzy} fuzzy, {row.missing} missing; {row.state}"
         )
+    if broken:
+        raise SystemExit(1)
 
 
 @main.command()
