@@ -38,8 +38,8 @@ def check_output_folder(folder: Path) -> None:
         problem = "must not contain '..'"
     elif device := next((part for part in folder.parts if is_device_name(part)), None):
         problem = f"'{device}' is a device name"
-    elif any(folder.resolve().is_relative_to(system) for system in _SYSTEM_FOLDERS):
-        problem = "is a system folder of devices or processes"
+    elif system := next((s for s in _SYSTEM_FOLDERS if folder.resolve().is_relative_to(s)), None):
+        problem = f"is inside the system folder {system}"
     elif folder.exists() and not folder.is_dir():
         problem = "exists and is not a folder"
     if problem:

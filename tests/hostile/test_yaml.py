@@ -181,7 +181,7 @@ def test_a_broken_source_is_one_located_line(
     path = Path("leaflets/sample.yaml")
     write(path)
     started = time.perf_counter()
-    result = leaflet("build", "sample", "--out", "out")
+    result = leaflet("build", "sample", "--out", "out", "--format", "html")
     assert_clean_failure(result, _expected(path, problems))
     assert time.perf_counter() - started < 2
     assert not (project / "out").exists()
