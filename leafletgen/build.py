@@ -21,13 +21,13 @@ from typing import Literal, Protocol
 from leafletgen import __version__
 from leafletgen.assets import FONTS_DIR, LOCALES_DIR, TEMPLATES_DIR
 from leafletgen.counter import PrintDetails
-from leafletgen.errors import LeafletError, RenderError, TranslationError
+from leafletgen.errors import LeafletError, OutputError, RenderError, TranslationError
 from leafletgen.html import Paper, render_html
 from leafletgen.i18n import catalog_path, localize, translate_leaflet
 from leafletgen.index import write_index
 from leafletgen.manifest import Manifest, file_hash, tree_hash, value_hash
-from leafletgen.output import output_path, write_atomic
-from leafletgen.source import SOURCE_SUFFIXES, find_source, load_leaflet
+from leafletgen.output import check_output_folder, is_inside, output_path, write_atomic
+from leafletgen.source import find_source, is_source_file, load_leaflet
 from leafletgen.variants import VARIANTS, edition
 
 logger = logging.getLogger(__name__)
@@ -118,9 +118,7 @@ def plan(request: BuildRequest) -> tuple[list[Job], list[Failure]]:
     references = request.leaflets
     if references == (ALL,):
         references = tuple(
-            str(p)
-            for p in sorted(request.leaflets_dir.iterdir())
-            if _is_source(p, request.leaflets_dir)
+            str(p) for p in sorted(request.leaflets_dir.iterdir()) if is_source_file(p)
         )
     variants = tuple(VARIANTS) if request.variants == (ALL,) else request.variants
     jobs, failures = [], []
@@ -141,11 +139,6 @@ def plan(request: BuildRequest) -> tuple[list[Job], list[Failure]]:
     return [job for n, job in enumerate(jobs) if n % count == index - 1], failures
 
 
-def _is_source(path: Path, folder: Path) -> bool:
-    # Symbolic links are not followed: a source is a real file inside the leaflets folder.
-    return path.suffix in SOURCE_SUFFIXES and path.is_file() and not path.is_symlink()
-
-
 def _languages(request: BuildRequest, source_language: str) -> tuple[str, ...]:
     if not request.languages:
         return (source_language,)
@@ -161,6 +154,7 @@ def _languages(request: BuildRequest, source_language: str) -> tuple[str, ...]:
 def build(request: BuildRequest, progress: Progress | None = None) -> BuildReport:
     """Build every job of the request; skip what the manifest says is current."""
     started = time.perf_counter()
+    check_output_folder(request.out_dir)
     jobs, failures = plan(request)
     report = BuildReport(failed=failures)
     # Counter prints carry personal details: they are never recorded.
@@ -199,7 +193,7 @@ def build(request: BuildRequest, progress: Progress | None = None) -> BuildRepor
         else:
             for job, inputs in todo:
                 finished(run_job(job, request), inputs)
-        if manifest is not None and (report.built or report.failed):  # a no-op leaves it be
+        if manifest is not None and todo:  # a no-op, or sources that failed to load, leave it be
             write_index(manifest, wrote_html="html" in request.formats)
     finally:
         report.seconds = time.perf_counter() - started
@@ -284,6 +278,12 @@ def _build_job(job: Job, request: BuildRequest) -> list[BuiltFile]:
         built = BuiltFile(path, fmt, seconds, digest, pages, verdict, text.title)
         rendered.append((built, data))
     # Written only once every format rendered: a failed job leaves nothing half-done.
+    for built, _ in rendered:
+        if not is_inside(built.path, request.out_dir):  # a planted symbolic link
+            raise OutputError(
+                f"{built.path}: refused: a symbolic link leads outside the output folder "
+                f"'{request.out_dir}'"
+            )
     for built, data in rendered:
         write_atomic(built.path, data)
     return [built for built, _ in rendered]

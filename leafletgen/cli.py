@@ -421,8 +421,10 @@ def preview(
     """PNG pages and a numbered contact sheet of LEAFLET, built first if it is not up to date."""
     from leafletgen.build import BuildRequest, outputs
     from leafletgen.build import build as run_build
+    from leafletgen.output import check_output_folder
     from leafletgen.preview import write_previews
 
+    check_output_folder(out_dir)  # before the build: a refused folder leaves nothing written
     request = BuildRequest(
         leaflets=leaflets,
         leaflets_dir=leaflets_dir,
@@ -451,12 +453,12 @@ def list_leaflets(leaflets_dir: Path) -> None:
     from leafletgen.catalogs import leaflet_languages
     from leafletgen.config import load_config
     from leafletgen.errors import LeafletError
-    from leafletgen.source import SOURCE_SUFFIXES, load_leaflet
+    from leafletgen.source import is_source_file, load_leaflet
 
     max_age = load_config(Path(".")).review.max_age_days
     failed = False
     for path in sorted(leaflets_dir.iterdir()):
-        if path.suffix not in SOURCE_SUFFIXES or path.is_symlink():
+        if not is_source_file(path):
             continue
         try:
             rows = leaflet_languages(load_leaflet(path), LOCALES_DIR, date.today(), max_age)

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from leafletgen.errors import Problem, SourceError
+from leafletgen.source import MAX_SOURCE_BYTES, read_bounded
 
 CONFIG_FILE = "leaflet.toml"
 
@@ -57,8 +58,8 @@ def load_config(root: Path) -> Config:
         if not path.is_file():
             return Config()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        data = tomllib.loads(read_bounded(path, MAX_SOURCE_BYTES).decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise SourceError([Problem(path, None, "", str(error))]) from None
     for key in table:
         data = data.get(key, {})

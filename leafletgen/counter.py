@@ -12,11 +12,17 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from leafletgen.errors import LeafletError, Problem, SourceError
 from leafletgen.model import PlainText, Url
+from leafletgen.source import (
+    MAX_SOURCE_BYTES,
+    FieldPath,
+    located_problems,
+    read_bounded,
+    read_yaml,
+)
 
 MAX_LOGO_BYTES = 2_000_000
 _IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
@@ -58,24 +64,20 @@ class PrintDetails:
 
 def load_pharmacy(path: Path, project_root: Path) -> Pharmacy:
     """Read a pharmacy profile (YAML or TOML); its logo must be an image inside the project."""
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text) if path.suffix == ".toml" else yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError) as error:
-        raise SourceError([Problem(path, None, "", f"cannot read: {error}")]) from None
-    except (tomllib.TOMLDecodeError, yaml.YAMLError) as error:
-        raise SourceError(
-            [Problem(path, None, "", f"not valid {path.suffix[1:].upper()}: {error}")]
-        ) from None
+    # The guarded reader of leaflet sources: bounded size, no aliases, no duplicate keys, lines.
+    raw = read_bounded(path, MAX_SOURCE_BYTES)
+    lines: dict[FieldPath, int] = {}
+    if path.suffix == ".toml":
+        try:
+            data = tomllib.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+            raise SourceError([Problem(path, None, "", f"not valid TOML: {error}")]) from None
+    else:
+        data, lines = read_yaml(raw, path)
     try:
         profile = PharmacyProfile.model_validate(data)
     except ValidationError as error:
-        raise SourceError(
-            [
-                Problem(path, None, ".".join(str(p) for p in e["loc"]), e["msg"])
-                for e in error.errors()
-            ]
-        ) from None
+        raise SourceError(located_problems(path, lines, error)) from None
     logo_path = _checked_logo(path, profile.logo.file, project_root) if profile.logo else None
     return Pharmacy(profile, logo_path)
 
@@ -89,7 +91,8 @@ def _checked_logo(profile_path: Path, name: str, project_root: Path) -> Path:
         )
     if not logo.is_file():
         raise LeafletError(f"{profile_path}: logo.file: {name!r} does not exist")
-    head = logo.read_bytes()[:8]
+    with logo.open("rb") as handle:  # only the magic number: the size is known from stat
+        head = handle.read(8)
     if logo.stat().st_size > MAX_LOGO_BYTES or not any(head.startswith(m) for m in _IMAGE_MAGIC):
         raise LeafletError(f"{profile_path}: logo.file: {name!r} must be a PNG or JPEG under 2 MB")
     return logo

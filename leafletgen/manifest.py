@@ -13,9 +13,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from leafletgen.output import write_atomic
+from leafletgen.output import is_inside, write_atomic
 
 MANIFEST = "manifest.json"
+_NAMED_BY = ("leaflet", "language", "variant", "paper", "format")  # what index.html groups by
 
 
 def file_hash(path: Path) -> str:
@@ -43,9 +44,17 @@ class Manifest:
         self.path = out_dir / MANIFEST
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-            self.entries: dict[str, dict[str, Any]] = dict(data.get("outputs", {}))
-        except (OSError, ValueError, AttributeError):
-            self.entries = {}  # no manifest, or an unreadable one: everything is rebuilt
+            listed = dict(data.get("outputs", {}))
+        except (OSError, ValueError, TypeError, AttributeError):
+            listed = {}  # no manifest, or an unreadable one: everything is rebuilt
+        # A key that leads outside the folder ('../..', an absolute path, a symbolic link) is
+        # ignored, and so is an entry not shaped as build writes them: nothing reads, checks
+        # or links a file the manifest was made to point at.
+        self.entries: dict[str, dict[str, Any]] = {
+            key: entry
+            for key, entry in listed.items()
+            if _is_entry(entry) and is_inside(out_dir / key, out_dir)
+        }
 
     def _key(self, path: Path) -> str:
         return path.relative_to(self.out_dir).as_posix()
@@ -79,3 +88,7 @@ class Manifest:
         write_atomic(
             self.path, (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
         )
+
+
+def _is_entry(entry: object) -> bool:
+    return isinstance(entry, dict) and all(isinstance(entry.get(k), str) for k in _NAMED_BY)

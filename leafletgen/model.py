@@ -16,10 +16,13 @@ from pydantic import (
     Field,
     StringConstraints,
     Tag,
+    TypeAdapter,
+    ValidationError,
     model_validator,
 )
 
 from leafletgen import markup
+from leafletgen.output import is_device_name
 
 # Bidi embedding/override/isolate controls can make text display in another order than it is
 # stored ("do not stop" shown as something else): never allowed in a medicine leaflet.
@@ -106,7 +109,33 @@ PlainText = Annotated[
 InlineText = Annotated[PlainText, AfterValidator(_inline)]
 """Text that may hold the inline markup of leafletgen.markup."""
 
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
+
+def _not_a_device(value: str) -> str:
+    # An id names the output folder and files: CON, NUL, COM1… are devices on Windows.
+    if is_device_name(value):
+        raise ValueError(f"'{value}' is a reserved device name on Windows")
+    return value
+
+
+_SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+Slug = Annotated[
+    str, StringConstraints(pattern=_SLUG_PATTERN, max_length=80), AfterValidator(_not_a_device)
+]
+"""A leaflet id: safe as a file and folder name on every system."""
+
+
+_SLUG: TypeAdapter[str] = TypeAdapter(Slug)
+
+
+def is_slug(value: str) -> bool:
+    """Whether ``value`` is a valid leaflet id."""
+    try:
+        _SLUG.validate_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
 Version = Annotated[str, StringConstraints(pattern=r"^[0-9]+(?:\.[0-9]+){0,3}$")]
 LanguageTag = Annotated[str, AfterValidator(_language)]
 Url = Annotated[PlainText, AfterValidator(markup.check_url)]

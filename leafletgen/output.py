@@ -9,6 +9,12 @@ from pathlib import Path
 
 from leafletgen.errors import OutputError
 
+# Names Windows opens as devices, whatever the folder or extension ("NUL", "com1.pdf").
+_DEVICE_NAMES = frozenset(
+    ["CON", "PRN", "AUX", "NUL"] + [f"{port}{n}" for port in ("COM", "LPT") for n in range(10)]
+)
+_SYSTEM_FOLDERS = (Path("/dev"), Path("/proc"), Path("/sys"))
+
 
 @dataclass(frozen=True)
 class OutputName:
@@ -17,6 +23,36 @@ class OutputName:
     variant: str
     paper: str
     format: str
+
+
+def is_device_name(name: str) -> bool:
+    """Whether a file or folder called ``name`` would be a device on Windows."""
+    return name.split(".")[0].strip().upper() in _DEVICE_NAMES
+
+
+def check_output_folder(folder: Path) -> None:
+    """Refuse an output folder that climbs with '..', names a device or a system folder, or is
+    not a folder. Absolute paths are fine (a temporary folder, a web root)."""
+    problem = None
+    if ".." in folder.parts:
+        problem = "must not contain '..'"
+    elif device := next((part for part in folder.parts if is_device_name(part)), None):
+        problem = f"'{device}' is a device name"
+    elif system := next((s for s in _SYSTEM_FOLDERS if folder.resolve().is_relative_to(s)), None):
+        problem = f"is inside the system folder {system}"
+    elif folder.exists() and not folder.is_dir():
+        problem = "exists and is not a folder"
+    if problem:
+        raise OutputError(f"Output folder '{folder}': {problem}")
+
+
+def is_inside(path: Path, folder: Path) -> bool:
+    """Whether ``path``, with '..' and every symbolic link followed, lies inside ``folder``."""
+    try:
+        resolved, root = path.resolve(), folder.resolve()
+    except (OSError, ValueError):  # a link loop, a NUL character in the name
+        return False
+    return resolved != root and resolved.is_relative_to(root)
 
 
 def output_path(

@@ -19,6 +19,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from leafletgen.errors import OutputError, RenderError
+from leafletgen.output import check_output_folder
 
 PDFTOPPM = "pdftoppm"
 # A broken or hostile PDF must not hang a build forever; a leaflet renders in about a second.
@@ -72,6 +73,7 @@ def write_previews(pdf: Path, out_dir: Path, *, dpi: int = 50, columns: int = 4)
         )
     if not pdf.is_file():
         raise RenderError(f"{pdf.name}: cannot render previews: no such file: {pdf}")
+    check_output_folder(out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         # Inside out_dir so os.replace is a rename on one filesystem, hence atomic: a reviewer

@@ -7,6 +7,8 @@ editor can fix a file in one pass.
 from __future__ import annotations
 
 import logging
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -14,13 +16,14 @@ import yaml
 from pydantic import ValidationError
 
 from leafletgen.errors import Problem, SourceError, UnknownLeafletError
-from leafletgen.model import Leaflet
+from leafletgen.model import Leaflet, is_slug
 
 logger = logging.getLogger(__name__)
 
 SOURCE_SUFFIXES = (".yaml", ".yml")
 MAX_SOURCE_BYTES = 1_000_000  # a long leaflet is ~30 kB; anything near this is not a leaflet
 MAX_DEPTH = 12  # the format nests at most 7 levels (leaflet > sections > … > table rows)
+_TAB_HINT = " (indent with spaces: YAML does not allow tabs there)"
 
 FieldPath = tuple[str | int, ...]
 
@@ -43,47 +46,120 @@ class _SourceLoader(
         yaml.composer.Composer.__init__(self)
         yaml.constructor.SafeConstructor.__init__(self)
         yaml.resolver.Resolver.__init__(self)
+        self.depth = 0
 
-    # Aliases are refused outright: leaflets do not need them and they allow "billion laughs".
+    def get_single_node(self) -> yaml.Node | None:
+        self.get_event()  # STREAM-START
+        document = None if self.check_event(yaml.StreamEndEvent) else self.compose_document()
+        if not self.check_event(yaml.StreamEndEvent):
+            raise _Refused(
+                problem="a source is one YAML document, but a second one starts here",
+                problem_mark=self.peek_event().start_mark,
+            )
+        return document  # type: ignore[no-any-return]
+
     def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+        event = self.peek_event()
+        # Aliases are refused outright: leaflets do not need them and they allow "billion laughs".
+        if isinstance(event, yaml.AliasEvent):
             raise _Refused(problem="aliases (*name) are not allowed", problem_mark=event.start_mark)
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        # So are tags: a leaflet needs none, and `!!python/…` on a list would be dropped silently.
+        if getattr(event, "tag", None) is not None:
+            raise _Refused(
+                problem=f"tags ({event.tag}) are not allowed", problem_mark=event.start_mark
+            )
+        # The composer recurses once per level: the depth is limited here, while composing,
+        # so that `[[[[…` cannot exhaust the stack before the data is ever looked at.
+        if self.depth > MAX_DEPTH:
+            raise _Refused(
+                problem=f"nested deeper than {MAX_DEPTH} levels", problem_mark=event.start_mark
+            )
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        finally:
+            self.depth -= 1
+
+
+def is_source_file(path: Path) -> bool:
+    """A regular ``.yaml``/``.yml`` file that is not a symbolic link: links are not followed,
+    so a source cannot bring in a file from outside the leaflets folder."""
+    return path.suffix in SOURCE_SUFFIXES and not path.is_symlink() and path.is_file()
 
 
 def find_source(reference: str, leaflets_dir: Path) -> Path:
-    """Turn a LEAFLET argument (a path, or an id in ``leaflets_dir``) into a source path."""
+    """Turn a LEAFLET argument (a source file, or the id of a leaflet in ``leaflets_dir``)
+    into the path of a source file."""
     path = Path(reference)
-    if path.suffix in SOURCE_SUFFIXES or path.parent != Path("."):
-        if not path.is_file():
-            raise UnknownLeafletError(f"{reference}: no such leaflet source file")
-        return path
+    if path.suffix in SOURCE_SUFFIXES:
+        return _checked_source(path, "")
+    # Anything else must be an id: '..', '/etc/passwd', 'CON' or '/dev/zero' never are.
+    if not is_slug(reference):
+        raise UnknownLeafletError(
+            f"Leaflet '{reference}': not a source file (.yaml or .yml) nor a leaflet id "
+            "(lowercase letters, digits and single hyphens)"
+        )
     for suffix in SOURCE_SUFFIXES:
         candidate = leaflets_dir / f"{reference}{suffix}"
-        if candidate.is_file():
-            return candidate
+        if candidate.exists() or candidate.is_symlink():
+            return _checked_source(candidate, f"Leaflet '{reference}': ")
     raise UnknownLeafletError(
         f"Leaflet '{reference}': not a file, and no {reference}.yaml in {leaflets_dir}/"
     )
 
 
+def _checked_source(path: Path, prefix: str) -> Path:
+    if is_source_file(path):
+        return path
+    if path.is_symlink():
+        problem = "symbolic links are not followed"
+    elif path.exists():
+        problem = "not a regular file"
+    else:
+        problem = "no such leaflet source file"
+    raise UnknownLeafletError(f"{prefix}{path}: {problem}")
+
+
 def load_leaflet(path: Path) -> Leaflet:
     """Read and validate one source file; raise SourceError listing every problem."""
+    return leaflet_from_bytes(read_bounded(path, MAX_SOURCE_BYTES), path)[0]
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; never more than that is read.
+
+    Opened without blocking and checked before reading, so a FIFO, a device (/dev/zero) or a
+    50 MB file is refused at once, with bounded memory.
+    """
     try:
-        raw = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as error:
         raise SourceError([Problem(path, None, "", f"cannot read: {error.strerror}")]) from None
-    return leaflet_from_bytes(raw, path)[0]
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise SourceError([Problem(path, None, "", "not a regular file")])
+        if info.st_size > limit:
+            raise SourceError([_too_large(path, limit)])
+        raw = handle.read(info.st_size + 1)
+        if len(raw) > info.st_size:  # it grew since fstat: read on, but never past the limit
+            raw += handle.read(limit + 1 - len(raw))
+        if len(raw) > limit:
+            raise SourceError([_too_large(path, limit)])
+    return raw
+
+
+def _too_large(path: Path, limit: int) -> Problem:
+    return Problem(path, None, "", f"file is larger than {limit:,} bytes")
 
 
 def leaflet_from_bytes(raw: bytes, path: Path) -> tuple[Leaflet, dict[FieldPath, int]]:
     """Validate the bytes of a source named ``path``; also return the line of every field."""
-    data, lines = _read_yaml(raw, path)
+    data, lines = read_yaml(raw, path)
     try:
         leaflet = Leaflet.model_validate(data)
     except ValidationError as error:
-        raise SourceError([_problem(path, lines, e) for e in error.errors()]) from None
+        raise SourceError(located_problems(path, lines, error)) from None
     if leaflet.id != path.stem:
         raise SourceError(
             [
@@ -99,11 +175,11 @@ def leaflet_from_bytes(raw: bytes, path: Path) -> tuple[Leaflet, dict[FieldPath,
     return leaflet, lines
 
 
-def _read_yaml(raw: bytes, path: Path) -> tuple[Any, dict[FieldPath, int]]:
-    if len(raw) > MAX_SOURCE_BYTES:
-        raise SourceError(
-            [Problem(path, None, "", f"file is larger than {MAX_SOURCE_BYTES:,} bytes")]
-        )
+def read_yaml(raw: bytes, path: Path) -> tuple[Any, dict[FieldPath, int]]:
+    """Parse YAML with the guards every file we read needs (size, encoding, one document, no
+    aliases, bounded depth, text keys, no duplicates); also return the line of every field."""
+    if len(raw) > MAX_SOURCE_BYTES:  # bytes from elsewhere than read_bounded (Babel's extractor)
+        raise SourceError([_too_large(path, MAX_SOURCE_BYTES)])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -115,7 +191,14 @@ def _read_yaml(raw: bytes, path: Path) -> tuple[Any, dict[FieldPath, int]]:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
-        raise SourceError([Problem(path, line, "", f"YAML: {error.problem}")]) from None
+        hint = _TAB_HINT if mark and _character_at(text, mark) == "\t" else ""
+        raise SourceError([Problem(path, line, "", f"YAML: {error.problem}{hint}")]) from None
+    except yaml.reader.ReaderError as error:
+        # libyaml counts the position in bytes of UTF-8.
+        line = text.encode("utf-8")[: error.position].count(b"\n") + 1
+        raise SourceError(
+            [Problem(path, line, "", f"YAML: character U+{error.character:04X}: {error.reason}")]
+        ) from None
     except yaml.YAMLError as error:
         raise SourceError([Problem(path, None, "", f"YAML: {error}")]) from None
     finally:
@@ -126,30 +209,21 @@ def _read_yaml(raw: bytes, path: Path) -> tuple[Any, dict[FieldPath, int]]:
     return _to_python(root, (), lines, loader, path), lines
 
 
+def _character_at(text: str, mark: yaml.Mark) -> str:
+    lines = text.splitlines()
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    return line[mark.column : mark.column + 1]
+
+
 def _to_python(
     node: yaml.Node, at: FieldPath, lines: dict[FieldPath, int], loader: _SourceLoader, path: Path
 ) -> Any:
     """Convert a composed node to plain data, recording the line of every field path."""
     lines[at] = node.start_mark.line + 1
-    if len(at) > MAX_DEPTH:
-        raise SourceError(
-            [Problem(path, lines[at], _dotted(at), f"nested deeper than {MAX_DEPTH} levels")]
-        )
     if isinstance(node, yaml.MappingNode):
-        result: dict[Any, Any] = {}
+        result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            if not isinstance(key, str):
-                raise SourceError(
-                    [
-                        Problem(
-                            path,
-                            key_node.start_mark.line + 1,
-                            _dotted(at),
-                            f"key {key!r} is not text",
-                        )
-                    ]
-                )
+            key = _key(key_node, at, path)
             if key in result:
                 raise SourceError(
                     [
@@ -168,9 +242,23 @@ def _to_python(
     try:
         return loader.construct_object(node, deep=True)
     except (ValueError, yaml.YAMLError) as error:  # e.g. the date 2025-13-31
+        reason = error.problem if isinstance(error, yaml.MarkedYAMLError) else error
         raise SourceError(
-            [Problem(path, lines[at], _dotted(at), f"cannot read value: {error}")]
+            [Problem(path, lines[at], _dotted(at), f"cannot read value: {reason}")]
         ) from None
+
+
+def _key(node: yaml.Node, at: FieldPath, path: Path) -> str:
+    """A mapping key: plain or quoted text. Read from the node, never constructed, so that
+    `<<`, `1`, `~` or `[a, b]` cannot turn into a merge, a number or a list."""
+    if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:str":
+        return str(node.value)
+    message = (
+        f"key {node.value!r} is not text (put it in quotes)"
+        if isinstance(node, yaml.ScalarNode)
+        else "a key must be text, not a list or mapping"
+    )
+    raise SourceError([Problem(path, node.start_mark.line + 1, _dotted(at), message)])
 
 
 _MESSAGES = {
@@ -184,6 +272,13 @@ _MESSAGES = {
     "too_short": "must not be empty",
     "string_too_short": "must not be empty",
 }
+
+
+def located_problems(
+    path: Path, lines: dict[FieldPath, int], error: ValidationError
+) -> list[Problem]:
+    """Every validation error of the data read from ``path``, with its line and field."""
+    return [_problem(path, lines, e) for e in error.errors()]
 
 
 def _problem(path: Path, lines: dict[FieldPath, int], error: Any) -> Problem:
