@@ -1,8 +1,11 @@
 """The engine's one entry: plan the matrix, then per output set load → localize → render HTML →
 render PDF → check → write, recording each result in the manifest.
 
-One job is one leaflet in one language and one variant (all requested formats). Jobs run in
-this process or in worker processes (``jobs > 1``); a failed job never stops the others.
+One job is one leaflet in one language and one variant (all requested formats). Jobs render
+in this process or in worker processes (``jobs > 1``); a failed job never stops the others.
+Only this process writes: a job's files and their manifest entries in one step, so that
+whatever stops the batch (a full disk, Ctrl-C, a killed worker) the manifest lists exactly the
+complete files on disk.
 """
 
 from __future__ import annotations
@@ -11,11 +14,17 @@ import hashlib
 import logging
 import multiprocessing
 import os
+import signal
+import threading
 import time
-from collections.abc import Callable
+from collections import Counter, deque
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
 from typing import Literal, Protocol
 
 from leafletgen import __version__
@@ -26,7 +35,7 @@ from leafletgen.html import Paper, render_html
 from leafletgen.i18n import catalog_path, localize, translate_leaflet
 from leafletgen.index import write_index
 from leafletgen.manifest import Manifest, file_hash, tree_hash, value_hash
-from leafletgen.output import check_output_folder, is_inside, output_path, write_atomic
+from leafletgen.output import check_output_folder, discard, is_inside, output_path, write_atomic
 from leafletgen.source import find_source, is_source_file, load_leaflet
 from leafletgen.variants import VARIANTS, edition
 
@@ -90,6 +99,15 @@ class Job:
 
 
 @dataclass(frozen=True)
+class Rendered:
+    """A job's files, rendered in memory and not yet written, or why the job failed."""
+
+    job: Job
+    files: tuple[tuple[BuiltFile, bytes], ...] = ()
+    failure: Failure | None = None
+
+
+@dataclass(frozen=True)
 class JobResult:
     job: Job
     built: tuple[BuiltFile, ...] = ()
@@ -102,6 +120,7 @@ class BuildReport:
     built: list[BuiltFile] = field(default_factory=list)
     failed: list[Failure] = field(default_factory=list)
     skipped: int = 0
+    warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -175,26 +194,24 @@ def build(request: BuildRequest, progress: Progress | None = None) -> BuildRepor
         else:
             todo.append((job, inputs))
 
-    def finished(result: JobResult, inputs: dict[str, str]) -> None:
+    def finished(rendered: Rendered, inputs: dict[str, str]) -> None:
+        result = _commit(rendered, request, manifest, inputs)
         report.built.extend(result.built)
         if result.failure:
             report.failed.append(result.failure)
-        if manifest is not None:
-            for path in _paths(result.job, request):
-                manifest.forget(path)
-            for built in result.built:
-                manifest.record(built.path, _entry(result.job, request, built, inputs))
-            manifest.save()
         _tell(progress, result)
 
     try:
         if request.jobs > 1 and len(todo) > 1:
-            _run_in_workers(todo, request, finished)
+            report.warnings.extend(_run_in_workers(todo, request, finished))
         else:
             for job, inputs in todo:
                 finished(run_job(job, request), inputs)
         if manifest is not None and todo:  # a no-op, or sources that failed to load, leave it be
-            write_index(manifest, wrote_html="html" in request.formats)
+            try:
+                write_index(manifest, wrote_html="html" in request.formats)
+            except OutputError as error:
+                report.failed.append(Failure("index.html", error.format_message()))
     finally:
         report.seconds = time.perf_counter() - started
     return report
@@ -205,47 +222,190 @@ def _tell(progress: Progress | None, result: JobResult) -> None:
         progress.update(result)
 
 
+def _commit(
+    rendered: Rendered, request: BuildRequest, manifest: Manifest | None, inputs: dict[str, str]
+) -> JobResult:
+    """Write a job's files and record them in the manifest: the manifest never lists a file
+    that is not on disk as recorded, and a file it cannot list is taken back."""
+    job = rendered.job
+    with _signals_held():
+        try:
+            # What the manifest says about these files stops being true before they change.
+            if manifest is not None and manifest.forget(_paths(job, request)):
+                manifest.save()
+        except OutputError as error:
+            # Nothing was written, so the manifest on disk still matches the files.
+            return JobResult(job, failure=rendered.failure or _not_written(job, error))
+        if rendered.failure is not None:
+            return JobResult(job, failure=rendered.failure)
+        try:
+            _write_files(rendered.files, request.out_dir)
+        except OutputError as error:
+            return JobResult(job, failure=Failure(job.name, error.format_message()))
+        if manifest is not None:
+            for built, _ in rendered.files:
+                manifest.record(built.path, _entry(job, request, built, inputs))
+            try:
+                manifest.save()
+            except OutputError as error:
+                manifest.forget(built.path for built, _ in rendered.files)
+                for built, _ in rendered.files:
+                    discard(built.path)
+                return JobResult(job, failure=_not_written(job, error))
+    return JobResult(job, built=tuple(built for built, _ in rendered.files))
+
+
+def _write_files(files: tuple[tuple[BuiltFile, bytes], ...], out_dir: Path) -> None:
+    """Write every format of a job, or none: a failed job leaves nothing half-done."""
+    for built, _ in files:
+        if not is_inside(built.path, out_dir):  # a planted symbolic link
+            raise OutputError(
+                f"{built.path}: refused: a symbolic link leads outside the output folder "
+                f"'{out_dir}'"
+            )
+    written: list[Path] = []
+    try:
+        for built, data in files:
+            write_atomic(built.path, data)
+            written.append(built.path)
+    except OutputError:
+        for path in written:
+            discard(path)
+        raise
+
+
+def _not_written(job: Job, error: OutputError) -> Failure:
+    return Failure(job.name, f"{job.name}: not written: {error.format_message()}")
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C or SIGTERM waits until the files and the manifest entries are both written."""
+    # Python runs signal handlers in the main thread only (whichever thread the kernel picks,
+    # so blocking the signals in this thread would not do): another thread is never stopped.
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[tuple[int, FrameType | None]] = []
+    previous = {
+        signum: signal.signal(signum, lambda *received: caught.append(received))
+        for signum in (signal.SIGINT, signal.SIGTERM)
+        if signal.getsignal(signum) is not None  # a handler from outside Python: left alone
+    }
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        for signum, frame in caught:
+            handler = previous[signum]
+            if callable(handler):
+                handler(signum, frame)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(signum)
+
+
+Queue = deque[tuple[Job, dict[str, str]]]
+WORKER_STOPPED = "a worker process stopped unexpectedly while building"
+
+
 def _run_in_workers(
     todo: list[tuple[Job, dict[str, str]]],
     request: BuildRequest,
-    finished: Callable[[JobResult, dict[str, str]], None],
-) -> None:
+    finished: Callable[[Rendered, dict[str, str]], None],
+) -> list[str]:
+    """Run the jobs in worker processes; return the warnings for the report.
+
+    A worker that dies (killed, out of memory, a crash in a native library) breaks its pool:
+    the jobs that were in it are tried once more in a new pool, and fail if that breaks too.
+    """
+    queue: Queue = deque(todo)
+    tries: Counter[Job] = Counter()
+    warnings = []
+    while queue:
+        retry = []
+        for job, inputs in _run_pool(queue, request, finished):
+            tries[job] += 1
+            if tries[job] == 1:
+                retry.append((job, inputs))
+            else:
+                failure = Failure(job.name, f"{job.name}: {WORKER_STOPPED} it, twice")
+                finished(Rendered(job, failure=failure), inputs)
+        if retry:
+            names = ", ".join(job.name for job, _ in retry)
+            warnings.append(f"{WORKER_STOPPED} {names}: tried again in a new worker")
+            queue.extendleft(reversed(retry))
+    return warnings
+
+
+def _run_pool(
+    queue: Queue, request: BuildRequest, finished: Callable[[Rendered, dict[str, str]], None]
+) -> list[tuple[Job, dict[str, str]]]:
+    """Run jobs from the queue in one pool until the queue is empty or a worker dies; return
+    the jobs the pool lost."""
     # Spawned, not forked: a fork of a process that already runs Pango and fontconfig can
     # inherit a held lock and hang.
     context = multiprocessing.get_context("spawn")
-    workers = min(request.jobs, len(todo))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm_up) as pool:
-        pending: dict[Future[JobResult], dict[str, str]] = {
-            pool.submit(run_job, job, request): inputs for job, inputs in todo
-        }
+    size = min(request.jobs, len(queue))
+    with ProcessPoolExecutor(
+        max_workers=size, mp_context=context, initializer=_start_worker
+    ) as pool:
+        running: dict[Future[Rendered], tuple[Job, dict[str, str]]] = {}
         try:
-            while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            while queue or running:
+                # No more jobs in the pool than workers: a worker that dies takes few with it.
+                while queue and len(running) < size:
+                    job, inputs = queue[0]
+                    try:
+                        future = pool.submit(run_job, job, request)
+                    except BrokenProcessPool:
+                        # Broke since the last wait, which tells the rest. Not the first
+                        # submit: that starts the workers, so something is running.
+                        break
+                    running[future] = queue.popleft()
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                if any(_broke(future) for future in done):
+                    done, _ = wait(running)  # a broken pool fails every job in it at once
+                lost = []
                 for future in done:
-                    inputs = pending.pop(future)
-                    finished(future.result(), inputs)
+                    job, inputs = running.pop(future)
+                    if _broke(future):
+                        lost.append((job, inputs))
+                    else:
+                        finished(future.result(), inputs)
+                if lost:
+                    return lost
         except BaseException:
-            for future in pending:
-                future.cancel()
+            # Interrupted: nothing new starts, and the jobs in progress end with the pool.
+            # They wrote nothing (only this process writes), so they leave nothing behind.
+            pool.shutdown(wait=True, cancel_futures=True)
             raise
+    return []
 
 
-def _warm_up() -> None:
+def _broke(future: Future[Rendered]) -> bool:
+    return isinstance(future.exception(), BrokenProcessPool)
+
+
+def _start_worker() -> None:
+    # Ctrl-C on a terminal reaches every process of the group: the main process alone decides
+    # how the batch stops.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Each worker imports WeasyPrint (and with it the font set-up) once, not once per leaflet.
     import leafletgen.check
     import leafletgen.pdf  # noqa: F401
 
 
-def run_job(job: Job, request: BuildRequest) -> JobResult:
-    """Build one job; a user-facing error becomes a Failure, never an exception."""
+def run_job(job: Job, request: BuildRequest) -> Rendered:
+    """Render one job; a user-facing error becomes a Failure, never an exception."""
     try:
-        return JobResult(job, built=tuple(_build_job(job, request)))
+        return Rendered(job, files=tuple(_render_job(job, request)))
     except LeafletError as error:
         logger.debug("%s failed", job.name, exc_info=True)
-        return JobResult(job, failure=Failure(job.name, error.format_message()))
+        return Rendered(job, failure=Failure(job.name, error.format_message()))
 
 
-def _build_job(job: Job, request: BuildRequest) -> list[BuiltFile]:
+def _render_job(job: Job, request: BuildRequest) -> list[tuple[BuiltFile, bytes]]:
     source = load_leaflet(job.source)
     # A fresh localization per job: its record of translation gaps belongs to this output.
     l10n = localize(job.language, request.locales_dir, source_language=source.language)
@@ -277,16 +437,7 @@ def _build_job(job: Job, request: BuildRequest) -> list[BuiltFile]:
         seconds = time.perf_counter() - started
         built = BuiltFile(path, fmt, seconds, digest, pages, verdict, text.title)
         rendered.append((built, data))
-    # Written only once every format rendered: a failed job leaves nothing half-done.
-    for built, _ in rendered:
-        if not is_inside(built.path, request.out_dir):  # a planted symbolic link
-            raise OutputError(
-                f"{built.path}: refused: a symbolic link leads outside the output folder "
-                f"'{request.out_dir}'"
-            )
-    for built, data in rendered:
-        write_atomic(built.path, data)
-    return [built for built, _ in rendered]
+    return rendered
 
 
 def outputs(request: BuildRequest) -> list[Path]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import signal
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -146,15 +147,21 @@ def build(
     )
     _check_variants(request.variants)
     reporter = _Reporter()
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         report = run_build(request, progress=reporter)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interruption:
         reporter.close()
         click.echo(
             "Interrupted: the files written so far are complete and in the manifest.", err=True
         )
-        raise SystemExit(130) from None
+        # 128 + the signal number, as a shell reports a process the signal stopped.
+        raise SystemExit(143 if isinstance(interruption, _Terminated) else 130) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     reporter.close()
+    for warning in report.warnings:
+        click.echo(f"Warning: {warning}", err=True)
     for failure in report.failed:
         click.echo(f"Error: {failure.message}", err=True)
     click.echo(
@@ -163,6 +170,14 @@ def build(
     )
     if report.failed:
         raise SystemExit(1)
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (a service manager, `kill`): stops a build in the same order as Ctrl-C."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise _Terminated
 
 
 def _check_variants(names: tuple[str, ...]) -> None:

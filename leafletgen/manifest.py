@@ -2,14 +2,15 @@
 
 Each output is listed with its leaflet, version, language, variant, paper, page count, the
 sha256 of the file and a hash of every input (source, catalog, templates, fonts, options,
-package version). The manifest is rewritten atomically after every finished output, so an
-interrupted batch leaves a manifest that matches the files on disk.
+package version). The build rewrites it atomically before and after it writes a job's files,
+so an interrupted or failed batch leaves a manifest that matches the files on disk.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -80,8 +81,12 @@ class Manifest:
     def record(self, path: Path, entry: dict[str, Any]) -> None:
         self.entries[self._key(path)] = entry
 
-    def forget(self, path: Path) -> None:
-        self.entries.pop(self._key(path), None)
+    def forget(self, paths: Iterable[Path]) -> bool:
+        """Drop the entries of ``paths``; whether the manifest changed."""
+        keys = {self._key(path) for path in paths} & self.entries.keys()
+        for key in keys:
+            del self.entries[key]
+        return bool(keys)
 
     def save(self) -> None:
         document = {"outputs": dict(sorted(self.entries.items()))}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from dataclasses import dataclass
@@ -73,11 +74,17 @@ def parse_output_name(path: Path) -> OutputName:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, flush it to disk, then rename."""
+    """Write ``data`` to a temporary file beside ``path``, flush it to disk, then rename.
+
+    A failed write leaves no trace: no temporary file, and no folder it made for ``path``.
+    """
+    made_folder = not path.parent.exists()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     except OSError as error:
+        if made_folder:
+            _remove_if_empty(path.parent)
         raise OutputError(f"{path}: cannot write: {error.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -88,6 +95,19 @@ def write_atomic(path: Path, data: bytes) -> None:
         os.replace(temp_name, path)
     except BaseException as error:
         Path(temp_name).unlink(missing_ok=True)
+        if made_folder:
+            _remove_if_empty(path.parent)
         if isinstance(error, OSError):
             raise OutputError(f"{path}: cannot write: {error.strerror}") from None
         raise
+
+
+def discard(path: Path) -> None:
+    """Take back a file ``write_atomic`` wrote, and its folder if that leaves it empty."""
+    path.unlink(missing_ok=True)
+    _remove_if_empty(path.parent)
+
+
+def _remove_if_empty(folder: Path) -> None:
+    with contextlib.suppress(OSError):  # not empty, or already gone
+        folder.rmdir()
