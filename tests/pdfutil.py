@@ -158,3 +158,20 @@ def marked_text(path: Path) -> dict[tuple[int, int], str]:
             device.page = index
             interpreter.process_page(page)
     return device.texts
+
+
+def tagged_text(path: Path) -> str:
+    """The text of the tagged content in structure-tree order: what a screen reader reads,
+    without running headers and footers (they are not in the tree)."""
+    from leafletgen.tagging import walk
+
+    texts = marked_text(path)
+    with pikepdf.open(path) as pdf:
+        pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
+        parts = [
+            texts.get((pages[page.objgen], mcid), "")
+            for node in walk(pdf)
+            for page, mcid in node.mcids
+            if page is not None
+        ]
+    return normalize(" ".join(parts))
