@@ -6,6 +6,7 @@ editor can fix a file in one pass.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import stat
@@ -122,7 +123,15 @@ def _checked_source(path: Path, prefix: str) -> Path:
 
 def load_leaflet(path: Path) -> Leaflet:
     """Read and validate one source file; raise SourceError listing every problem."""
-    return leaflet_from_bytes(read_bounded(path, MAX_SOURCE_BYTES), path)[0]
+    return _validated(read_bounded(path, MAX_SOURCE_BYTES), path)
+
+
+@functools.lru_cache(maxsize=32)
+def _validated(raw: bytes, path: Path) -> Leaflet:
+    # A batch renders one source in every language and variant: the same bytes are parsed and
+    # validated once per process (a Leaflet is frozen, so sharing it is safe). Errors are not
+    # cached: they are raised again each time.
+    return leaflet_from_bytes(raw, path)[0]
 
 
 def read_bounded(path: Path, limit: int) -> bytes:

@@ -19,7 +19,7 @@ meant for the repairs here and for checks that read the tree.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -183,8 +183,9 @@ def repair(pdf: pikepdf.Pdf, layout: Layout) -> None:
     """Apply every repair, in the order they depend on each other."""
     mark_languages(pdf, layout)  # first: it pairs content with the layout in original order
     merge_split_tables(pdf, layout)
-    add_scope(pdf)
-    build_id_tree(pdf)  # last: after the repeated headers and their IDs are gone
+    joined = list(walk(pdf))  # one walk of the joined tree serves the last two repairs
+    add_scope(joined)
+    build_id_tree(pdf, joined)  # last: after the repeated headers and their IDs are gone
 
 
 def mark_languages(pdf: pikepdf.Pdf, layout: Layout) -> None:
@@ -319,14 +320,14 @@ def _make_artifact(pdf: pikepdf.Pdf, element: Element) -> None:
             entries[mcid] = None
 
 
-def add_scope(pdf: pikepdf.Pdf) -> None:
+def add_scope(nodes: Iterable[Node]) -> None:
     """Give each header cell a ``/Scope``, as its HTML ``scope`` says.
 
     Our tables have one header row (``scope="col"``) and may name each body row by its first
     cell (``scope="row"``); WeasyPrint uses these to fill ``/Headers`` but drops the scope
     itself, which PDF/UA-1 (7.5) expects for header cells that readers pair by scope.
     """
-    for node in walk(pdf):
+    for node in nodes:
         if node.type != "TH" or node.parent is None:
             continue
         row = node.parent
@@ -345,13 +346,13 @@ def _table_attributes(element: Element) -> pikepdf.Dictionary:
     return attributes
 
 
-def build_id_tree(pdf: pikepdf.Pdf) -> None:
+def build_id_tree(pdf: pikepdf.Pdf, nodes: Iterable[Node]) -> None:
     """Index every element's ``/ID`` in the StructTreeRoot's ``/IDTree``.
 
     Data cells name their header cells in ``/Headers`` by ID; ISO 32000-1 (14.7.2) resolves
     an ID only through the IDTree, which WeasyPrint does not write.
     """
-    identified = [node.element for node in walk(pdf) if "/ID" in node.element]
+    identified = [node.element for node in nodes if "/ID" in node.element]
     if not identified:
         return
     tree = pikepdf.NameTree.new(pdf)
