@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import copy
+import http.server
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +30,24 @@ _MINIMAL: dict[str, Any] = {
     "sections": [{"heading": "What it is", "blocks": [{"paragraph": "A sample medicine."}]}],
     "bottom_line": ["Ask your pharmacist."],
 }
+
+
+# The same minimal source as text, for tests that edit the YAML itself.
+VALID = """\
+id: sample
+title: Sample leaflet
+medicine: {generic: samplemab}
+language: en
+version: "1.0"
+reviewed: {date: 2026-01-31, by: Test Reviewer}
+source: {title: Test source}
+key_takeaways: [Take it with water.]
+sections:
+  - heading: What it is
+    blocks:
+      - paragraph: A sample medicine.
+bottom_line: [Ask your pharmacist.]
+"""
 
 
 def minimal_leaflet(**changes: Any) -> dict[str, Any]:
@@ -103,3 +124,29 @@ def seed_site(seed_variants: dict[tuple[str, str], Path]) -> Path:
     report = build_files([SEED], out, formats=("html",), variants=("all",), languages=("ar",))
     assert not report.failed, report.failed
     return out
+
+
+@pytest.fixture
+def trap_server() -> Iterator[tuple[str, list[str]]]:
+    """A local HTTP server that records every request: a leaflet build must send none."""
+    requests: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            requests.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/css")
+            self.end_headers()
+            self.wfile.write(b"body { color: red }")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", requests
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import http.server
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,32 +11,6 @@ from leafletgen.errors import RenderError
 from leafletgen.pdf import render_pdf
 from tests.conftest import build_files, minimal_leaflet, write_leaflet
 from tests.pdfutil import body_text
-
-
-@pytest.fixture
-def trap_server() -> Iterator[tuple[str, list[str]]]:
-    """A local HTTP server that records every request: a leaflet build must send none."""
-    requests: list[str] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            requests.append(self.path)
-            self.send_response(200)
-            self.send_header("Content-Type", "text/css")
-            self.end_headers()
-            self.wfile.write(b"body { color: red }")
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", requests
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_hostile_text_is_printed_literally(

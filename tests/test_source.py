@@ -10,23 +10,7 @@ import pytest
 from leafletgen.errors import SourceError, UnknownLeafletError
 from leafletgen.model import Callout, Table
 from leafletgen.source import find_source, load_leaflet
-from tests.conftest import SEED, minimal_leaflet, write_leaflet
-
-VALID = """\
-id: sample
-title: Sample leaflet
-medicine: {generic: samplemab}
-language: en
-version: "1.0"
-reviewed: {date: 2026-01-31, by: Test Reviewer}
-source: {title: Test source}
-key_takeaways: [Take it with water.]
-sections:
-  - heading: What it is
-    blocks:
-      - paragraph: A sample medicine.
-bottom_line: [Ask your pharmacist.]
-"""
+from tests.conftest import SEED, VALID, minimal_leaflet, write_leaflet
 
 
 def problems(path: Path) -> list[str]:

@@ -8,16 +8,12 @@ and every file read must be the project's own, the Python installation's or a sy
 
 from __future__ import annotations
 
-import http.server
 import os
 import re
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 import yaml
 
 from tests.conftest import ROOT, minimal_leaflet, write_leaflet
@@ -49,30 +45,6 @@ FONT_FILE = re.compile(r"\.(ttf|otf|ttc|woff2?|pfb|pcf(\.gz)?)$", re.IGNORECASE)
 _OPEN = re.compile(r'^open(?:at2?)?\((?:AT_FDCWD, )?"([^"]+)", ([A-Z_|]+).* = (-?\d+)')
 _MKDIR = re.compile(r'^mkdir(?:at)?\((?:AT_FDCWD, )?"([^"]+)".* = 0')
 _CONNECT = re.compile(r"^(connect|sendto|sendmsg)\(\d+, \{sa_family=(AF_\w+)")
-
-
-@pytest.fixture
-def trap_server() -> Iterator[tuple[str, list[str]]]:
-    """A local HTTP server that records every request: a leaflet build must send none."""
-    requests: list[str] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            requests.append(self.path)
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", requests
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_a_build_reads_only_the_project_and_connects_nowhere(

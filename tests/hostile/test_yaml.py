@@ -23,22 +23,8 @@ from leafletgen.cli import main
 from leafletgen.counter import load_pharmacy
 from leafletgen.errors import SourceError
 from leafletgen.source import load_leaflet
+from tests.conftest import VALID
 
-VALID = """\
-id: sample
-title: Sample leaflet
-medicine: {generic: samplemab}
-language: en
-version: "1.0"
-reviewed: {date: 2026-01-31, by: Test Reviewer}
-source: {title: Test source}
-key_takeaways: [Take it with water.]
-sections:
-  - heading: What it is
-    blocks:
-      - paragraph: A sample medicine.
-bottom_line: [Ask your pharmacist.]
-"""
 GOOD = VALID.replace("id: sample", "id: good")
 
 BILLION_LAUGHS = """\
