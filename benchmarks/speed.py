@@ -103,7 +103,9 @@ def warm_render(repeat: int) -> list[Result]:
     mine, theirs = statistics.median(our_times), statistics.median(weasy_times)
     # Each pair ran back to back, on the same machine state: the median of the pairs' ratios
     # is steadier than the ratio of two medians when the machine's speed drifts.
-    overhead = statistics.median(o / w - 1 for o, w in zip(our_times, weasy_times)) * 100
+    overhead = (
+        statistics.median(o / w - 1 for o, w in zip(our_times, weasy_times, strict=True)) * 100
+    )
     pdf = ours()
     validation = timed(lambda: check_pdfua(pdf), repeat)
     return [
