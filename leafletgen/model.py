@@ -45,7 +45,8 @@ def _clean_text(value: str) -> str:
         raise ValueError(
             f"invisible direction control U+{ord(match.group()):04X} at character {match.start() + 1}"
         )
-    right_to_left = any(
+    # Only text holding a direction mark needs its letters' directions looked up.
+    right_to_left = not _DIRECTION_MARKS.isdisjoint(value) and any(
         unicodedata.bidirectional(char) in ("R", "AL")
         for char in value
         if char not in _DIRECTION_MARKS
