@@ -401,7 +401,8 @@ def _plural_forms_problem(catalog: Catalog, locale: Locale) -> str | None:
 
 def _entry_problems(path: Path, catalog: Catalog, message: PoMessage) -> list[Problem]:
     strings = message.string if isinstance(message.string, tuple) else (message.string,)
-    msgid = message.id[0] if isinstance(message.id, tuple) else message.id
+    ids = message.id if isinstance(message.id, tuple) else (message.id,)
+    msgid, source = ids[0], ids[-1]  # a plural entry's forms follow its plural msgid
     leaflet_text = is_leaflet_text(message.context)
     found: list[str] = []
     if message.pluralizable and any(strings) and not all(strings):
@@ -418,8 +419,8 @@ def _entry_problems(path: Path, catalog: Catalog, message: PoMessage) -> list[Pr
         if leaflet_text:
             found += _link_problems(msgid, string)
         else:
-            found += _placeholder_problems(message.id, string)
-            found += _html_problems(message.id, string)
+            found += _placeholder_problems(source, string)
+            found += _html_problems(source, string)
     if not found:  # Babel's own checks, when ours found nothing more precise
         found = [str(error) for error in message.check(catalog)]
     if leaflet_text:
@@ -440,11 +441,10 @@ def _placeholders(text: str) -> list[str]:
     return sorted(token for token in _FORMAT.findall(text) if token != "%%")
 
 
-def _placeholder_problems(msgid: str | tuple[str, ...], string: str) -> list[str]:
+def _placeholder_problems(source: str, string: str) -> list[str]:
     # Babel accepts a translation with no placeholder at all; a leaflet must not lose one, and
     # a stray "%" would fail the render.
-    ids = msgid if isinstance(msgid, tuple) else (msgid,)
-    wanted, found = _placeholders(ids[-1]), _placeholders(string)
+    wanted, found = _placeholders(source), _placeholders(string)
     if found == wanted:
         return []
     stray = " (write %% for a percent sign)" if "%" in found else ""
@@ -455,11 +455,10 @@ def _placeholder_problems(msgid: str | tuple[str, ...], string: str) -> list[str
 _HTML = re.compile(r"</?[A-Za-z!?/][^<>]*>?|&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
 
 
-def _html_problems(msgid: str | tuple[str, ...], string: str) -> list[str]:
+def _html_problems(source: str, string: str) -> list[str]:
     # Chrome is plain text the templates put in place; a translation must not bring markup
     # (it is escaped when printed, so it would show as code).
-    ids = msgid if isinstance(msgid, tuple) else (msgid,)
-    wanted, found = sorted(_HTML.findall(ids[-1])), sorted(_HTML.findall(string))
+    wanted, found = sorted(_HTML.findall(source)), sorted(_HTML.findall(string))
     if found == wanted:
         return []
     return [f"translation has HTML markup {found}, the source has {wanted}"]
