@@ -69,12 +69,12 @@ def warm_render(repeat: int) -> list[Result]:
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from leafletgen.assets import LOCALES_DIR, TEMPLATES_DIR
-    from leafletgen.check import check_pdfua
-    from leafletgen.html import render_html
-    from leafletgen.i18n import localize
-    from leafletgen.pdf import PDF_VARIANT, render_pdf
-    from leafletgen.source import find_source, load_leaflet
+    from leafletgen.project import LOCALES_DIR, TEMPLATES_DIR
+    from leafletgen.checks.source import check_pdfua
+    from leafletgen.render.templates import render_html
+    from leafletgen.i18n.localization import localize
+    from leafletgen.render.pdf.weasy import PDF_VARIANT, render_pdf
+    from leafletgen.content.loader import find_source, load_leaflet
     from leafletgen.variants import VARIANTS, edition
 
     source = find_source(SEED, ROOT / "leaflets")
@@ -143,7 +143,7 @@ def worker_memory(work: Path) -> list[Result]:
     """
     probe = (
         "import resource; from pathlib import Path;"
-        "from leafletgen.build import BuildRequest, build;"
+        "from leafletgen.publish.build import BuildRequest, build;"
         f"r = build(BuildRequest(leaflets=('all',), leaflets_dir=Path('leaflets'), out_dir=Path({str(work / 'mem')!r}),"
         " languages=('all',), variants=('all',), jobs=2, force=True));"
         "assert not r.failed, r.failed;"

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from leafletgen.content.safe_yaml import MAX_SOURCE_BYTES, read_bounded
 from leafletgen.errors import Problem, SourceError
-from leafletgen.source import MAX_SOURCE_BYTES, read_bounded
 
 CONFIG_FILE = "leaflet.toml"
 
@@ -31,11 +31,58 @@ class BuildDefaults(_Settings):
 
     languages: list[str] = []  # empty: each leaflet's own language; ["all"]: every catalog
     variants: list[str] = ["standard"]  # or ["all"]
-    paper: Literal["a4", "letter"] = "a4"
-    formats: list[Literal["pdf", "html"]] = ["pdf"]
+    paper: str = "a4"  # a name from leafletgen.variants.PAPERS
+    formats: list[str] = ["pdf"]  # names from leafletgen.render.FORMATS, or ["all"]
     out: str = "output"
     jobs: int | None = Field(None, ge=1)  # default: the number of cores
-    pharmacy: str | None = None  # a pharmacy profile printed on every leaflet
+    pharmacy: str | None = None  # refused: see below
+
+    @field_validator("variants")
+    @classmethod
+    def _known_variants(cls, value: list[str]) -> list[str]:
+        from leafletgen.variants import VARIANTS
+
+        return _known(value, VARIANTS, "variant")
+
+    @field_validator("paper")
+    @classmethod
+    def _known_paper(cls, value: str) -> str:
+        from leafletgen.variants import PAPERS
+
+        return _known([value], PAPERS, "paper", or_all=False)[0]
+
+    @field_validator("formats")
+    @classmethod
+    def _known_formats(cls, value: list[str]) -> list[str]:
+        from leafletgen.render import FORMATS
+
+        return _known(value, FORMATS, "format")
+
+    @field_validator("pharmacy")
+    @classmethod
+    def _moved(cls, value: str | None) -> None:
+        # It used to turn every build into a counter print: published leaflets carrying one
+        # pharmacy, left out of the manifest.
+        raise ValueError(
+            "moved to [counter] pharmacy: a pharmacy profile is the default of counter prints; "
+            "publications stay generic unless built with `leaflet build --branded`"
+        )
+
+
+def _known(
+    values: list[str], registry: Mapping[str, object], kind: str, *, or_all: bool = True
+) -> list[str]:
+    names = [*registry, "all"] if or_all else list(registry)
+    for value in values:
+        if value not in names:
+            raise ValueError(f"unknown {kind} {value!r} (one of {', '.join(names)})")
+    return values
+
+
+class CounterDefaults(_Settings):
+    """Defaults for counter prints (`leaflet build --patient/--note`)."""
+
+    pharmacy: str | None = None  # the profile printed on every counter print, and with --branded
 
 
 class ReviewPolicy(_Settings):
@@ -45,6 +92,7 @@ class ReviewPolicy(_Settings):
 class Config(_Settings):
     readability: ReadabilityLimits = ReadabilityLimits()
     build: BuildDefaults = BuildDefaults()
+    counter: CounterDefaults = CounterDefaults()
     review: ReviewPolicy = ReviewPolicy()
 
 
@@ -72,7 +120,9 @@ def load_config(root: Path) -> Config:
                     path,
                     None,
                     ".".join(str(p) for p in e["loc"]),
-                    "unknown setting" if e["type"] == "extra_forbidden" else e["msg"],
+                    "unknown setting"
+                    if e["type"] == "extra_forbidden"
+                    else e["msg"].removeprefix("Value error, "),
                 )
                 for e in error.errors()
             ]

@@ -14,15 +14,15 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from leafletgen.errors import LeafletError, Problem, SourceError
-from leafletgen.model import PlainText, Url
-from leafletgen.source import (
+from leafletgen.content.model import PlainText, Url
+from leafletgen.content.safe_yaml import (
     MAX_SOURCE_BYTES,
     FieldPath,
     located_problems,
     read_bounded,
     read_yaml,
 )
+from leafletgen.errors import LeafletError, Problem, SourceError
 
 MAX_LOGO_BYTES = 2_000_000
 _IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}

@@ -19,7 +19,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from leafletgen.errors import OutputError, RenderError
-from leafletgen.output import check_output_folder
+from leafletgen.files import check_output_folder
 
 PDFTOPPM = "pdftoppm"
 # A broken or hostile PDF must not hang a build forever; a leaflet renders in about a second.
@@ -204,3 +204,13 @@ def _remove_stale_pages(pdf: Path, out_dir: Path, count: int) -> None:
         match = pattern.fullmatch(path.name)
         if match and int(match.group(1)) > count:
             path.unlink(missing_ok=True)
+
+
+def write_previews_of(
+    data: bytes, name: str, out_dir: Path, *, dpi: int = 50, columns: int = 4
+) -> Preview:
+    """Previews of a PDF rendered in memory, named after ``name`` as a built file would be."""
+    with tempfile.TemporaryDirectory(prefix="leafletgen-preview.") as folder:
+        pdf = Path(folder) / name
+        pdf.write_bytes(data)
+        return write_previews(pdf, out_dir, dpi=dpi, columns=columns)

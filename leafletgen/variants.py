@@ -1,8 +1,7 @@
-"""Variants: the text of a leaflet (full or plain) set in regular or large print.
+"""The registries of variants and paper sizes: data, not code.
 
-``edition(leaflet, variant)`` picks the text a variant prints; the renderer never has to ask
-whether it is plain or full. Plain text that is missing is an error, never a silent fallback
-to the full text.
+A variant is the text of a leaflet (full or plain) set in regular or large print. Adding one
+is one entry here and one CSS layer in ``templates/css/``; nothing else lists them.
 """
 
 from __future__ import annotations
@@ -10,110 +9,84 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from leafletgen.errors import LeafletError
-from leafletgen.model import FaqText, GlossaryEntry, Leaflet, Omitted, SectionText
-
 TextLevel = Literal["full", "plain"]
+BASE_STYLESHEET = "css/base.css"
+
+
+def N_(message: str) -> str:
+    """Mark a label for extraction into the catalogs; it is translated where it is shown."""
+    return message
 
 
 @dataclass(frozen=True)
 class Variant:
-    name: str
-    text: TextLevel
-    large_print: bool
-
-    @property
-    def min_font_pt(self) -> float:
-        """The smallest text the variant may print, running headers and page numbers included."""
-        return 18.0 if self.large_print else 12.0
+    name: str  # in output file names and on the command line
+    label: str  # for people, in the source language (translatable)
+    description: str  # one line: who it is for
+    text: TextLevel  # which text it prints
+    large_print: bool  # tables reflow to stacked rows, and nothing is italic
+    layers: tuple[str, ...]  # CSS layers over base.css, in cascade order (the last wins)
+    min_font_pt: float  # the smallest text it may print, running headers and page numbers too
+    rules: tuple[str, ...] = ()  # output audit rules beyond those every variant obeys
 
     @property
     def stylesheets(self) -> tuple[str, ...]:
-        """CSS layers in cascade order: base, then plain, then large print (its sizes win)."""
-        layers = ["css/base.css"]
-        if self.text == "plain":
-            layers.append("css/plain.css")
-        if self.large_print:
-            layers.append("css/large-print.css")
-        return tuple(layers)
+        return (BASE_STYLESHEET, *self.layers)
 
 
 VARIANTS: dict[str, Variant] = {
     v.name: v
     for v in (
-        Variant("standard", "full", large_print=False),
-        Variant("large-print", "full", large_print=True),
-        Variant("plain", "plain", large_print=False),
-        Variant("plain-large-print", "plain", large_print=True),
+        Variant(
+            "standard",
+            N_("Standard"),
+            N_("The full text, in regular print."),
+            text="full",
+            large_print=False,
+            layers=(),
+            min_font_pt=12.0,
+        ),
+        Variant(
+            "large-print",
+            N_("Large print"),
+            N_("The full text, every letter at least 18 points, for low vision."),
+            text="full",
+            large_print=True,
+            layers=("css/large-print.css",),
+            min_font_pt=18.0,
+            rules=("no-italic",),
+        ),
+        Variant(
+            "plain",
+            N_("Plain language"),
+            N_("Short sentences and everyday words, in regular print."),
+            text="plain",
+            large_print=False,
+            layers=("css/plain.css",),
+            min_font_pt=12.0,
+        ),
+        Variant(
+            "plain-large-print",
+            N_("Plain language, large print"),
+            N_("Short sentences and everyday words, every letter at least 18 points."),
+            text="plain",
+            large_print=True,
+            # Plain first: large print's sizes win.
+            layers=("css/plain.css", "css/large-print.css"),
+            min_font_pt=18.0,
+            rules=("no-italic",),
+        ),
     )
 }
 
 
 @dataclass(frozen=True)
-class Edition:
-    """What one variant of a leaflet prints: its metadata and the chosen text."""
-
-    leaflet: Leaflet
-    variant: Variant
-    title: str
-    subtitle: str | None
-    summary: str | None
-    key_takeaways: list[str]
-    sections: list[SectionText]
-    faqs: list[FaqText]
-    bottom_line: list[str]
-    glossary: list[GlossaryEntry]
-
-    @property
-    def document_title(self) -> str:
-        """The title of the HTML page and of the PDF."""
-        return f"{self.title} – {self.subtitle}" if self.subtitle else self.title
+class Paper:
+    name: str  # in output file names and on the command line
+    label: str  # for people
+    css_size: str  # the CSS @page size
 
 
-def coverage_gaps(leaflet: Leaflet) -> list[str]:
-    """Parts of the leaflet with no plain-language counterpart (and no `omit` reason)."""
-    gaps = [] if leaflet.plain else ["the top-level 'plain:' part (key takeaways, bottom line)"]
-    gaps += [f"section '{s.heading}'" for s in leaflet.sections if s.plain is None]
-    gaps += [f"FAQ '{f.question}'" for f in leaflet.faqs if f.plain is None]
-    return gaps
-
-
-def omissions(leaflet: Leaflet) -> list[tuple[str, str]]:
-    """(part, reason) for every part the author chose to leave out of the plain text."""
-    parts = [(f"section '{s.heading}'", s.plain) for s in leaflet.sections]
-    parts += [(f"FAQ '{f.question}'", f.plain) for f in leaflet.faqs]
-    return [(name, plain.omit) for name, plain in parts if isinstance(plain, Omitted)]
-
-
-def edition(leaflet: Leaflet, variant: Variant) -> Edition:
-    if variant.text == "full":
-        return Edition(
-            leaflet=leaflet,
-            variant=variant,
-            title=leaflet.title,
-            subtitle=leaflet.subtitle,
-            summary=leaflet.summary,
-            key_takeaways=leaflet.key_takeaways,
-            sections=list(leaflet.sections),
-            faqs=list(leaflet.faqs),
-            bottom_line=leaflet.bottom_line,
-            glossary=[],
-        )
-    if leaflet.plain is None:
-        raise LeafletError(f"Leaflet '{leaflet.id}': has no plain-language text (no 'plain:' part)")
-    if gaps := coverage_gaps(leaflet):
-        raise LeafletError(f"Leaflet '{leaflet.id}': no plain-language text for {'; '.join(gaps)}")
-    plain = leaflet.plain
-    assert plain is not None  # coverage_gaps says so
-    return Edition(
-        leaflet=leaflet,
-        variant=variant,
-        title=plain.title or leaflet.title,
-        subtitle=plain.subtitle if plain.title else plain.subtitle or leaflet.subtitle,
-        summary=plain.summary,
-        key_takeaways=plain.key_takeaways,
-        sections=[s.plain for s in leaflet.sections if isinstance(s.plain, SectionText)],
-        faqs=[f.plain for f in leaflet.faqs if isinstance(f.plain, FaqText)],
-        bottom_line=plain.bottom_line,
-        glossary=plain.glossary,
-    )
+PAPERS: dict[str, Paper] = {
+    p.name: p for p in (Paper("a4", "A4", "A4"), Paper("letter", "Letter", "letter"))
+}

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import http.server
 import threading
 from collections.abc import Iterator
@@ -11,7 +12,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from leafletgen.build import BuildReport, BuildRequest, build
+from leafletgen.project import Project
+from leafletgen.publish.build import BuildReport, build
+from leafletgen.publish.plan import BuildRequest
 from leafletgen.variants import VARIANTS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,8 +72,33 @@ def write_leaflet(folder: Path, data: dict[str, Any] | str) -> Path:
     return path
 
 
-def build_files(sources: list[Path | str], out: Path, **options: Any) -> BuildReport:
-    return build(BuildRequest(leaflets=tuple(str(s) for s in sources), out_dir=out, **options))
+def make_project(
+    out: Path | None = None,
+    *,
+    root: Path = ROOT,
+    leaflets_dir: Path | None = None,
+    locales_dir: Path | None = None,
+) -> Project:
+    """A Project: by default the checkout's, with the folders a test names instead."""
+    project = Project.load(root)
+    return dataclasses.replace(
+        project,
+        output_dir=out or project.output_dir,
+        leaflets_dir=leaflets_dir or project.leaflets_dir,
+        locales_dir=locales_dir or project.locales_dir,
+    )
+
+
+def build_files(
+    sources: list[Path | str],
+    out: Path,
+    *,
+    leaflets_dir: Path | None = None,
+    locales_dir: Path | None = None,
+    **options: Any,
+) -> BuildReport:
+    project = make_project(out, leaflets_dir=leaflets_dir, locales_dir=locales_dir)
+    return build(project, BuildRequest(leaflets=tuple(str(s) for s in sources), **options))
 
 
 @pytest.fixture
@@ -102,15 +130,14 @@ def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every shipped leaflet in every language and variant, PDF and HTML: the CI gate's matrix."""
     out = tmp_path_factory.mktemp("shipped")
     report = build(
+        make_project(out),
         BuildRequest(
             leaflets=("all",),
-            leaflets_dir=ROOT / "leaflets",
-            out_dir=out,
             languages=("all",),
             variants=("all",),
             formats=("pdf", "html"),
             jobs=2,
-        )
+        ),
     )
     assert not report.failed, report.failed
     return out

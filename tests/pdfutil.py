@@ -163,7 +163,7 @@ def marked_text(path: Path) -> dict[tuple[int, int], str]:
 def tagged_text(path: Path) -> str:
     """The text of the tagged content in structure-tree order: what a screen reader reads,
     without running headers and footers (they are not in the tree)."""
-    from leafletgen.tagging import walk
+    from leafletgen.render.pdf.tagging import walk
 
     texts = marked_text(path)
     with pikepdf.open(path) as pdf:

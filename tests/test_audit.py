@@ -12,13 +12,16 @@ import pytest
 from click.testing import CliRunner
 from weasyprint import HTML
 
-from leafletgen.assets import LOCALES_DIR, TEMPLATES_DIR
-from leafletgen.audit import RULES
-from leafletgen.build import BuildRequest, build
+from leafletgen.checks.audit import RULES
 from leafletgen.cli import main
-from leafletgen.i18n import catalog_path
-from leafletgen.source import SOURCE_SUFFIXES
-from tests.conftest import ROOT, SEED
+from leafletgen.content.loader import SOURCE_SUFFIXES
+from leafletgen.i18n.store import catalog_path
+from leafletgen.project import PACKAGE_TEMPLATES as TEMPLATES_DIR
+from leafletgen.publish.build import build
+from leafletgen.publish.plan import BuildRequest
+from tests.conftest import ROOT, SEED, make_project
+
+LOCALES_DIR = ROOT / "locales"
 
 LEAFLETS = ROOT / "leaflets"
 SHIPPED_LANGUAGES = 1 + len(list(LOCALES_DIR.glob("*/LC_MESSAGES/messages.po")))
@@ -43,7 +46,7 @@ def test_every_shipped_output_passes_every_rule(shipped: Path) -> None:
     assert code == 0, output
     assert len(found) == len(sources) * SHIPPED_LANGUAGES * 4
     for name, results in found.items():
-        assert set(results) == set(RULES), name
+        assert set(results) == {rule.name for rule in RULES}, name
         failed = {rule: r["detail"] for rule, r in results.items() if not r["ok"]}
         assert not failed, (name, failed)
 
@@ -178,10 +181,8 @@ def test_a_draft_translation_without_its_notice(shipped: Path, tmp_path: Path) -
     po = catalog_path(locales, "es")
     po.write_text("# Reviewed-By: A. Reviewer; 2099-01-01\n" + po.read_text(encoding="utf-8"))
     out = tmp_path / "out"
-    request = BuildRequest(
-        leaflets=(str(SEED),), out_dir=out, languages=("es",), locales_dir=locales
-    )
-    assert not build(request).failed
+    request = BuildRequest(leaflets=(str(SEED),), languages=("es",))
+    assert not build(make_project(out, locales_dir=locales), request).failed
     pdf = next(out.rglob("*.es.standard.a4.pdf"))
     code, output = check(str(pdf), "--json")
     assert code == 1

@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from leafletgen.build import BuildRequest, build, plan
 from leafletgen.cli import main
-from leafletgen.manifest import file_hash
-from tests.conftest import minimal_leaflet, write_leaflet
+from leafletgen.project import Project
+from leafletgen.publish.build import build
+from leafletgen.publish.manifest import file_hash
+from leafletgen.publish.plan import BuildRequest, plan
+from tests.conftest import make_project, minimal_leaflet, write_leaflet
 
 
 @pytest.fixture
@@ -23,21 +25,17 @@ def leaflets(tmp_path: Path) -> Path:
     return folder
 
 
-def request(leaflets: Path, out: Path, **options) -> BuildRequest:
-    return BuildRequest(
-        leaflets=("all",),
-        leaflets_dir=leaflets,
-        out_dir=out,
-        variants=("standard", "large-print"),
-        **options,
-    )
+def request(leaflets: Path, out: Path, **options) -> tuple[Project, BuildRequest]:
+    """The project (with these folders) and the batch, as build() and plan() take them."""
+    project = make_project(out, leaflets_dir=leaflets)
+    return project, BuildRequest(leaflets=("all",), variants=("standard", "large-print"), **options)
 
 
 def test_matrix_in_two_workers_builds_everything_and_writes_the_manifest(
     leaflets: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
-    report = build(request(leaflets, out, jobs=2))
+    report = build(*request(leaflets, out, jobs=2))
     assert not report.failed and len(report.built) == 4
     manifest = json.loads((out / "manifest.json").read_text())["outputs"]
     assert sorted(manifest) == [
@@ -59,7 +57,7 @@ def test_matrix_in_two_workers_builds_everything_and_writes_the_manifest(
         "leafletgen",
     }
     # Workers give the same bytes as the main process.
-    serial = build(request(leaflets, tmp_path / "serial", jobs=1))
+    serial = build(*request(leaflets, tmp_path / "serial", jobs=1))
     assert {b.path.name: b.sha256 for b in serial.built} == {
         b.path.name: b.sha256 for b in report.built
     }
@@ -69,25 +67,25 @@ def test_second_run_skips_and_a_change_rebuilds_only_what_it_touches(
     leaflets: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
-    build(request(leaflets, out))
-    again = build(request(leaflets, out))
+    build(*request(leaflets, out))
+    again = build(*request(leaflets, out))
     assert again.skipped == 4 and not again.built and again.seconds < 1
 
     source = leaflets / "beta.yaml"
     source.write_text(source.read_text().replace("Take it with water.", "Take it with food."))
     (out / "alpha/alpha.en.standard.a4.pdf").write_bytes(b"tampered")
-    third = build(request(leaflets, out))
+    third = build(*request(leaflets, out))
     assert sorted(b.path.name for b in third.built) == [
         "alpha.en.standard.a4.pdf",
         "beta.en.large-print.a4.pdf",
         "beta.en.standard.a4.pdf",
     ]
-    forced = build(request(leaflets, out, force=True))
+    forced = build(*request(leaflets, out, force=True))
     assert len(forced.built) == 4 and forced.skipped == 0
 
 
 def test_shards_split_the_matrix_without_overlap(leaflets: Path, tmp_path: Path) -> None:
-    names = lambda shard: [j.name for j in plan(request(leaflets, tmp_path, shard=shard))[0]]  # noqa: E731
+    names = lambda shard: [j.name for j in plan(*request(leaflets, tmp_path, shard=shard))[0]]  # noqa: E731
     everything = names((1, 1))
     parts = [names((k, 3)) for k in (1, 2, 3)]
     assert sorted(name for part in parts for name in part) == sorted(everything)
@@ -111,7 +109,7 @@ def test_interrupted_batch_leaves_a_manifest_matching_the_files(
                 raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        build(request(leaflets, out), progress=Interrupt())
+        build(*request(leaflets, out), progress=Interrupt())
     manifest = json.loads((out / "manifest.json").read_text())["outputs"]
     pdfs = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.pdf"))
     assert len(manifest) == 2 and sorted(manifest) == pdfs
@@ -121,7 +119,7 @@ def test_interrupted_batch_leaves_a_manifest_matching_the_files(
 
 def test_a_failing_leaflet_does_not_stop_the_batch(leaflets: Path, tmp_path: Path) -> None:
     write_leaflet(leaflets, minimal_leaflet(id="gamma", version=3))
-    report = build(request(leaflets, tmp_path / "out", jobs=2))
+    report = build(*request(leaflets, tmp_path / "out", jobs=2))
     assert len(report.built) == 4
     assert [f.leaflet for f in report.failed] == [str(leaflets / "gamma.yaml")]
 
@@ -129,7 +127,7 @@ def test_a_failing_leaflet_does_not_stop_the_batch(leaflets: Path, tmp_path: Pat
 def test_symlinked_sources_are_not_followed(leaflets: Path, tmp_path: Path) -> None:
     outside = write_leaflet(tmp_path, minimal_leaflet(id="outside"))
     (leaflets / "outside.yaml").symlink_to(outside)
-    assert {j.leaflet_id for j in plan(request(leaflets, tmp_path))[0]} == {"alpha", "beta"}
+    assert {j.leaflet_id for j in plan(*request(leaflets, tmp_path))[0]} == {"alpha", "beta"}
 
 
 def test_cli_summary_progress_lines_and_exit_code(leaflets: Path, tmp_path: Path) -> None:
@@ -172,5 +170,5 @@ def test_project_defaults_come_from_leaflet_toml(
     result = CliRunner().invoke(main, ["build", "alpha", "--leaflets-dir", str(leaflets)])
     assert (
         result.exit_code == 1
-        and "leaflet.toml: build.paper: Input should be 'a4' or 'letter'" in result.output
+        and "leaflet.toml: build.paper: unknown paper 'a5' (one of a4, letter)" in result.output
     )

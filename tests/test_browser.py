@@ -14,7 +14,7 @@ import pytest
 from axe_playwright_python.base import AXE_SCRIPT
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from leafletgen.index import INDEX
+from leafletgen.publish.index import INDEX
 from leafletgen.variants import VARIANTS
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -8,11 +8,12 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from leafletgen.check import check_leaflet, find_jargon
+from leafletgen.checks.source import check_leaflet, find_jargon
 from leafletgen.config import ReadabilityLimits, load_config
+from leafletgen.content.loader import load_leaflet
+from leafletgen.edition import edition
 from leafletgen.errors import LeafletError, SourceError
-from leafletgen.source import load_leaflet
-from leafletgen.variants import VARIANTS, edition
+from leafletgen.variants import VARIANTS
 from tests.conftest import ROOT, build_files, minimal_leaflet, write_leaflet
 
 PLAIN: dict[str, Any] = {

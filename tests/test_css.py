@@ -7,7 +7,7 @@ from itertools import product
 
 import pytest
 
-from leafletgen.assets import TEMPLATES_DIR
+from leafletgen.project import PACKAGE_TEMPLATES as TEMPLATES_DIR
 
 CSS_FILES = sorted((TEMPLATES_DIR / "css").glob("*.css"))
 ALL_CSS = "\n".join(path.read_text(encoding="utf-8") for path in CSS_FILES)

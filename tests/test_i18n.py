@@ -5,10 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from leafletgen.assets import LOCALES_DIR
 from leafletgen.errors import LeafletError
-from leafletgen.html import css_string, page_counter_css
-from leafletgen.i18n import localize
+from leafletgen.i18n.localization import localize
+from leafletgen.render.templates import css_string, page_counter_css
+from tests.conftest import ROOT
+
+LOCALES_DIR = ROOT / "locales"
 
 
 def test_source_language_needs_no_catalog() -> None:

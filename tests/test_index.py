@@ -9,11 +9,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from leafletgen.build import BuildRequest, build
-from leafletgen.counter import PrintDetails
-from leafletgen.index import INDEX
-from tests.conftest import minimal_leaflet, write_leaflet
+from leafletgen.cli import main
+from leafletgen.publish.build import build
+from leafletgen.publish.index import INDEX
+from leafletgen.publish.plan import BuildRequest
+from tests.conftest import make_project, minimal_leaflet, write_leaflet
 
 
 class _Links(HTMLParser):
@@ -48,7 +50,9 @@ def leaflets(tmp_path: Path) -> Path:
 
 
 def run(leaflets: Path, out: Path, names: tuple[str, ...], **options) -> None:
-    report = build(BuildRequest(leaflets=names, leaflets_dir=leaflets, out_dir=out, **options))
+    report = build(
+        make_project(out, leaflets_dir=leaflets), BuildRequest(leaflets=names, **options)
+    )
     assert not report.failed, report.failed
 
 
@@ -101,6 +105,12 @@ def test_no_index_without_html_or_for_a_counter_print(leaflets: Path, tmp_path: 
     run(leaflets, tmp_path / "pdf-only", ("alpha",), formats=("pdf",))
     assert not (tmp_path / "pdf-only" / INDEX).exists()
     # A counter print is personal: it is in no manifest, and so in no index.
-    run(leaflets, tmp_path / "counter", ("alpha",), formats=("html",),
-        counter=PrintDetails(patient="A. Patient"))  # fmt: skip
-    assert not (tmp_path / "counter" / INDEX).exists()
+    out = tmp_path / "counter"
+    args = ["build", "alpha", "--leaflets-dir", str(leaflets), "--out", str(out)]
+    printed = tmp_path / "print.html"
+    result = CliRunner().invoke(
+        main, [*args, "--format", "html", "--patient", "A. Patient", "-o", str(printed)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "A. Patient" in printed.read_text(encoding="utf-8")
+    assert not out.exists()

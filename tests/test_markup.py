@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from leafletgen.markup import MarkupError, to_html, to_text
+from leafletgen.content.markup import MarkupError, to_html, to_text
 
 
 @pytest.mark.parametrize(

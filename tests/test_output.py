@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from leafletgen.errors import OutputError, RenderError
-from leafletgen.output import output_path, write_atomic
+from leafletgen.files import write_atomic
+from leafletgen.publish.names import output_path
 from tests.conftest import build_files, minimal_leaflet, write_leaflet
 
 
@@ -40,9 +41,9 @@ def test_a_render_failure_writes_no_format_of_that_leaflet(tmp_path: Path, monke
     def broken_check(data: bytes) -> None:
         raise RenderError("sample.en.standard.a4.pdf: simulated failure")
 
-    import leafletgen.check
+    import leafletgen.render.pdf.validate
 
-    monkeypatch.setattr(leafletgen.check, "check_pdfua", broken_check)
+    monkeypatch.setattr(leafletgen.render.pdf.validate, "check_pdfua", broken_check)
     report = build_files([source], tmp_path / "out", formats=("html", "pdf"))
     assert [f.message for f in report.failed] == ["sample.en.standard.a4.pdf: simulated failure"]
     assert not (tmp_path / "out" / "sample").exists()  # not even the HTML that rendered fine

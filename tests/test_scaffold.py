@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from leafletgen.check import check_leaflet
+from leafletgen.checks.source import check_leaflet
 from leafletgen.config import ReadabilityLimits
+from leafletgen.content.loader import load_leaflet
 from leafletgen.errors import LeafletError, SourceError
 from leafletgen.scaffold import ID_MARKER, LANGUAGE_MARKER, new_leaflet
-from leafletgen.source import load_leaflet
 
 # What the test writes into each empty value, by the key it belongs to; text otherwise.
 _FILLS = {

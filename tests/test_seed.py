@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from leafletgen.markup import to_text
-from leafletgen.model import BulletList, Callout, Leaflet, Paragraph, Table
-from leafletgen.source import load_leaflet
+from leafletgen.content.loader import load_leaflet
+from leafletgen.content.markup import to_text
+from leafletgen.content.model import BulletList, Callout, Leaflet, Paragraph, Table
 from tests.conftest import FIXTURES, SEED
 from tests.pdfutil import assert_in_order, body_text, normalize, tagged_text
 

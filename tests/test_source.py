@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from leafletgen.content.loader import find_source, load_leaflet
+from leafletgen.content.model import Callout, Table
 from leafletgen.errors import SourceError, UnknownLeafletError
-from leafletgen.model import Callout, Table
-from leafletgen.source import find_source, load_leaflet
 from tests.conftest import SEED, VALID, minimal_leaflet, write_leaflet
 
 

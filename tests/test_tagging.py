@@ -14,7 +14,7 @@ import pikepdf
 import pytest
 
 from leafletgen.errors import RenderError
-from leafletgen.tagging import Layout, Node, kids_of, repair, walk
+from leafletgen.render.pdf.tagging import Layout, Node, kids_of, repair, walk
 from tests.conftest import build_files, minimal_leaflet, write_leaflet
 from tests.pdfutil import marked_text
 

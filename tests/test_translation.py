@@ -11,10 +11,11 @@ import pytest
 from babel.messages.pofile import read_po, write_po
 from click.testing import CliRunner
 
-from leafletgen import catalogs
-from leafletgen.check import check_pdfua
 from leafletgen.errors import LeafletError, SourceError
-from leafletgen.i18n import catalog_path, localize
+from leafletgen.i18n import workflow as catalogs
+from leafletgen.i18n.localization import localize
+from leafletgen.i18n.store import catalog_path
+from leafletgen.render.pdf.validate import check_pdfua
 from tests.conftest import ROOT, build_files, minimal_leaflet, write_leaflet
 from tests.pdfutil import body_text, margin_text
 
@@ -100,7 +101,7 @@ def test_complete_unreviewed_translation_prints_draft_notice_on_every_page(
     assert pdf_path.name == "sample.es.standard.a4.pdf"
     pdf = pikepdf.open(pdf_path)
     assert str(pdf.Root.Lang) == "es"
-    assert check_pdfua(pdf_path.read_bytes()).compliant
+    assert check_pdfua(pdf_path.read_bytes()).ok
     text = body_text(pdf_path)
     assert "ES Draft translation — not yet checked by a qualified translator" in text
     assert "ES What it is" in text and "ES Frequently asked questions" in text
@@ -196,14 +197,11 @@ def test_languages_without_a_catalog_or_unknown_are_refused(tmp_path: Path) -> N
         localize("es", tmp_path)
 
 
-def test_i18n_status_names_languages_in_their_own_language_and_english(
-    project, monkeypatch
-) -> None:
+def test_i18n_status_names_languages_in_their_own_language_and_english(project) -> None:
     from leafletgen import cli
 
     _, locales, _ = project
-    monkeypatch.setattr("leafletgen.assets.LOCALES_DIR", locales)
-    result = CliRunner().invoke(cli.main, ["i18n", "status"])
+    result = CliRunner().invoke(cli.main, ["--project", str(locales.parent), "i18n", "status"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("es     español (Spanish): ")
     assert "0 fuzzy, 0 missing; draft (not reviewed)" in result.output

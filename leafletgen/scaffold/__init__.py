@@ -14,10 +14,10 @@ from pathlib import Path
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
+from leafletgen.content.loader import SOURCE_SUFFIXES
+from leafletgen.content.model import LanguageTag, Slug
 from leafletgen.errors import LeafletError
-from leafletgen.model import LanguageTag, Slug
-from leafletgen.output import write_atomic
-from leafletgen.source import SOURCE_SUFFIXES
+from leafletgen.files import write_atomic
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,6 @@ built. A catalog is never rendered wrongly.
 
 from __future__ import annotations
 
-import functools
 import re
 import shutil
 from dataclasses import dataclass
@@ -19,11 +18,14 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 from click.testing import CliRunner, Result
 
-from leafletgen import catalogs, cli
-from leafletgen.build import BuildRequest
+from leafletgen import cli
 from leafletgen.errors import SourceError
-from leafletgen.html import make_environment
-from leafletgen.i18n import CatalogTranslations, Localization, catalog_path, read_catalog
+from leafletgen.i18n import workflow as catalogs
+from leafletgen.i18n.lint import read_catalog
+from leafletgen.i18n.localization import CatalogTranslations, Localization
+from leafletgen.i18n.store import catalog_path
+from leafletgen.project import PACKAGE_TEMPLATES, Assets
+from leafletgen.render.templates import make_environment
 from tests.conftest import ROOT, minimal_leaflet, write_leaflet
 
 LINK = "https://example.org/label"
@@ -94,13 +96,8 @@ def project(template_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     """A fresh copy to break; the CLI runs in it and reads its catalogs."""
     root = tmp_path / "project"
     shutil.copytree(template_project, root)
-    monkeypatch.chdir(root)
-    monkeypatch.setattr("leafletgen.assets.LOCALES_DIR", root / "locales")
-    monkeypatch.setattr(
-        "leafletgen.build.BuildRequest",
-        functools.partial(BuildRequest, locales_dir=root / "locales"),
-    )
-    return Project(root)
+    monkeypatch.chdir(root)  # the CLI finds its Project here: these leaflets and catalogs
+    return Project(Path("."))  # named as the CLI names them, relative to the project
 
 
 def leaflet(*args: str) -> Result:
@@ -202,7 +199,11 @@ def test_chrome_translation_is_printed_as_text_even_past_the_check(tmp_path: Pat
     catalog.add("Key takeaways", '<img src="file:///etc/passwd"> & <b>claves</b>')
     translations = CatalogTranslations(catalog, tmp_path / "messages.po", "en")
     l10n = Localization("es", catalog.locale, translations)
-    html = make_environment(l10n).from_string("<h2>{{ _('Key takeaways') }}</h2>").render()
+    html = (
+        make_environment(l10n, Assets.of(PACKAGE_TEMPLATES))
+        .from_string("<h2>{{ _('Key takeaways') }}</h2>")
+        .render()
+    )
     assert html == (
         "<h2>&lt;img src=&#34;file:///etc/passwd&#34;&gt; &amp; &lt;b&gt;claves&lt;/b&gt;</h2>"
     )

@@ -24,11 +24,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import leafletgen.output
-from leafletgen.build import BuildRequest, build
+import leafletgen.files
 from leafletgen.cli import main
-from leafletgen.manifest import file_hash
-from tests.conftest import ROOT, minimal_leaflet, write_leaflet
+from leafletgen.publish.manifest import file_hash
+from tests.conftest import ROOT, build_files, minimal_leaflet, write_leaflet
 
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 LEAFLETS = ("alpha", "beta", "gamma", "delta")
@@ -194,13 +193,8 @@ def test_manifest_that_cannot_be_saved_loses_no_job_silently(
 def first_job_pages(tmp_path_factory: pytest.TempPathFactory) -> int:
     """The tmpfs pages the first job's PDFs fill."""
     folder = tmp_path_factory.mktemp("measure")
-    report = build(
-        BuildRequest(
-            leaflets=(str(write_leaflet(folder, minimal_leaflet(id="alpha", title="Alpha"))),),
-            out_dir=folder / "out",
-            variants=VARIANTS,
-        )
-    )
+    source = write_leaflet(folder, minimal_leaflet(id="alpha", title="Alpha"))
+    report = build_files([source], folder / "out", variants=VARIANTS)
     return sum(math.ceil(built.path.stat().st_size / 4096) for built in report.built)
 
 
@@ -246,7 +240,7 @@ def test_disk_full_on_a_pdf_fails_that_job_only(
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         real_replace(source, target)
 
-    monkeypatch.setattr(leafletgen.output.os, "replace", replace)
+    monkeypatch.setattr(leafletgen.files.os, "replace", replace)
     out = tmp_path / "out"
     result = CliRunner().invoke(main, build_args(leaflets, out, "-j", "1"))
     assert result.exit_code == 1, result.output
@@ -275,7 +269,7 @@ def test_disk_full_on_the_manifest_takes_back_that_jobs_files(
                 raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         real_fsync(fd)
 
-    monkeypatch.setattr(leafletgen.output.os, "fsync", fsync)
+    monkeypatch.setattr(leafletgen.files.os, "fsync", fsync)
     out = tmp_path / "out"
     result = CliRunner().invoke(main, build_args(leaflets, out, "-j", "1"))
     assert result.exit_code == 1, result.output

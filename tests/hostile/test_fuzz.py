@@ -17,11 +17,11 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from leafletgen import markup
+from leafletgen.content import markup
+from leafletgen.content.loader import leaflet_from_bytes
+from leafletgen.content.markup import Link, MarkupError, Node, Strong, Text
+from leafletgen.content.model import Leaflet
 from leafletgen.errors import Problem, SourceError
-from leafletgen.markup import Link, MarkupError, Node, Strong, Text
-from leafletgen.model import Leaflet
-from leafletgen.source import leaflet_from_bytes
 from tests.conftest import minimal_leaflet
 
 PATH = Path("leaflets/sample.yaml")

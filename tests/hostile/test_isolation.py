@@ -85,8 +85,8 @@ def test_a_build_reads_only_the_project_and_connects_nowhere(
         *("strace", "-ff", "-qq", "-o", str(log)),
         *("-e", "trace=open,openat,openat2,mkdir,mkdirat,connect,sendto,sendmsg"),
         *(sys.executable, "-m", "leafletgen", "build", "sample", "--format", "all"),
-        *("--variant", "standard,large-print", "-j", "2", "--pharmacy", str(profile)),
-        *("--patient", "A. Patient", "--out", str(out)),
+        *("--variant", "standard,large-print", "-j", "2", "--pharmacy", str(profile), "--branded"),
+        *("--out", str(out)),
     ]
     done = subprocess.run(
         command,

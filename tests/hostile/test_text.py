@@ -13,7 +13,7 @@ from pdfminer.high_level import extract_pages
 from pdfminer.layout import LTChar, LTTextContainer
 
 from leafletgen.cli import main
-from leafletgen.source import load_leaflet
+from leafletgen.content.loader import load_leaflet
 from tests.conftest import build_files, minimal_leaflet, write_leaflet
 from tests.pdfutil import MM, body_text, normalize
 

@@ -20,9 +20,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from leafletgen.cli import main
+from leafletgen.content.loader import load_leaflet
 from leafletgen.counter import load_pharmacy
 from leafletgen.errors import SourceError
-from leafletgen.source import load_leaflet
 from tests.conftest import VALID
 
 GOOD = VALID.replace("id: sample", "id: good")

@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from leafletgen.markup import to_text
-from leafletgen.model import (
+from leafletgen.content.markup import to_text
+from leafletgen.content.model import (
     Block,
     BulletList,
     Callout,

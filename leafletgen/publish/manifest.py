@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from leafletgen.output import is_inside, write_atomic
+from leafletgen.files import is_inside, write_atomic
 
 MANIFEST = "manifest.json"
 _NAMED_BY = ("leaflet", "language", "variant", "paper", "format")  # what index.html groups by
@@ -22,17 +22,6 @@ _NAMED_BY = ("leaflet", "language", "variant", "paper", "format")  # what index.
 
 def file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def tree_hash(folder: Path, exclude: Path | None = None) -> str:
-    """One hash over every file below ``folder`` (names and contents), in a stable order."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        if exclude is not None and path.is_relative_to(exclude):
-            continue
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
 
 
 def value_hash(value: object) -> str:

@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
+from typing import NamedTuple
 
 import pikepdf
 
+from leafletgen.engine import prepare
 from leafletgen.errors import LeafletError
-from leafletgen.html import draft_notice
-from leafletgen.i18n import localize, translate_leaflet
-from leafletgen.output import OutputName, parse_output_name
-from leafletgen.source import find_source, load_leaflet
-from leafletgen.tagging import walk
-from leafletgen.variants import VARIANTS, Variant, edition
+from leafletgen.project import Project
+from leafletgen.publish.names import OutputName, parse_output_name
+from leafletgen.render.pdf.tagging import walk
+from leafletgen.render.templates import draft_notice
+from leafletgen.variants import VARIANTS, Variant
 
 # PDF font descriptor flag for italic (PDF 32000-1, table 123, bit 7).
 _ITALIC_FLAG = 1 << 6
@@ -57,43 +58,58 @@ class OutputAudit:
         return all(result.ok for result in self.results)
 
 
-RULES = (
-    "pdf-ua-1",
-    "language",
-    "title",
-    "fonts-embedded",
-    "heading-levels",
-    "table-headers",
-    "alt-text",
-    "font-size",
-    "no-italic",
-    "draft-notice",
-)
+class Finding(NamedTuple):
+    ok: bool
+    detail: str
 
 
-def expected_for(path: Path, leaflets_dir: Path, locales_dir: Path) -> Expected:
-    """Work out from an output's name and the current sources what it must contain."""
+@dataclass(frozen=True)
+class Subject:
+    """One PDF as the rules read it."""
+
+    data: bytes
+    pdf: pikepdf.Pdf
+    text: _Text
+    expected: Expected
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    check: Callable[[Subject], Finding]
+    optional: bool = False  # applies only to the variants that name it (Variant.rules)
+
+    def applied(self, subject: Subject) -> Finding:
+        if self.optional and self.name not in subject.expected.variant.rules:
+            # Still listed, so that every output is judged on the same list of rules.
+            return Finding(True, f"not a rule of the {subject.expected.variant.name} variant")
+        return self.check(subject)
+
+    def result(self, finding: Finding) -> RuleResult:
+        return RuleResult(self.name, *finding)
+
+
+def expected_for(project: Project, path: Path) -> Expected:
+    """Work out from an output's name and the current sources what it must contain: what
+    the engine would print today."""
     name = parse_output_name(path)
     if name.variant not in VARIANTS:
         raise LeafletError(f"{path}: unknown variant '{name.variant}' in the file name")
-    source = load_leaflet(find_source(name.leaflet_id, leaflets_dir))
-    l10n = localize(name.language, locales_dir, source_language=source.language)
-    text = edition(translate_leaflet(source, l10n), VARIANTS[name.variant])
+    prepared = prepare(project, name.leaflet_id, name.language, name.variant)
+    l10n, text = prepared.localization, prepared.edition
     return Expected(
         output=name,
         title=text.document_title,
         variant=text.variant,
-        draft_notice=draft_notice(l10n) if l10n.draft else None,
+        draft_notice=draft_notice(l10n, project.assets) if l10n.draft else None,
     )
 
 
-def audit_outputs(
-    paths: list[Path], leaflets_dir: Path, locales_dir: Path
-) -> Iterator[OutputAudit]:
+def audit_outputs(project: Project, paths: list[Path]) -> Iterator[OutputAudit]:
     """Audit each PDF; one that cannot be matched to its source fails, the others go on."""
     for path in paths:
         try:
-            expected = expected_for(path, leaflets_dir, locales_dir)
+            expected = expected_for(project, path)
         except LeafletError as error:
             yield OutputAudit(path, [RuleResult("source", False, error.format_message())])
             continue
@@ -102,35 +118,22 @@ def audit_outputs(
 
 def audit_pdf(path: Path, expected: Expected) -> OutputAudit:
     """Run every rule of RULES on one PDF."""
-    from leafletgen.check import check_pdfua  # loads the validator's native module
-
     data = path.read_bytes()
-    audit = OutputAudit(path)
-    verdict = check_pdfua(data)
-    audit.results.append(
-        RuleResult("pdf-ua-1", verdict.compliant, str(verdict) + _first(verdict.failures))
-    )
     try:
         pdf = pikepdf.open(io.BytesIO(data))
     except pikepdf.PdfError as error:
-        audit.results.append(RuleResult("readable", False, f"not a readable PDF: {error}"))
-        return audit
+        unreadable = RuleResult("readable", False, f"not a readable PDF: {error}")
+        return OutputAudit(path, [RULES[0].result(_pdf_ua(data)), unreadable])
     with pdf:
-        text = _read_text(data)
-        audit.results.extend(
-            [
-                _language(pdf, expected),
-                _title(pdf, expected),
-                _fonts_embedded(pdf),
-                _heading_levels(pdf),
-                _table_headers(pdf),
-                _alt_text(pdf),
-                _font_size(text, expected),
-                _no_italic(pdf, expected),
-                _draft_notice(text, expected),
-            ]
-        )
-    return audit
+        subject = Subject(data, pdf, _read_text(data), expected)
+        return OutputAudit(path, [rule.result(rule.applied(subject)) for rule in RULES])
+
+
+def _pdf_ua(data: bytes) -> Finding:
+    from leafletgen.render.pdf.validate import check_pdfua  # loads the validator's native module
+
+    verdict = check_pdfua(data)
+    return Finding(verdict.ok, str(verdict) + _first(verdict.failures))
 
 
 def _first(failures: tuple[str, ...]) -> str:
@@ -143,24 +146,24 @@ def _first(failures: tuple[str, ...]) -> str:
 # --- The document ---------------------------------------------------------------------
 
 
-def _language(pdf: pikepdf.Pdf, expected: Expected) -> RuleResult:
+def _language(pdf: pikepdf.Pdf, expected: Expected) -> Finding:
     found = str(pdf.Root.get("/Lang", ""))
     want = expected.output.language
     if not found:
-        return RuleResult("language", False, "the document has no /Lang")
+        return Finding(False, "the document has no /Lang")
     ok = found.lower() == want.lower()
-    return RuleResult("language", ok, f"/Lang {found}" + ("" if ok else f", expected {want}"))
+    return Finding(ok, f"/Lang {found}" + ("" if ok else f", expected {want}"))
 
 
-def _title(pdf: pikepdf.Pdf, expected: Expected) -> RuleResult:
+def _title(pdf: pikepdf.Pdf, expected: Expected) -> Finding:
     with pdf.open_metadata() as xmp:
         title = str(xmp.get("dc:title", "")) or str(pdf.docinfo.get("/Title", ""))
     shows_title = bool(pdf.Root.get("/ViewerPreferences", {}).get("/DisplayDocTitle", False))
     if title != expected.title:
-        return RuleResult("title", False, f"title {title!r}, expected {expected.title!r}")
+        return Finding(False, f"title {title!r}, expected {expected.title!r}")
     if not shows_title:
-        return RuleResult("title", False, "viewers are not told to show the title")
-    return RuleResult("title", True, repr(title))
+        return Finding(False, "viewers are not told to show the title")
+    return Finding(True, repr(title))
 
 
 def _fonts(pdf: pikepdf.Pdf) -> Iterator[tuple[str, pikepdf.Dictionary | None]]:
@@ -185,7 +188,7 @@ def _fonts(pdf: pikepdf.Pdf) -> Iterator[tuple[str, pikepdf.Dictionary | None]]:
         yield from in_resources(page.obj.get("/Resources", {}))
 
 
-def _fonts_embedded(pdf: pikepdf.Pdf) -> RuleResult:
+def _fonts_embedded(pdf: pikepdf.Pdf) -> Finding:
     names, missing = [], []
     for name, descriptor in _fonts(pdf):
         names.append(name)
@@ -194,13 +197,11 @@ def _fonts_embedded(pdf: pikepdf.Pdf) -> RuleResult:
         ):
             missing.append(name)
     if missing:
-        return RuleResult("fonts-embedded", False, "not embedded: " + ", ".join(missing))
-    return RuleResult("fonts-embedded", True, f"{len(names)} fonts, all embedded")
+        return Finding(False, "not embedded: " + ", ".join(missing))
+    return Finding(True, f"{len(names)} fonts, all embedded")
 
 
-def _no_italic(pdf: pikepdf.Pdf, expected: Expected) -> RuleResult:
-    if not expected.variant.large_print:
-        return RuleResult("no-italic", True, "not large print: italic allowed")
+def _no_italic(pdf: pikepdf.Pdf) -> Finding:
     italic = sorted(
         {
             name
@@ -216,58 +217,54 @@ def _no_italic(pdf: pikepdf.Pdf, expected: Expected) -> RuleResult:
         }
     )
     if italic:
-        return RuleResult("no-italic", False, "italic fonts in large print: " + ", ".join(italic))
-    return RuleResult("no-italic", True, "no italic font")
+        return Finding(False, "italic fonts in large print: " + ", ".join(italic))
+    return Finding(True, "no italic font")
 
 
 # --- The structure tree ---------------------------------------------------------------
 
 
-def _untagged(pdf: pikepdf.Pdf, rule: str) -> RuleResult | None:
+def _untagged(pdf: pikepdf.Pdf) -> Finding | None:
     if "/StructTreeRoot" not in pdf.Root:
-        return RuleResult(rule, False, "the PDF is not tagged (no structure tree)")
+        return Finding(False, "the PDF is not tagged (no structure tree)")
     return None
 
 
-def _heading_levels(pdf: pikepdf.Pdf) -> RuleResult:
-    if untagged := _untagged(pdf, "heading-levels"):
+def _heading_levels(pdf: pikepdf.Pdf) -> Finding:
+    if untagged := _untagged(pdf):
         return untagged
     levels = [int(m[1]) for node in walk(pdf) if (m := _HEADING.fullmatch(node.type))]
     if not levels:
-        return RuleResult("heading-levels", False, "no headings")
+        return Finding(False, "no headings")
     if levels[0] != 1:
-        return RuleResult("heading-levels", False, f"the first heading is H{levels[0]}, not H1")
+        return Finding(False, f"the first heading is H{levels[0]}, not H1")
     for number, (before, after) in enumerate(pairwise(levels), start=2):
         if after > before + 1:
-            return RuleResult(
-                "heading-levels", False, f"heading {number} skips from H{before} to H{after}"
-            )
-    return RuleResult("heading-levels", True, f"{len(levels)} headings, none skipped")
+            return Finding(False, f"heading {number} skips from H{before} to H{after}")
+    return Finding(True, f"{len(levels)} headings, none skipped")
 
 
-def _table_headers(pdf: pikepdf.Pdf) -> RuleResult:
-    if untagged := _untagged(pdf, "table-headers"):
+def _table_headers(pdf: pikepdf.Pdf) -> Finding:
+    if untagged := _untagged(pdf):
         return untagged
     nodes = list(walk(pdf))
     tables = {node.element.objgen for node in nodes if node.type == "Table"}
     headed = {p.objgen for node in nodes if node.type == "TH" for p in node.parents} & tables
     if without := len(tables - headed):
         detail = f"{without} of {len(tables)} tables have no TH cell"
-        return RuleResult("table-headers", False, detail)
+        return Finding(False, detail)
     detail = f"{len(tables)} tables, each with header cells" if tables else "no tables"
-    return RuleResult("table-headers", True, detail)
+    return Finding(True, detail)
 
 
-def _alt_text(pdf: pikepdf.Pdf) -> RuleResult:
-    if untagged := _untagged(pdf, "alt-text"):
+def _alt_text(pdf: pikepdf.Pdf) -> Finding:
+    if untagged := _untagged(pdf):
         return untagged
     figures = [node.element for node in walk(pdf) if node.type in ("Figure", "Formula")]
     bare = [e for e in figures if not str(e.get("/Alt", "")).strip() and "/ActualText" not in e]
     if bare:
-        return RuleResult("alt-text", False, f"{len(bare)} of {len(figures)} images have no /Alt")
-    return RuleResult(
-        "alt-text", True, f"{len(figures)} images, each with /Alt" if figures else "no images"
-    )
+        return Finding(False, f"{len(bare)} of {len(figures)} images have no /Alt")
+    return Finding(True, f"{len(figures)} images, each with /Alt" if figures else "no images")
 
 
 # --- The printed text -----------------------------------------------------------------
@@ -306,28 +303,42 @@ def _logical(chars: list) -> str:  # type: ignore[type-arg]
     return "".join(c.get_text() for c in ordered)
 
 
-def _font_size(text: _Text, expected: Expected) -> RuleResult:
+def _font_size(text: _Text, expected: Expected) -> Finding:
     floor = expected.variant.min_font_pt
     if text.smallest == float("inf"):
-        return RuleResult("font-size", False, "no text found")
+        return Finding(False, "no text found")
     detail = f"smallest {text.smallest:.1f} pt (at least {floor:g} pt)"
     if text.smallest < floor - 0.05:
-        return RuleResult("font-size", False, f"{detail}, at {text.smallest_at}")
-    return RuleResult("font-size", True, detail)
+        return Finding(False, f"{detail}, at {text.smallest_at}")
+    return Finding(True, detail)
 
 
 def _squeezed(value: str) -> str:
     return re.sub(r"\s+", "", value)
 
 
-def _draft_notice(text: _Text, expected: Expected) -> RuleResult:
+def _draft_notice(text: _Text, expected: Expected) -> Finding:
     printed = _squeezed("".join(text.lines))
     if expected.draft_notice is None:
-        return RuleResult("draft-notice", True, "reviewed or original: no notice needed")
+        return Finding(True, "reviewed or original: no notice needed")
     if _squeezed(expected.draft_notice) not in printed:
-        return RuleResult(
-            "draft-notice",
+        return Finding(
             False,
             f"unreviewed translation without the notice {expected.draft_notice!r}",
         )
-    return RuleResult("draft-notice", True, "unreviewed translation: notice printed")
+    return Finding(True, "unreviewed translation: notice printed")
+
+
+# Every rule, named once; pdf-ua-1 first (it is the one an unreadable file still gets).
+RULES: tuple[Rule, ...] = (
+    Rule("pdf-ua-1", lambda s: _pdf_ua(s.data)),
+    Rule("language", lambda s: _language(s.pdf, s.expected)),
+    Rule("title", lambda s: _title(s.pdf, s.expected)),
+    Rule("fonts-embedded", lambda s: _fonts_embedded(s.pdf)),
+    Rule("heading-levels", lambda s: _heading_levels(s.pdf)),
+    Rule("table-headers", lambda s: _table_headers(s.pdf)),
+    Rule("alt-text", lambda s: _alt_text(s.pdf)),
+    Rule("font-size", lambda s: _font_size(s.text, s.expected)),
+    Rule("no-italic", lambda s: _no_italic(s.pdf), optional=True),
+    Rule("draft-notice", lambda s: _draft_notice(s.text, s.expected)),
+)

@@ -1,13 +1,10 @@
-"""Load a leaflet source: YAML → plain data with line numbers → validated Leaflet.
-
-Every problem is reported with the file, the line and the field path, all at once, so an
-editor can fix a file in one pass.
+"""The one guarded reader of YAML files a user hands us (leaflet sources, pharmacy profiles):
+bounded size, one document, no tags or aliases, bounded depth, text keys, no duplicates, and
+the line of every field, so that every problem can be reported with its file, line and field.
 """
 
 from __future__ import annotations
 
-import functools
-import logging
 import os
 import stat
 from pathlib import Path
@@ -16,15 +13,16 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from leafletgen.errors import Problem, SourceError, UnknownLeafletError
-from leafletgen.model import Leaflet, is_slug
+from leafletgen.errors import Problem, SourceError
 
-logger = logging.getLogger(__name__)
-
-SOURCE_SUFFIXES = (".yaml", ".yml")
 MAX_SOURCE_BYTES = 1_000_000  # a long leaflet is ~30 kB; anything near this is not a leaflet
+
+
 MAX_DEPTH = 12  # the format nests at most 7 levels (leaflet > sections > … > table rows)
+
+
 _TAB_HINT = " (indent with spaces: YAML does not allow tabs there)"
+
 
 FieldPath = tuple[str | int, ...]
 
@@ -82,58 +80,6 @@ class _SourceLoader(
             self.depth -= 1
 
 
-def is_source_file(path: Path) -> bool:
-    """A regular ``.yaml``/``.yml`` file that is not a symbolic link: links are not followed,
-    so a source cannot bring in a file from outside the leaflets folder."""
-    return path.suffix in SOURCE_SUFFIXES and not path.is_symlink() and path.is_file()
-
-
-def find_source(reference: str, leaflets_dir: Path) -> Path:
-    """Turn a LEAFLET argument (a source file, or the id of a leaflet in ``leaflets_dir``)
-    into the path of a source file."""
-    path = Path(reference)
-    if path.suffix in SOURCE_SUFFIXES:
-        return _checked_source(path, "")
-    # Anything else must be an id: '..', '/etc/passwd', 'CON' or '/dev/zero' never are.
-    if not is_slug(reference):
-        raise UnknownLeafletError(
-            f"Leaflet '{reference}': not a source file (.yaml or .yml) nor a leaflet id "
-            "(lowercase letters, digits and single hyphens)"
-        )
-    for suffix in SOURCE_SUFFIXES:
-        candidate = leaflets_dir / f"{reference}{suffix}"
-        if candidate.exists() or candidate.is_symlink():
-            return _checked_source(candidate, f"Leaflet '{reference}': ")
-    raise UnknownLeafletError(
-        f"Leaflet '{reference}': not a file, and no {reference}.yaml in {leaflets_dir}/"
-    )
-
-
-def _checked_source(path: Path, prefix: str) -> Path:
-    if is_source_file(path):
-        return path
-    if path.is_symlink():
-        problem = "symbolic links are not followed"
-    elif path.exists():
-        problem = "not a regular file"
-    else:
-        problem = "no such leaflet source file"
-    raise UnknownLeafletError(f"{prefix}{path}: {problem}")
-
-
-def load_leaflet(path: Path) -> Leaflet:
-    """Read and validate one source file; raise SourceError listing every problem."""
-    return _validated(read_bounded(path, MAX_SOURCE_BYTES), path)
-
-
-@functools.lru_cache(maxsize=32)
-def _validated(raw: bytes, path: Path) -> Leaflet:
-    # A batch renders one source in every language and variant: the same bytes are parsed and
-    # validated once per process (a Leaflet is frozen, so sharing it is safe). Errors are not
-    # cached: they are raised again each time.
-    return leaflet_from_bytes(raw, path)[0]
-
-
 def read_bounded(path: Path, limit: int) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes; never more than that is read.
 
@@ -160,28 +106,6 @@ def read_bounded(path: Path, limit: int) -> bytes:
 
 def _too_large(path: Path, limit: int) -> Problem:
     return Problem(path, None, "", f"file is larger than {limit:,} bytes")
-
-
-def leaflet_from_bytes(raw: bytes, path: Path) -> tuple[Leaflet, dict[FieldPath, int]]:
-    """Validate the bytes of a source named ``path``; also return the line of every field."""
-    data, lines = read_yaml(raw, path)
-    try:
-        leaflet = Leaflet.model_validate(data)
-    except ValidationError as error:
-        raise SourceError(located_problems(path, lines, error)) from None
-    if leaflet.id != path.stem:
-        raise SourceError(
-            [
-                Problem(
-                    path,
-                    lines.get(("id",)),
-                    "id",
-                    f"'{leaflet.id}' must match the file name '{path.stem}'",
-                )
-            ]
-        )
-    logger.debug("Leaflet '%s': loaded from %s", leaflet.id, path)
-    return leaflet, lines
 
 
 def read_yaml(raw: bytes, path: Path) -> tuple[Any, dict[FieldPath, int]]:

@@ -1,4 +1,4 @@
-"""Render a leaflet to semantic HTML with the project's Jinja2 templates."""
+"""Fill the project's Jinja2 templates: a leaflet as semantic HTML, for every format to render."""
 
 from __future__ import annotations
 
@@ -9,19 +9,18 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import jinja2
 from markupsafe import Markup
 
-from leafletgen import __version__, markup
-from leafletgen.assets import TEMPLATES_DIR
+from leafletgen import __version__
+from leafletgen.content import markup
 from leafletgen.counter import PrintDetails
-from leafletgen.i18n import Localization
-from leafletgen.variants import Edition
+from leafletgen.edition import Edition
+from leafletgen.i18n.localization import Localization
+from leafletgen.project import FONTS, Assets
+from leafletgen.variants import Paper
 
-Paper = Literal["a4", "letter"]
-PAPERS: tuple[Paper, ...] = ("a4", "letter")
 # The screen and the browser's print of the HTML twin: skip link, contents, focus, reflow.
 # Never given to the PDF renderer, which would apply its @media print rules too.
 HTML_TWIN_STYLESHEET = "css/html.css"
@@ -55,12 +54,10 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 _COMPILED = _CompiledTemplates()
 
 
-def make_environment(
-    localization: Localization, templates_dir: Path = TEMPLATES_DIR
-) -> jinja2.Environment:
+def make_environment(localization: Localization, assets: Assets) -> jinja2.Environment:
     """The one Jinja2 environment: autoescaped, strict, translated, with our filters."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir),
+        loader=jinja2.FileSystemLoader(assets.dirs),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -82,17 +79,18 @@ def make_environment(
 def render_html(
     edition: Edition,
     localization: Localization,
+    assets: Assets,
     *,
-    paper: Paper = "a4",
+    paper: Paper,
     standalone: bool = False,
     counter: PrintDetails | None = None,
 ) -> RenderedHtml:
     """Fill the leaflet template. ``standalone`` inlines CSS and fonts for a self-contained page."""
-    env = make_environment(localization)
+    env = make_environment(localization, assets)
     stylesheets = edition.variant.stylesheets + localization.stylesheets
     if standalone:
         stylesheets += (HTML_TWIN_STYLESHEET,)
-    inline_css = Markup(inline_stylesheets(stylesheets)) if standalone else None
+    inline_css = Markup(inline_stylesheets(assets, stylesheets)) if standalone else None
     html = env.get_template("leaflet.html.j2").render(
         edition=edition,
         leaflet=edition.leaflet,
@@ -109,9 +107,11 @@ def render_html(
     return RenderedHtml(html=html, stylesheets=stylesheets)
 
 
-def draft_notice(localization: Localization) -> str:
+def draft_notice(localization: Localization, assets: Assets) -> str:
     """The draft-translation notice in the localization's language, as the PDF shows it."""
-    notice = make_environment(localization).get_template("_notices.html.j2").module.draft_notice
+    notice = (
+        make_environment(localization, assets).get_template("_notices.html.j2").module.draft_notice
+    )
     return notice.striptags() if isinstance(notice, Markup) else str(notice)
 
 
@@ -129,20 +129,22 @@ def _logo_src(counter: PrintDetails | None, standalone: bool) -> str | None:
 _FONT_URL = re.compile(r"url\(\"?\.\./fonts/([A-Za-z0-9_.-]+\.ttf)\"?\)")
 
 
-def inline_stylesheets(names: Iterable[str], *, subset_to: str | None = None) -> str:
+def inline_stylesheets(
+    assets: Assets, names: Iterable[str], *, subset_to: str | None = None
+) -> str:
     """Stylesheets with their fonts inside, as data: URLs: a page that opens anywhere.
 
     ``subset_to`` cuts every font down to those characters (and the glyphs that shaping them
     needs), for a page that shows a few words of many scripts.
     """
-    return "\n".join(_inline_stylesheet(name, subset_to) for name in names)
+    return "\n".join(_inline_stylesheet(assets, name, subset_to) for name in names)
 
 
-def _inline_stylesheet(name: str, subset_to: str | None = None) -> str:
-    css = (TEMPLATES_DIR / name).read_text(encoding="utf-8")
+def _inline_stylesheet(assets: Assets, name: str, subset_to: str | None = None) -> str:
+    css = assets.find(name).read_text(encoding="utf-8")
 
     def embed(match: re.Match[str]) -> str:
-        data = _font(TEMPLATES_DIR / "fonts" / match[1], subset_to)
+        data = _font(assets.find(f"{FONTS}/{match[1]}"), subset_to)
         return f'url("data:font/ttf;base64,{base64.b64encode(data).decode("ascii")}")'
 
     return _FONT_URL.sub(embed, css)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from leafletgen.model import Leaflet
+from leafletgen.content.model import Leaflet
 
 # Identifiers, codes, addresses, the cited source and the record of the source's review (both
 # are about the original text, and stay in its language): never translated.
@@ -87,7 +87,7 @@ def extract_leaflet(
     fileobj: IO[bytes], keywords: object, comment_tags: object, options: dict[str, str]
 ) -> Iterator[tuple[int, str, tuple[str, str], list[str]]]:
     """Babel extraction method for leaflet sources (entry point ``leaflet``)."""
-    from leafletgen.source import leaflet_from_bytes
+    from leafletgen.content.loader import leaflet_from_bytes
 
     name = Path(getattr(fileobj, "name", "leaflet.yaml"))
     leaflet, lines = leaflet_from_bytes(fileobj.read(), name)

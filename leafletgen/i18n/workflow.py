@@ -16,18 +16,18 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 from leafletgen import __version__
+from leafletgen.content.messages import messages
+from leafletgen.content.model import Leaflet
 from leafletgen.errors import LeafletError, Problem, SourceError
-from leafletgen.i18n import (
+from leafletgen.i18n.lint import read_catalog
+from leafletgen.i18n.store import (
     DOMAIN,
     Review,
     is_complete,
     is_leaflet_text,
-    read_catalog,
     review_of,
     revision_date_of,
 )
-from leafletgen.messages import messages
-from leafletgen.model import Leaflet
 
 TEMPLATE = "messages.pot"
 

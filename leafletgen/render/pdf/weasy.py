@@ -16,13 +16,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from leafletgen import tagging
-from leafletgen.assets import FONTS_DIR, TEMPLATES_DIR
-from leafletgen.errors import RenderError
+from leafletgen.errors import LeafletError, RenderError
+from leafletgen.project import FONTS, PACKAGE_TEMPLATES, Assets
+from leafletgen.render.pdf import tagging
 
 # Fontconfig reads this when WeasyPrint loads: the bundled fonts become the only fonts, so no
 # machine's own fonts can change a leaflet (or stand in silently for a missing glyph).
-os.environ["FONTCONFIG_FILE"] = str(FONTS_DIR / "fonts.conf")
+os.environ["FONTCONFIG_FILE"] = str(PACKAGE_TEMPLATES / FONTS / "fonts.conf")
 
 import pikepdf
 from fontTools.ttLib import TTFont
@@ -64,23 +64,32 @@ class RenderedPdf:
 
 
 class AssetFetcher(URLFetcher):  # type: ignore[misc]
-    """A URL fetcher that serves files below one folder and refuses everything else.
+    """A URL fetcher that serves the project's assets and refuses everything else.
 
-    Fetch failures are fatal: a leaflet that could not load its own stylesheet or font is
-    wrong, and a request for any other file or URL means something tried to escape.
+    Relative URLs resolve against the first folder of the assets' search path; each name is
+    then looked up along the whole path. Fetch failures are fatal: a leaflet that could not
+    load its own stylesheet or font is wrong, and a request for any other file or URL means
+    something tried to escape.
     """
 
-    def __init__(self, root: Path, files: tuple[Path, ...] = ()) -> None:
+    def __init__(self, assets: Assets, files: tuple[Path, ...] = ()) -> None:
         super().__init__(allowed_protocols=("file",), fail_on_errors=True)
-        self.root = root.resolve()
-        self.files = {f.resolve() for f in files}  # single files allowed besides the root
+        self.assets = assets
+        self.files = {f.resolve() for f in files}  # single files allowed besides the assets
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
         parts = urlsplit(url)
         path = Path(url2pathname(parts.path)).resolve() if parts.scheme == "file" else None
-        allowed = path is not None and (path.is_relative_to(self.root) or path in self.files)
-        if not allowed or parts.netloc not in ("", "localhost"):
+        if path is None or parts.netloc not in ("", "localhost"):
             raise PermissionError(f"not one of the project's assets: {url}")
+        if path not in self.files:
+            name = self.assets.relative_name(path)
+            if name is None:
+                raise PermissionError(f"not one of the project's assets: {url}")
+            try:
+                path = self.assets.find(name)
+            except LeafletError:
+                raise FileNotFoundError(f"missing asset: {path}") from None
         if not path.is_file():
             raise FileNotFoundError(f"missing asset: {path}")
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
@@ -97,7 +106,7 @@ class _Collector(logging.Handler):
 
 
 def render_pdf(
-    html: str, *, name: str, assets_dir: Path = TEMPLATES_DIR, extra_files: tuple[Path, ...] = ()
+    html: str, *, name: str, assets: Assets, extra_files: tuple[Path, ...] = ()
 ) -> RenderedPdf:
     """Lay out ``html`` and return the PDF; any renderer warning fails the render."""
     collector = _Collector()
@@ -106,8 +115,8 @@ def render_pdf(
     try:
         document = HTML(
             string=html,
-            base_url=assets_dir.resolve().as_uri() + "/",
-            url_fetcher=AssetFetcher(assets_dir, extra_files),
+            base_url=assets.dirs[0].resolve().as_uri() + "/",
+            url_fetcher=AssetFetcher(assets, extra_files),
         ).render(font_config=FontConfiguration(), pdf_variant=PDF_VARIANT)
         # No identifier here: pydyf would serialize every object twice to hash it. The file
         # ID is written by pikepdf below, from the content, so it is reproducible.

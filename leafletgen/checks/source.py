@@ -6,29 +6,11 @@ import re
 from dataclasses import dataclass
 from importlib.resources import files
 
+from leafletgen.checks.readability import PartGrade, grades, plain_parts
 from leafletgen.config import ReadabilityLimits
+from leafletgen.content.model import Leaflet
+from leafletgen.edition import coverage_gaps, omissions
 from leafletgen.errors import LeafletError
-from leafletgen.model import Leaflet
-from leafletgen.readability import PartGrade, grades, plain_parts
-from leafletgen.variants import coverage_gaps, omissions
-
-
-@dataclass(frozen=True)
-class Verdict:
-    profile: str
-    compliant: bool
-    failures: tuple[str, ...]  # "RULE-ID: message", one per failed check
-
-    def __str__(self) -> str:
-        return f"{self.profile} {'pass' if self.compliant else 'FAIL'}"
-
-
-def check_pdfua(data: bytes) -> Verdict:
-    import page  # 50 MB native module: only loaded when a PDF is checked
-
-    report = page.validate_pdf_bytes(data, profile=page.ValidationProfile.PDF_UA_1)
-    failures = tuple(f"{f.rule_id}: {f.message}" for f in report.failures)
-    return Verdict(profile="PDF/UA-1", compliant=report.is_compliant, failures=failures)
 
 
 @dataclass(frozen=True)

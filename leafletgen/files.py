@@ -1,11 +1,11 @@
-"""Output names and atomic writes: a reader never finds a half-written leaflet."""
+"""Writing a user's files safely: atomic writes (a reader never finds a half-written file), and
+folders and paths confined (no device names, no system folders, no escape by a link)."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from leafletgen.errors import OutputError
@@ -15,15 +15,6 @@ _DEVICE_NAMES = frozenset(
     ["CON", "PRN", "AUX", "NUL"] + [f"{port}{n}" for port in ("COM", "LPT") for n in range(10)]
 )
 _SYSTEM_FOLDERS = (Path("/dev"), Path("/proc"), Path("/sys"))
-
-
-@dataclass(frozen=True)
-class OutputName:
-    leaflet_id: str
-    language: str
-    variant: str
-    paper: str
-    format: str
 
 
 def is_device_name(name: str) -> bool:
@@ -56,24 +47,7 @@ def is_inside(path: Path, folder: Path) -> bool:
     return resolved != root and resolved.is_relative_to(root)
 
 
-def output_path(
-    out_dir: Path, leaflet_id: str, language: str, variant: str, paper: str, fmt: str
-) -> Path:
-    """``DIR/<id>/<id>.<lang>.<variant>.<paper>.<fmt>``."""
-    return out_dir / leaflet_id / f"{leaflet_id}.{language}.{variant}.{paper}.{fmt}"
-
-
-def parse_output_name(path: Path) -> OutputName:
-    """What ``output_path`` put into a file name; an error for any other name."""
-    parts = path.name.split(".")
-    if len(parts) != 5 or not all(parts):
-        raise OutputError(
-            f"{path}: not a leaflet output name (<id>.<language>.<variant>.<paper>.<format>)"
-        )
-    return OutputName(*parts)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, *, mode: int = 0o644) -> None:
     """Write ``data`` to a temporary file beside ``path``, flush it to disk, then rename.
 
     A failed write leaves no trace: no temporary file, and no folder it made for ``path``.
@@ -91,7 +65,7 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temp_name, 0o644)
+        os.chmod(temp_name, mode)
         os.replace(temp_name, path)
     except BaseException as error:
         Path(temp_name).unlink(missing_ok=True)

@@ -15,20 +15,17 @@ from babel import Locale, UnknownLocaleError
 from markupsafe import Markup
 
 from leafletgen import __version__
-from leafletgen.assets import LOCALES_DIR
-from leafletgen.html import HTML_TWIN_STYLESHEET, inline_stylesheets, make_environment
-from leafletgen.i18n import SOURCE_LANGUAGE, localize, script_stylesheets
-from leafletgen.manifest import Manifest
-from leafletgen.output import write_atomic
-from leafletgen.variants import VARIANTS
+from leafletgen.files import write_atomic
+from leafletgen.i18n.localization import localize
+from leafletgen.i18n.scripts import script_stylesheets
+from leafletgen.i18n.store import SOURCE_LANGUAGE
+from leafletgen.project import Project
+from leafletgen.publish.manifest import Manifest
+from leafletgen.render.templates import HTML_TWIN_STYLESHEET, inline_stylesheets, make_environment
+from leafletgen.variants import BASE_STYLESHEET, PAPERS, VARIANTS
 
 INDEX = "index.html"
-VARIANT_LABELS = {
-    "standard": "Standard",
-    "large-print": "Large print",
-    "plain": "Plain language",
-    "plain-large-print": "Plain language, large print",
-}
+LINKED_FORMATS = ("html", "pdf")  # the columns of index.html.j2
 
 
 @dataclass(frozen=True)
@@ -67,7 +64,13 @@ class Row:
 
     @property
     def label(self) -> str:
-        return VARIANT_LABELS.get(self.variant, self.variant)
+        variant = VARIANTS.get(self.variant)
+        return variant.label if variant else self.variant
+
+    @property
+    def paper_label(self) -> str:
+        paper = PAPERS.get(self.paper)
+        return paper.label if paper else self.paper
 
 
 @dataclass
@@ -89,7 +92,7 @@ def indexed_leaflets(manifest: Manifest) -> list[IndexedLeaflet]:
     versions: dict[str, set[str]] = {}
     for key, entry in sorted(manifest.entries.items()):
         fmt = entry.get("format")
-        if fmt not in ("html", "pdf") or not (manifest.out_dir / key).is_file():
+        if fmt not in LINKED_FORMATS or not (manifest.out_dir / key).is_file():
             continue
         leaflet, language = str(entry["leaflet"]), str(entry["language"])
         variant, paper = str(entry["variant"]), str(entry["paper"])
@@ -117,10 +120,10 @@ def _reading_order(item: tuple[tuple[str, str, str, str], Row]) -> tuple[str, st
     return (leaflet, language, order.index(variant) if variant in order else len(order), paper)
 
 
-def render_index(leaflets: list[IndexedLeaflet]) -> str:
+def render_index(project: Project, leaflets: list[IndexedLeaflet]) -> str:
     """The page, with its stylesheets and fonts inside it."""
     # The index speaks the source language; language names are printed in their own.
-    env = make_environment(localize(SOURCE_LANGUAGE, LOCALES_DIR))
+    env = make_environment(localize(SOURCE_LANGUAGE, project.locales_dir), project.assets)
     template = env.get_template("index.html.j2")
 
     def render(css: str) -> str:
@@ -138,7 +141,7 @@ def render_index(leaflets: list[IndexedLeaflet]) -> str:
 
     # Rendered once to learn which characters the page shows, then with fonts cut to them.
     characters = "".join(sorted(set(render(""))))
-    return render(inline_stylesheets(stylesheets(leaflets), subset_to=characters))
+    return render(inline_stylesheets(project.assets, stylesheets(leaflets), subset_to=characters))
 
 
 def stylesheets(leaflets: list[IndexedLeaflet]) -> tuple[str, ...]:
@@ -152,14 +155,14 @@ def stylesheets(leaflets: list[IndexedLeaflet]) -> tuple[str, ...]:
             for layer in group.language.stylesheets
         }
     )
-    return ("css/base.css", *scripts, "css/index.css", HTML_TWIN_STYLESHEET)
+    return (BASE_STYLESHEET, *scripts, "css/index.css", HTML_TWIN_STYLESHEET)
 
 
-def write_index(manifest: Manifest, *, wrote_html: bool) -> Path | None:
+def write_index(project: Project, manifest: Manifest, *, wrote_html: bool) -> Path | None:
     """Write ``index.html`` beside the manifest when a build wrote HTML, or keep the one an
     earlier build wrote up to date; return its path, or None when there is none."""
     path = manifest.out_dir / INDEX
     if not wrote_html and not path.is_file():
         return None
-    write_atomic(path, render_index(indexed_leaflets(manifest)).encode("utf-8"))
+    write_atomic(path, render_index(project, indexed_leaflets(manifest)).encode("utf-8"))
     return path

@@ -1,0 +1,294 @@
+"""`leaflet build`: publish leaflets into the output folder, or make one counter print."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from leafletgen.cli.common import (
+    checked_names,
+    leaflets_dir_option,
+    listed,
+    out_option,
+    pass_project,
+)
+from leafletgen.variants import PAPERS
+
+if TYPE_CHECKING:
+    from leafletgen.counter import Pharmacy
+    from leafletgen.project import Project
+
+
+def _shard(value: str | None) -> tuple[int, int]:
+    if value is None:
+        return (1, 1)
+    try:
+        index, count = (int(part) for part in value.split("/"))
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not K/N, for example 2/8", param_hint="--shard"
+        ) from None
+    if not 1 <= index <= count:
+        raise click.BadParameter(f"{value!r}: K must be between 1 and N", param_hint="--shard")
+    return (index, count)
+
+
+@click.command()
+@click.argument("leaflets", nargs=-1, metavar="[LEAFLET]...")
+@click.option("--all", "all_leaflets", is_flag=True, help="Every leaflet in the leaflets folder.")
+@leaflets_dir_option
+@click.option("--lang", "languages", multiple=True,
+              help="Languages (repeat or comma-separate, or 'all'); default: each leaflet's own.")  # fmt: skip
+@click.option("--variant", "variants", multiple=True,
+              help="standard, large-print, plain, plain-large-print (repeat or comma-separate), or 'all'.")  # fmt: skip
+@click.option("--paper", type=click.Choice(tuple(PAPERS)), default=None, help="[default: a4]")
+@click.option("--format", "formats", multiple=True, help="pdf, html (or 'all')  [default: pdf]")
+@out_option("Folder the leaflets are published to.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes [default: cores].",
+)
+@click.option("--force", is_flag=True, help="Rebuild outputs the manifest says are up to date.")
+@click.option(
+    "--shard", "shard_spec", metavar="K/N", help="Build only the K-th of N slices of the matrix."
+)
+@click.option("--allow-incomplete", is_flag=True,
+              help="Print missing or stale translations in the source language, marked on the page.")  # fmt: skip
+@click.option("--pharmacy", type=click.Path(dir_okay=False, path_type=Path),
+              help="Pharmacy profile (YAML or TOML): makes this a counter print, or brands the publications with --branded.")  # fmt: skip
+@click.option("--branded", is_flag=True,
+              help="Publish leaflets that carry the pharmacy (--pharmacy, or [counter] pharmacy).")  # fmt: skip
+@click.option("--patient", help="Patient's name: makes this a counter print.")
+@click.option("--note", help="A short pharmacist's note, printed in a box: a counter print.")
+@click.option(
+    "--print-date",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Date printed on a counter print [default: today].",
+)
+@click.option("-o", "--output", "output_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where a counter print goes ('-': standard output)  [default: a private temporary folder]")  # fmt: skip
+@pass_project
+def build(
+    project: Project,
+    leaflets: tuple[str, ...],
+    all_leaflets: bool,
+    leaflets_dir: Path | None,
+    languages: tuple[str, ...],
+    variants: tuple[str, ...],
+    paper: str | None,
+    formats: tuple[str, ...],
+    out_dir: Path | None,
+    jobs: int | None,
+    force: bool,
+    shard_spec: str | None,
+    allow_incomplete: bool,
+    pharmacy: Path | None,
+    branded: bool,
+    patient: str | None,
+    note: str | None,
+    print_date: datetime | None,
+    output_file: Path | None,
+) -> None:
+    """Publish LEAFLET (a source file, or the id of a leaflet in leaflets/), or --all, to the
+    output folder. With --patient, --note or --pharmacy: one counter print, never published."""
+    from leafletgen.render import FORMATS
+    from leafletgen.variants import VARIANTS
+
+    if bool(leaflets) == all_leaflets:
+        raise click.UsageError("name one or more LEAFLETs, or --all")
+    project = project.with_folders(leaflets_dir=leaflets_dir, output_dir=out_dir)
+    defaults = project.config.build
+    chosen_paper = paper or defaults.paper
+    checked_names((chosen_paper,), PAPERS, "--paper")
+    chosen_formats = listed(formats) or tuple(defaults.formats)
+    checked_names(chosen_formats, FORMATS, "--format")
+    chosen_variants = listed(variants) or tuple(defaults.variants)
+    checked_names(chosen_variants, VARIANTS, "--variant")
+    chosen_languages = listed(languages) or tuple(defaults.languages)
+    if (patient or note or pharmacy) and not branded:
+        if force or shard_spec or all_leaflets:
+            raise click.UsageError(
+                "a counter print (--patient, --note, --pharmacy) is one leaflet: --all, --force "
+                "and --shard are for publications"
+            )
+        return _counter_print(
+            project,
+            leaflets,
+            chosen_languages,
+            chosen_variants,
+            chosen_paper,
+            chosen_formats,
+            allow_incomplete=allow_incomplete,
+            pharmacy=pharmacy,
+            patient=patient,
+            note=note,
+            printed_on=print_date,
+            destination=output_file,
+        )
+    if output_file is not None:
+        raise click.UsageError(
+            "-o/--output is for a counter print (--patient, --note, --pharmacy); publications "
+            "go to the output folder (--out DIR)"
+        )
+    if branded and (patient or note):
+        raise click.UsageError("--branded publications carry no --patient or --note")
+    _publish(
+        project,
+        leaflets=("all",) if all_leaflets else leaflets,
+        paper=chosen_paper,
+        formats=tuple(FORMATS) if chosen_formats == ("all",) else chosen_formats,
+        variants=chosen_variants,
+        languages=chosen_languages,
+        allow_incomplete=allow_incomplete,
+        jobs=jobs or defaults.jobs,
+        force=force,
+        shard=_shard(shard_spec),
+        branded=_pharmacy(project, pharmacy, required=True) if branded else None,
+    )
+
+
+def _publish(project: Project, **options: Any) -> None:
+    from leafletgen.publish.build import build as run_build
+    from leafletgen.publish.plan import BuildRequest, default_jobs
+
+    request = BuildRequest(**{**options, "jobs": options["jobs"] or default_jobs()})
+    reporter = _Reporter()
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        report = run_build(project, request, progress=reporter)
+    except KeyboardInterrupt as interruption:
+        reporter.close()
+        click.echo(
+            "Interrupted: the files written so far are complete and in the manifest.", err=True
+        )
+        # 128 + the signal number, as a shell reports a process the signal stopped.
+        raise SystemExit(143 if isinstance(interruption, _Terminated) else 130) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    reporter.close()
+    for warning in report.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    for failure in report.failed:
+        click.echo(f"Error: {failure.message}", err=True)
+    click.echo(
+        f"{len(report.built)} files built, {report.skipped} up to date, "
+        f"{len(report.failed)} failed, in {report.seconds:.1f} s"
+    )
+    if report.failed:
+        raise SystemExit(1)
+
+
+def _pharmacy(project: Project, given: Path | None, *, required: bool) -> Pharmacy | None:
+    from leafletgen.counter import load_pharmacy
+
+    configured = project.config.counter.pharmacy
+    path = given or (project.resolve(Path(configured)) if configured else None)
+    if path is None:
+        if required:
+            raise click.UsageError(
+                "--branded needs a pharmacy profile: --pharmacy FILE, or [counter] pharmacy "
+                "in leaflet.toml"
+            )
+        return None
+    return load_pharmacy(path, project.root)
+
+
+def _single(values: tuple[str, ...], option: str, default: str | None) -> str | None:
+    if len(values) > 1 or values == ("all",):
+        raise click.BadParameter(
+            "a counter print is one leaflet in one language, variant and format",
+            param_hint=option,
+        )
+    return values[0] if values else default
+
+
+def _counter_print(
+    project: Project,
+    leaflets: tuple[str, ...],
+    languages: tuple[str, ...],
+    variants: tuple[str, ...],
+    paper: str,
+    formats: tuple[str, ...],
+    *,
+    allow_incomplete: bool,
+    pharmacy: Path | None,
+    patient: str | None,
+    note: str | None,
+    printed_on: datetime | None,
+    destination: Path | None,
+) -> None:
+    from leafletgen.counter import PrintDetails
+    from leafletgen.engine import Request, render
+    from leafletgen.prints import save_print
+
+    if len(leaflets) != 1:
+        raise click.UsageError("a counter print is one leaflet: name one LEAFLET")
+    counter = PrintDetails(
+        pharmacy=_pharmacy(project, pharmacy, required=False),
+        patient=patient,
+        note=note,
+        printed_on=(printed_on or datetime.now()).date(),
+    )
+    request = Request(
+        leaflets[0],
+        _single(languages, "--lang", None),
+        _single(variants, "--variant", "standard") or "standard",
+        paper,
+        _single(formats, "--format", "pdf") or "pdf",
+        counter=counter,
+        allow_incomplete=allow_incomplete,
+    )
+    rendered = render(project, request)
+    for warning in rendered.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    path = save_print(project, rendered, destination)
+    if path is not None:  # to standard output, nothing else may be printed there
+        pages = f"{rendered.pages} pages, " if rendered.pages else ""
+        checks = ", ".join(str(check) for check in rendered.checks)
+        click.echo(f"wrote {path} ({pages}{checks}, {rendered.seconds:.2f} s): a counter print")
+        if destination is None:
+            click.echo("  (prints in that private folder are removed after a day)")
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (a service manager, `kill`): stops a build in the same order as Ctrl-C."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
+class _Reporter:
+    """A progress bar on a terminal, one plain line per output otherwise."""
+
+    def __init__(self) -> None:
+        self.interactive = sys.stdout.isatty()
+        self.bar: Any = None
+
+    def start(self, total: int) -> None:
+        if self.interactive and total > 1:
+            self.bar = click.progressbar(length=total, label="Building", show_pos=True)
+            self.bar.__enter__()
+
+    def update(self, result: Any) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+            return
+        if result.skipped:
+            click.echo(f"up to date: {result.job.name}")
+        for built in result.built:
+            pages = f"{built.pages} page{'' if built.pages == 1 else 's'}, " if built.pages else ""
+            click.echo(f"wrote {built.path} ({pages}{built.verdict}, {built.seconds:.2f} s)")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None

@@ -1,0 +1,131 @@
+"""`leaflet check`: sources (plain-language coverage, reading grades, jargon) and built PDFs
+(the output audit)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from leafletgen.cli.common import leaflets_dir_option, out_option, pass_project
+
+if TYPE_CHECKING:
+    from leafletgen.project import Project
+
+
+@click.command()
+@click.argument("targets", nargs=-1, metavar="[LEAFLET|PDF]...")
+@leaflets_dir_option
+@click.option("--built", is_flag=True, help="Every PDF the output folder's manifest lists.")
+@out_option("The output folder --built reads.")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@pass_project
+def check(
+    project: Project,
+    targets: tuple[str, ...],
+    leaflets_dir: Path | None,
+    built: bool,
+    out_dir: Path | None,
+    as_json: bool,
+) -> None:
+    """Check LEAFLET sources (plain-language coverage, reading grades, jargon) and built PDFs
+    (PDF/UA-1 and what the leaflet promises: language, title, fonts, headings, tables, alt
+    text, font sizes, draft notice)."""
+    from leafletgen.checks.audit import RULES, audit_outputs
+    from leafletgen.publish.manifest import Manifest
+
+    if not targets and not built:
+        raise click.UsageError("name LEAFLETs or PDFs to check, or --built")
+    project = project.with_folders(leaflets_dir=leaflets_dir, output_dir=out_dir)
+    pdfs = [Path(t) for t in targets if t.endswith(".pdf")]
+    if built:
+        pdfs += Manifest(project.output_dir).outputs("pdf")
+        if not pdfs:
+            raise click.UsageError(f"no PDF listed in {project.output_dir}/manifest.json")
+    sources = [_check_source(project, t, as_json) for t in targets if not t.endswith(".pdf")]
+    audits = []
+    for audit in audit_outputs(project, pdfs):
+        audits.append(audit)
+        if not as_json:
+            click.echo(f"{audit.path}: {'OK' if audit.ok else 'FAIL'}")
+            for result in audit.results:
+                click.echo(
+                    f"  {result.rule:<15} {'pass' if result.ok else 'FAIL'}  {result.detail}"
+                )
+    if as_json:
+        click.echo(
+            json.dumps(
+                {"leaflets": sources, "outputs": [_audit_json(a) for a in audits]},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    elif audits:
+        failed = sum(not r.ok for a in audits for r in a.results)
+        click.echo(
+            f"{len(audits)} PDFs checked against {len(RULES)} rules: "
+            f"{sum(a.ok for a in audits)} passed, {len(audits) - sum(a.ok for a in audits)} failed "
+            f"({failed} failed checks)"
+        )
+    if any(not a.ok for a in audits) or any(not s["ok"] for s in sources):
+        raise SystemExit(1)
+
+
+def _audit_json(audit: Any) -> dict[str, Any]:
+    return {
+        "path": str(audit.path),
+        "ok": audit.ok,
+        "rules": [dataclasses.asdict(result) for result in audit.results],
+    }
+
+
+def _check_source(project: Project, reference: str, as_json: bool) -> dict[str, Any]:
+    """Check one source, print the report unless JSON is wanted, and return it as data."""
+    from leafletgen.checks.source import check_leaflet
+    from leafletgen.content.loader import find_source, load_leaflet
+    from leafletgen.errors import LeafletError
+
+    limits = project.config.readability
+    try:
+        result = check_leaflet(load_leaflet(find_source(reference, project.leaflets_dir)), limits)
+    except LeafletError as error:
+        if not as_json:
+            click.echo(f"Error: {error.format_message()}", err=True)
+        return {"leaflet": reference, "ok": False, "failures": [error.format_message()]}
+    if not as_json:
+        _print_leaflet_check(result, limits)
+    return {"leaflet": reference, **dataclasses.asdict(result), "ok": result.ok}
+
+
+def _print_leaflet_check(result: Any, limits: Any) -> None:
+    width = max(len(row.part) for row in result.grades)
+    click.echo(f"Leaflet '{result.leaflet_id}': reading grade (Flesch-Kincaid)")
+    click.echo(f"  {'part':<{width}}  standard  plain")
+    for row in result.grades:
+        plain = f"{row.plain:5.1f}" if row.plain is not None else "    -"
+        note = f"  omitted: {row.omitted}" if row.omitted else ""
+        click.echo(f"  {row.part:<{width}}  {row.standard:8.1f}  {plain}{note}")
+    plain_summary = result.plain_summary or (None, None)
+    for label, standard, plain, limit in zip(
+        ("mean", "worst part"),
+        result.standard_summary,
+        plain_summary,
+        (limits.max_mean_grade, limits.max_part_grade),
+        strict=True,
+    ):
+        shown = f"{plain:5.1f}" if plain is not None else "    -"
+        click.echo(f"  {label:<{width}}  {standard:8.1f}  {shown}  (limit {limit})")
+    for part, reason in result.omissions:
+        click.echo(f"  left out of the plain text: {part}: {reason}")
+    click.echo(
+        "  unexplained jargon: "
+        + (", ".join(f"{w} ({p})" for w, p in result.jargon) if result.jargon else "none")
+    )
+    if result.ok:
+        click.echo("  OK")
+    else:
+        for failure in result.failures:
+            click.echo(f"  FAIL: {failure}")

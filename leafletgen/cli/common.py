@@ -1,0 +1,64 @@
+"""What every command shares: the project it works on, and the options that name folders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import update_wrapper
+from pathlib import Path
+from typing import Any
+
+import click
+
+from leafletgen.project import Project
+
+PROJECT_DIR = "leafletgen.project_dir"  # the --project option, kept in the root context's meta
+
+
+def pass_project(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Hand the command the Project as its first argument, as click.make_pass_decorator
+    does; it is found (and its settings read) only when a command runs, so that `--help`
+    works in any folder."""
+
+    @click.pass_context
+    def with_project(context: click.Context, /, *args: Any, **kwargs: Any) -> Any:
+        root = context.find_root()
+        if not isinstance(root.obj, Project):
+            folder = root.meta.get(PROJECT_DIR)
+            root.obj = Project.load(folder) if folder else Project.find()
+        return context.invoke(command, root.obj, *args, **kwargs)
+
+    return update_wrapper(with_project, command)
+
+
+def listed(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Repeated options and comma-separated lists alike: --lang es,ar --lang ru."""
+    return tuple(item.strip() for value in values for item in value.split(",") if item.strip())
+
+
+def leaflets_dir_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--leaflets-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Where leaflet ids are looked up.  [default: the project's leaflets/]",
+    )(command)
+
+
+def out_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help=f"{help}  [default: the project's output/]",
+    )
+
+
+def checked_names(names: tuple[str, ...], registry: dict[str, Any], option: str) -> None:
+    """Every name is in the registry (or is 'all'), else a usage error naming the option."""
+    for name in names:
+        if name != "all" and name not in registry:
+            raise click.BadParameter(
+                f"unknown {option.removeprefix('--')} {name!r} (one of {', '.join(registry)}, all)",
+                param_hint=option,
+            )

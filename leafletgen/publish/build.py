@@ -1,0 +1,115 @@
+"""Publish a batch: plan → render (here or in workers) → commit each job → index.html.
+
+One job is one leaflet in one language and variant (every requested format), rendered in
+memory by the engine. A failed job never stops the others. Only this process writes: a job's
+files and their manifest entries in one step (``commit``), so that whatever stops the batch
+the manifest lists exactly the complete files on disk.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from leafletgen.errors import OutputError
+from leafletgen.files import check_output_folder
+from leafletgen.project import Project
+from leafletgen.publish.commit import commit
+from leafletgen.publish.index import write_index
+from leafletgen.publish.inputs import Inputs, job_inputs, shared_inputs
+from leafletgen.publish.jobs import BuiltFile, JobOutput, run_job
+from leafletgen.publish.manifest import Manifest
+from leafletgen.publish.plan import BuildRequest, Failure, Job, paths, plan
+from leafletgen.publish.workers import run_in_workers
+
+
+@dataclass(frozen=True)
+class JobResult:
+    job: Job
+    built: tuple[BuiltFile, ...] = ()
+    failure: Failure | None = None
+    skipped: bool = False
+
+
+@dataclass
+class BuildReport:
+    built: list[BuiltFile] = field(default_factory=list)
+    failed: list[Failure] = field(default_factory=list)
+    skipped: int = 0
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class Progress(Protocol):
+    """Told the size of the batch once, then every finished job (built, skipped or failed)."""
+
+    def start(self, total: int) -> None: ...
+
+    def update(self, result: JobResult) -> None: ...
+
+
+def build(project: Project, request: BuildRequest, progress: Progress | None = None) -> BuildReport:
+    """Build every job of the request into the project's output folder; skip what the
+    manifest says is current."""
+    started = time.perf_counter()
+    out_dir = project.output_dir
+    check_output_folder(out_dir)
+    jobs, failures = plan(project, request)
+    report = BuildReport(failed=failures)
+    manifest = Manifest(out_dir)
+    shared = shared_inputs(project, request)
+    if progress is not None:
+        progress.start(len(jobs))
+    todo = []
+    for job in jobs:
+        inputs = job_inputs(project, job, request, shared)
+        job_paths = paths(project, job, request)
+        if not request.force and all(manifest.is_current(p, inputs) for p in job_paths):
+            report.skipped += 1
+            _tell(progress, JobResult(job, skipped=True))
+        else:
+            todo.append((job, inputs))
+
+    def finished(output: JobOutput, inputs: Inputs) -> None:
+        entries = [_entry(output.job, request, built, inputs) for built, _ in output.files]
+        built, failure = commit(output, paths(project, output.job, request), manifest, entries)
+        report.built.extend(built)
+        if failure:
+            report.failed.append(failure)
+        _tell(progress, JobResult(output.job, built, failure))
+
+    try:
+        if request.jobs > 1 and len(todo) > 1:
+            report.warnings.extend(run_in_workers(project, todo, request, finished))
+        else:
+            for job, inputs in todo:
+                finished(run_job(project, job, request), inputs)
+        if todo:  # a no-op, or sources that failed to load, leave it be
+            try:
+                write_index(project, manifest, wrote_html="html" in request.formats)
+            except OutputError as error:
+                report.failed.append(Failure("index.html", error.format_message()))
+    finally:
+        report.seconds = time.perf_counter() - started
+    return report
+
+
+def _tell(progress: Progress | None, result: JobResult) -> None:
+    if progress is not None:
+        progress.update(result)
+
+
+def _entry(job: Job, request: BuildRequest, built: BuiltFile, inputs: Inputs) -> dict[str, object]:
+    return {
+        "leaflet": job.leaflet_id,
+        "version": job.version,
+        "language": job.language,
+        "variant": job.variant,
+        "paper": request.paper,
+        "format": built.format,
+        "pages": built.pages,
+        "title": built.title,
+        "sha256": built.sha256,
+        "inputs": inputs,
+    }

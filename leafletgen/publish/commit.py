@@ -1,0 +1,106 @@
+"""Commit a job: its files and their manifest entries, written in one step.
+
+Ctrl-C or SIGTERM waits until both are written, and a file the manifest cannot list is taken
+back: whatever stops a batch (a full disk, a signal, a killed worker), the manifest lists
+exactly the complete files on disk.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+
+from leafletgen.errors import OutputError
+from leafletgen.files import discard, is_inside, write_atomic
+from leafletgen.publish.jobs import BuiltFile, JobOutput
+from leafletgen.publish.manifest import Manifest
+from leafletgen.publish.plan import Failure, Job
+
+
+def commit(
+    output: JobOutput,
+    paths: list[Path],
+    manifest: Manifest,
+    entries: list[dict[str, object]],
+) -> tuple[tuple[BuiltFile, ...], Failure | None]:
+    """Write a job's files (``paths``: every file the job stands for, written or not) and
+    record them with ``entries``, one per file; return what was built, or why not."""
+    job = output.job
+    with _signals_held():
+        try:
+            # What the manifest says about these files stops being true before they change.
+            if manifest.forget(paths):
+                manifest.save()
+        except OutputError as error:
+            # Nothing was written, so the manifest on disk still matches the files.
+            return (), output.failure or _not_written(job, error)
+        if output.failure is not None:
+            return (), output.failure
+        try:
+            _write_files(output.files, manifest.out_dir)
+        except OutputError as error:
+            return (), Failure(job.name, error.format_message())
+        for (built, _), entry in zip(output.files, entries, strict=True):
+            manifest.record(built.path, entry)
+        try:
+            manifest.save()
+        except OutputError as error:
+            manifest.forget(built.path for built, _ in output.files)
+            for built, _ in output.files:
+                discard(built.path)
+            return (), _not_written(job, error)
+    return tuple(built for built, _ in output.files), None
+
+
+def _write_files(files: tuple[tuple[BuiltFile, bytes], ...], out_dir: Path) -> None:
+    """Write every format of a job, or none: a failed job leaves nothing half-done."""
+    for built, _ in files:
+        if not is_inside(built.path, out_dir):  # a planted symbolic link
+            raise OutputError(
+                f"{built.path}: refused: a symbolic link leads outside the output folder "
+                f"'{out_dir}'"
+            )
+    written: list[Path] = []
+    try:
+        for built, data in files:
+            write_atomic(built.path, data)
+            written.append(built.path)
+    except OutputError:
+        for path in written:
+            discard(path)
+        raise
+
+
+def _not_written(job: Job, error: OutputError) -> Failure:
+    return Failure(job.name, f"{job.name}: not written: {error.format_message()}")
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C or SIGTERM waits until the files and the manifest entries are both written."""
+    # Python runs signal handlers in the main thread only (whichever thread the kernel picks,
+    # so blocking the signals in this thread would not do): another thread is never stopped.
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[tuple[int, FrameType | None]] = []
+    previous = {
+        signum: signal.signal(signum, lambda *received: caught.append(received))
+        for signum in (signal.SIGINT, signal.SIGTERM)
+        if signal.getsignal(signum) is not None  # a handler from outside Python: left alone
+    }
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        for signum, frame in caught:
+            handler = previous[signum]
+            if callable(handler):
+                handler(signum, frame)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(signum)

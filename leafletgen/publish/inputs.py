@@ -1,0 +1,42 @@
+"""What an output is built from, as hashes: the manifest records them, and an output whose
+inputs are unchanged is not built again."""
+
+from __future__ import annotations
+
+from leafletgen import __version__
+from leafletgen.counter import Pharmacy
+from leafletgen.i18n.store import catalog_path
+from leafletgen.project import FONTS, Project
+from leafletgen.publish.manifest import file_hash, value_hash
+from leafletgen.publish.plan import BuildRequest, Job
+
+Inputs = dict[str, str]
+
+
+def shared_inputs(project: Project, request: BuildRequest) -> Inputs:
+    """The inputs every job of a batch shares: templates, fonts, the package, the pharmacy."""
+    inputs = {
+        "templates": project.assets.digest(exclude=FONTS),
+        "fonts": project.assets.digest(FONTS),
+        "leafletgen": __version__,
+    }
+    if request.branded is not None:
+        inputs["pharmacy"] = _pharmacy_hash(request.branded)
+    return inputs
+
+
+def job_inputs(project: Project, job: Job, request: BuildRequest, shared: Inputs) -> Inputs:
+    catalog = catalog_path(project.locales_dir, job.language)
+    translated = job.language != job.source_language and catalog.is_file()
+    options = {"paper": request.paper, "allow_incomplete": request.allow_incomplete}
+    return {
+        "source": file_hash(job.source),
+        "catalog": file_hash(catalog) if translated else "",
+        **shared,
+        "options": value_hash(options),
+    }
+
+
+def _pharmacy_hash(pharmacy: Pharmacy) -> str:
+    logo = file_hash(pharmacy.logo_path) if pharmacy.logo_path else ""
+    return value_hash({"profile": pharmacy.profile.model_dump(mode="json"), "logo": logo})

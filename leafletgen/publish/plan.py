@@ -1,0 +1,112 @@
+"""Plan a batch: every leaflet × language × variant the request asks for, in a stable order,
+sliced into shards; and the files each job writes."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from leafletgen.content.loader import find_source, is_source_file, load_leaflet
+from leafletgen.counter import Pharmacy
+from leafletgen.errors import LeafletError
+from leafletgen.i18n.store import catalog_languages
+from leafletgen.project import Project
+from leafletgen.publish.names import output_path
+from leafletgen.variants import VARIANTS
+
+ALL = "all"
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    """A batch of publications: generic leaflets (or branded for one pharmacy, on request),
+    never anything personal."""
+
+    leaflets: tuple[str, ...]  # source paths or ids of the project's leaflets; ("all",)
+    paper: str = "a4"  # a name from PAPERS
+    variants: tuple[str, ...] = ("standard",)  # names from VARIANTS, or ("all",)
+    languages: tuple[str, ...] = ()  # empty: each leaflet's own language; ("all",): every catalog
+    allow_incomplete: bool = False  # print untranslated passages in the source language
+    formats: tuple[str, ...] = ("pdf",)  # names from FORMATS
+    jobs: int = 1  # worker processes
+    force: bool = False  # rebuild outputs the manifest says are current
+    shard: tuple[int, int] = (1, 1)  # build the K-th of N deterministic slices of the matrix
+    branded: Pharmacy | None = None  # publications that carry this pharmacy (--branded)
+
+
+@dataclass(frozen=True)
+class Failure:
+    leaflet: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Job:
+    """One leaflet in one language and variant (every requested format)."""
+
+    source: Path
+    leaflet_id: str
+    version: str
+    source_language: str
+    language: str
+    variant: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.leaflet_id} ({self.language}, {self.variant})"
+
+
+def plan(project: Project, request: BuildRequest) -> tuple[list[Job], list[Failure]]:
+    """Every job of this shard of the request, in a stable order, and the sources that
+    failed to load."""
+    references = request.leaflets
+    if references == (ALL,):
+        references = tuple(
+            str(p) for p in sorted(project.leaflets_dir.iterdir()) if is_source_file(p)
+        )
+    variants = tuple(VARIANTS) if request.variants == (ALL,) else request.variants
+    jobs, failures = [], []
+    for reference in references:
+        try:
+            path = find_source(reference, project.leaflets_dir)
+            leaflet = load_leaflet(path)
+        except LeafletError as error:
+            failures.append(Failure(reference, error.format_message()))
+            continue
+        for language in _languages(project, request, leaflet.language):
+            for variant in variants:
+                jobs.append(
+                    Job(path, leaflet.id, leaflet.version, leaflet.language, language, variant)
+                )
+    jobs.sort(key=lambda j: (j.leaflet_id, j.language, j.variant))
+    index, count = request.shard
+    return [job for n, job in enumerate(jobs) if n % count == index - 1], failures
+
+
+def _languages(project: Project, request: BuildRequest, source_language: str) -> tuple[str, ...]:
+    if not request.languages:
+        return (source_language,)
+    if request.languages == (ALL,):
+        translated = catalog_languages(project.locales_dir)
+        return (source_language, *(t for t in translated if t != source_language))
+    return request.languages
+
+
+def paths(project: Project, job: Job, request: BuildRequest) -> list[Path]:
+    """The files a job writes, one per requested format."""
+    return [
+        output_path(
+            project.output_dir, job.leaflet_id, job.language, job.variant, request.paper, fmt
+        )
+        for fmt in request.formats
+    ]
+
+
+def outputs(project: Project, request: BuildRequest) -> list[Path]:
+    """The files the request builds (or finds up to date), in the order of the plan."""
+    return [path for job in plan(project, request)[0] for path in paths(project, job, request)]
+
+
+def default_jobs() -> int:
+    return os.cpu_count() or 1

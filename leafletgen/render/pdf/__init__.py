@@ -1,0 +1,32 @@
+"""The printable leaflet: tagged PDF/UA-1, laid out by WeasyPrint, its structure repaired
+(``tagging``) and validated (``validate``) before it counts as rendered."""
+
+from __future__ import annotations
+
+from leafletgen.render.format import Check, Document, Format, Output
+
+
+def render(document: Document) -> Output:
+    from leafletgen.render.pdf.weasy import render_pdf  # WeasyPrint is slow to import
+
+    html = document.fill(standalone=False)
+    pdf = render_pdf(
+        html.html, name=document.name, assets=document.assets, extra_files=document.extra_files
+    )
+    return Output(pdf.data, pdf.pages)
+
+
+def check(data: bytes, document: Document) -> Check:
+    from leafletgen.render.pdf.validate import check_pdfua
+
+    return check_pdfua(data)
+
+
+FORMAT = Format(
+    "pdf",
+    ".pdf",
+    "application/pdf",
+    render,
+    check,
+    imports=("leafletgen.render.pdf.weasy", "leafletgen.render.pdf.validate"),
+)
