@@ -32,7 +32,9 @@ class BuildDefaults(_Settings):
     languages: list[str] = []  # empty: each leaflet's own language; ["all"]: every catalog
     variants: list[str] = ["standard"]  # or ["all"]
     paper: str = "a4"  # a name from leafletgen.variants.PAPERS
-    formats: list[str] = ["pdf"]  # names from leafletgen.render.FORMATS, or ["all"]
+    # Names from leafletgen.render.FORMATS, or ["all"]: checked by `leaflet build`, which
+    # loads the registry (this module is below the renderers).
+    formats: list[str] = ["pdf"]
     out: str = "output"
     jobs: int | None = Field(None, ge=1)  # default: the number of cores
     pharmacy: str | None = None  # refused: see below
@@ -50,13 +52,6 @@ class BuildDefaults(_Settings):
         from leafletgen.variants import PAPERS
 
         return _known([value], PAPERS, "paper", or_all=False)[0]
-
-    @field_validator("formats")
-    @classmethod
-    def _known_formats(cls, value: list[str]) -> list[str]:
-        from leafletgen.render import FORMATS
-
-        return _known(value, FORMATS, "format")
 
     @field_validator("pharmacy")
     @classmethod

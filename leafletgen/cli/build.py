@@ -109,7 +109,7 @@ def build(
     chosen_paper = paper or defaults.paper
     checked_names((chosen_paper,), PAPERS, "--paper")
     chosen_formats = listed(formats) or tuple(defaults.formats)
-    checked_names(chosen_formats, FORMATS, "--format")
+    checked_names(chosen_formats, FORMATS, "--format" if formats else "[build] formats")
     chosen_variants = listed(variants) or tuple(defaults.variants)
     checked_names(chosen_variants, VARIANTS, "--variant")
     chosen_languages = listed(languages) or tuple(defaults.languages)
