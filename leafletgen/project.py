@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -160,10 +159,9 @@ def _is_project_root(folder: Path) -> bool:
 
 
 def _relative_to_cwd(folder: Path) -> Path:
-    # Messages name files as the user would type them: "leaflets/x.yaml", not /home/…
+    # Messages name files as the user would type them: "leaflets/x.yaml", not /home/…; a
+    # project above the working folder is named in full, never with "..".
     cwd = Path.cwd().resolve()
     if folder == cwd:
         return Path(".")
-    if folder.is_relative_to(cwd):
-        return folder.relative_to(cwd)
-    return Path(os.path.relpath(folder, cwd)) if cwd.is_relative_to(folder) else folder
+    return folder.relative_to(cwd) if folder.is_relative_to(cwd) else folder

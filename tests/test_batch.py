@@ -172,3 +172,25 @@ def test_project_defaults_come_from_leaflet_toml(
         result.exit_code == 1
         and "leaflet.toml: build.paper: unknown paper 'a5' (one of a4, letter)" in result.output
     )
+
+
+def test_an_unexpected_error_fails_only_its_job(
+    leaflets: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import leafletgen.publish.jobs
+
+    real = leafletgen.publish.jobs.render
+
+    def render(project, request):  # a bug in one leaflet's render, not a user's mistake
+        if "beta" in request.leaflet:
+            raise ZeroDivisionError("division by zero")
+        return real(project, request)
+
+    monkeypatch.setattr(leafletgen.publish.jobs, "render", render)
+    report = build(*request(leaflets, tmp_path / "out", formats=("pdf", "html")))
+    assert {b.path.name for b in report.built} >= {"alpha.en.standard.a4.pdf"}
+    assert [f.message for f in report.failed] == [
+        f"beta (en, {variant}): unexpected error: ZeroDivisionError: division by zero"
+        for variant in ("large-print", "standard")
+    ]
+    assert (tmp_path / "out" / "index.html").is_file()

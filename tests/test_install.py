@@ -8,6 +8,7 @@ import sysconfig
 from pathlib import Path
 
 from tests.conftest import ROOT, SEED
+from tests.pdfutil import body_text
 
 
 def run(*args: str | Path, cwd: Path) -> str:
@@ -77,3 +78,36 @@ def test_wheel_installs_into_a_fresh_venv_and_builds(tmp_path: Path) -> None:
     built = tmp_path / "out" / "clonazepam-emotional-effects"
     assert (built / "clonazepam-emotional-effects.en.standard.a4.pdf").stat().st_size > 20_000
     assert (built / "clonazepam-emotional-effects.en.standard.a4.html").is_file()
+
+    # A project of its own, next to the installed tool: its catalogs are the ones that count,
+    # and nothing is written inside the installed package.
+    clinic = tmp_path / "clinic"
+    (clinic / "leaflets").mkdir(parents=True)
+    (clinic / "leaflets" / SEED.name).write_bytes(SEED.read_bytes())
+    (clinic / "leaflet.toml").write_text('[build]\nout = "site"\n', encoding="utf-8")
+    spanish = clinic / "locales" / "es" / "LC_MESSAGES" / "messages.po"
+    spanish.parent.mkdir(parents=True)
+    catalog = (ROOT / "locales" / "es" / "LC_MESSAGES" / "messages.po").read_text("utf-8")
+    title = 'msgstr "¿Puede Klonopin hacerle llorar?"'
+    assert title in catalog
+    spanish.write_text(catalog.replace(title, 'msgstr "¿Klonopin le hace llorar? (clínica)"'))
+    (clinic / "locales" / "messages.pot").write_bytes(
+        (ROOT / "locales" / "messages.pot").read_bytes()
+    )
+    package = Path(where.strip()).parent
+    before = {p: p.stat().st_mtime_ns for p in package.rglob("*")}
+    (clinic / "leaflets" / "sub").mkdir()
+    # From a subfolder: the project is found by walking up to its leaflet.toml.
+    run(
+        venv / "bin" / "leaflet",
+        "build",
+        SEED.stem,
+        "--lang",
+        "es",
+        cwd=clinic / "leaflets" / "sub",
+    )
+    pdf = clinic / "site" / SEED.stem / f"{SEED.stem}.es.standard.a4.pdf"
+    assert "¿Klonopin le hace llorar? (clínica)" in body_text(pdf)
+    run(venv / "bin" / "leaflet", "i18n", "update", cwd=clinic)
+    assert "(clínica)" in spanish.read_text("utf-8")
+    assert {p: p.stat().st_mtime_ns for p in package.rglob("*")} == before

@@ -38,7 +38,7 @@ def test_failed_write_keeps_the_previous_file_and_leaves_no_temp(
 def test_a_render_failure_writes_no_format_of_that_leaflet(tmp_path: Path, monkeypatch) -> None:
     source = write_leaflet(tmp_path, minimal_leaflet())
 
-    def broken_check(data: bytes) -> None:
+    def broken_check(data: bytes, name: str = "") -> None:
         raise RenderError("sample.en.standard.a4.pdf: simulated failure")
 
     import leafletgen.render.pdf.validate

@@ -19,7 +19,7 @@ from typing import NamedTuple
 import pikepdf
 
 from leafletgen.engine import prepare
-from leafletgen.errors import LeafletError
+from leafletgen.errors import LeafletError, RenderError
 from leafletgen.project import Project
 from leafletgen.publish.names import OutputName, parse_output_name
 from leafletgen.render.pdf.tagging import walk
@@ -67,6 +67,7 @@ class Finding(NamedTuple):
 class Subject:
     """One PDF as the rules read it."""
 
+    name: str  # the file's name, for messages
     data: bytes
     pdf: pikepdf.Pdf
     text: _Text
@@ -123,16 +124,19 @@ def audit_pdf(path: Path, expected: Expected) -> OutputAudit:
         pdf = pikepdf.open(io.BytesIO(data))
     except pikepdf.PdfError as error:
         unreadable = RuleResult("readable", False, f"not a readable PDF: {error}")
-        return OutputAudit(path, [RULES[0].result(_pdf_ua(data)), unreadable])
+        return OutputAudit(path, [RULES[0].result(_pdf_ua(data, path.name)), unreadable])
     with pdf:
-        subject = Subject(data, pdf, _read_text(data), expected)
+        subject = Subject(path.name, data, pdf, _read_text(data), expected)
         return OutputAudit(path, [rule.result(rule.applied(subject)) for rule in RULES])
 
 
-def _pdf_ua(data: bytes) -> Finding:
+def _pdf_ua(data: bytes, name: str) -> Finding:
     from leafletgen.render.pdf.validate import check_pdfua  # loads the validator's native module
 
-    verdict = check_pdfua(data)
+    try:
+        verdict = check_pdfua(data, name=name)
+    except RenderError as error:  # past the validator's limits: this rule fails, the audit goes on
+        return Finding(False, error.format_message())
     return Finding(verdict.ok, str(verdict) + _first(verdict.failures))
 
 
@@ -331,7 +335,7 @@ def _draft_notice(text: _Text, expected: Expected) -> Finding:
 
 # Every rule, named once; pdf-ua-1 first (it is the one an unreadable file still gets).
 RULES: tuple[Rule, ...] = (
-    Rule("pdf-ua-1", lambda s: _pdf_ua(s.data)),
+    Rule("pdf-ua-1", lambda s: _pdf_ua(s.data, s.name)),
     Rule("language", lambda s: _language(s.pdf, s.expected)),
     Rule("title", lambda s: _title(s.pdf, s.expected)),
     Rule("fonts-embedded", lambda s: _fonts_embedded(s.pdf)),

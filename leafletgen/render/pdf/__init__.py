@@ -19,7 +19,7 @@ def render(document: Document) -> Output:
 def check(data: bytes, document: Document) -> Check:
     from leafletgen.render.pdf.validate import check_pdfua
 
-    return check_pdfua(data)
+    return check_pdfua(data, name=document.name)
 
 
 FORMAT = Format(

@@ -15,12 +15,16 @@ Two of them need facts only the layout knows (which text came from which ``lang`
 table fragments belong together): ``read_layout`` takes them from the WeasyPrint document,
 in the order WeasyPrint writes the tree. ``walk`` is a small public walker over the tree,
 meant for the repairs here and for checks that read the tree.
+
+One more repair is for the validator itself: ``group_outline`` nests the bookmarks of a
+leaflet with hundreds of headings, whose long flat list the validator refuses to walk.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import pikepdf
@@ -186,6 +190,7 @@ def repair(pdf: pikepdf.Pdf, layout: Layout) -> None:
     joined = list(walk(pdf))  # one walk of the joined tree serves the last two repairs
     add_scope(joined)
     build_id_tree(pdf, joined)  # last: after the repeated headers and their IDs are gone
+    group_outline(pdf)  # the bookmarks, not the tree: independent of the repairs above
 
 
 def mark_languages(pdf: pikepdf.Pdf, layout: Layout) -> None:
@@ -359,3 +364,138 @@ def build_id_tree(pdf: pikepdf.Pdf, nodes: Iterable[Node]) -> None:
     for element in identified:
         tree[str(element.ID)] = element
     pdf.Root.StructTreeRoot.IDTree = tree.obj
+
+
+# -- The bookmarks ----------------------------------------------------------------------------
+
+# page-validation walks the outline recursively, one step deeper for each /First (a child) and
+# each /Next (the following sibling): the 300th bookmark of a flat list is 300 steps deep. Past
+# its SafetyLimits.DEFAULT_MAX_REFERENCE_DEPTH it raises SafetyLimitError instead of a report,
+# and raising that limit is no way out: at about 20,000 steps its recursion overflows the stack
+# and kills the process (tests/test_limits.py checks this number against page's).
+OUTLINE_DEPTH_LIMIT = 256
+OUTLINE_GROUP_SIZE = 20  # bookmarks per group: a level's list stays short enough to scan
+
+
+def outline_depth(pdf: pikepdf.Pdf) -> int:
+    """The deepest step of the outline as page-validation counts it, the first bookmark 0."""
+    outlines = pdf.Root.get("/Outlines")
+    first = outlines.get("/First") if _is_dict(outlines) else None
+    deepest = 0
+    stack = [(first, 0)] if first is not None else []  # the outline's first item: step 0
+    seen: set[tuple[int, int]] = set()
+    while stack:
+        item, depth = stack.pop()
+        if not _is_dict(item) or item.objgen in seen:
+            continue  # a cycle or a broken link: the validator reports those itself
+        seen.add(item.objgen)
+        deepest = max(deepest, depth)
+        if "/First" in item:
+            stack.append((item.First, depth + 1))
+        if "/Next" in item:
+            stack.append((item.Next, depth + 1))
+    return deepest
+
+
+def group_outline(pdf: pikepdf.Pdf) -> None:
+    """Nest a level's bookmarks in closed groups of ``OUTLINE_GROUP_SIZE`` when the outline is
+    too deep for the validator (hundreds of sections or questions).
+
+    Each group is named after its first and last bookmark ("Section 1 – Section 20") and
+    opens at the first one. An outline the validator can walk is left exactly as WeasyPrint
+    wrote it, so only a leaflet that could not be checked before changes.
+    """
+    if outline_depth(pdf) <= OUTLINE_DEPTH_LIMIT:
+        return
+    root = pdf.Root.Outlines
+    parents = [root]
+    while parents:
+        parent = parents.pop()
+        items = _outline_children(parent)
+        while len(items) > OUTLINE_GROUP_SIZE:
+            items = [
+                _outline_group(pdf, parent, items[start : start + OUTLINE_GROUP_SIZE])
+                for start in range(0, len(items), OUTLINE_GROUP_SIZE)
+            ]
+        _link_outline_children(parent, items)
+        parents.extend(item for item in _outline_children(parent) if "/First" in item)
+    _count_outline(root)
+
+
+def _outline_children(parent: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
+    children: list[pikepdf.Dictionary] = []
+    item = parent.get("/First")
+    seen: set[tuple[int, int]] = set()
+    while _is_dict(item) and item.objgen not in seen:
+        seen.add(item.objgen)
+        children.append(item)
+        item = item.get("/Next")
+    return children
+
+
+def _link_outline_children(parent: pikepdf.Dictionary, items: list[pikepdf.Dictionary]) -> None:
+    for before, after in pairwise(items):
+        before.Next, after.Prev = after, before
+    for item in items:
+        item.Parent = parent
+    for item, key in ((items[0], "/Prev"), (items[-1], "/Next")):
+        if key in item:
+            del item[key]
+    parent.First, parent.Last = items[0], items[-1]
+
+
+def _outline_group(
+    pdf: pikepdf.Pdf, parent: pikepdf.Dictionary, items: list[pikepdf.Dictionary]
+) -> pikepdf.Dictionary:
+    """A closed bookmark holding ``items``, named after the first and the last of them."""
+    if len(items) == 1:
+        return items[0]
+    first, last = _first_leaf(items[0]), _last_leaf(items[-1])
+    group = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Title=pikepdf.String(f"{first.get('/Title', '')} – {last.get('/Title', '')}"),
+            Parent=parent,
+            Count=-1,  # closed: counted again below
+        )
+    )
+    for key in ("/Dest", "/A"):  # opens where its first bookmark opens
+        if key in first:
+            group[key] = first[key]
+    _link_outline_children(group, items)
+    group[_GROUP] = True
+    return group
+
+
+_GROUP = "/LeafletgenGroup"  # marks a group while the outline is rebuilt: removed by the count
+
+
+def _first_leaf(item: pikepdf.Dictionary) -> pikepdf.Dictionary:
+    while _GROUP in item:
+        item = item.First
+    return item
+
+
+def _last_leaf(item: pikepdf.Dictionary) -> pikepdf.Dictionary:
+    while _GROUP in item:
+        item = item.Last
+    return item
+
+
+def _count_outline(root: pikepdf.Dictionary) -> None:
+    """Set each ``/Count``: the bookmarks shown below an open item, negated for a closed one."""
+
+    def shown_below(item: pikepdf.Dictionary) -> int:
+        shown = 0
+        for child in _outline_children(item):
+            below = shown_below(child)  # as deep as the headings and groups nest: a few levels
+            shown += 1 + (below if int(child.get("/Count", 0)) >= 0 else 0)
+        if item.objgen == root.objgen:
+            item.Count = shown
+        elif _GROUP in item:
+            del item[_GROUP]
+            item.Count = -shown  # a group starts closed
+        elif shown or "/Count" in item:
+            item.Count = shown if int(item.get("/Count", 0)) >= 0 else -shown
+        return shown
+
+    shown_below(root)
