@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -17,8 +18,8 @@ from PIL import Image
 from leafletgen.cli import main
 from leafletgen.counter import PrintDetails, load_pharmacy
 from leafletgen.engine import Request, render
-from leafletgen.errors import LeafletError
-from leafletgen.prints import KEEP_SECONDS, remove_old_prints
+from leafletgen.errors import LeafletError, OutputError
+from leafletgen.prints import KEEP_SECONDS, private_folder, remove_old_prints
 from tests.conftest import make_project, minimal_leaflet, write_leaflet
 from tests.pdfutil import body_text, margin_text, struct_types
 
@@ -26,7 +27,10 @@ PATIENT = "Maria <b>Lopez</b>"
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    # Counter prints go to the system's temporary folder: here, this test's own.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
     (tmp_path / "leaflets").mkdir()
     write_leaflet(tmp_path / "leaflets", minimal_leaflet())
     Image.new("RGB", (120, 40), (11, 58, 102)).save(tmp_path / "logo.png")
@@ -151,9 +155,9 @@ def test_a_counter_print_leaves_the_published_leaflets_untouched(project: Path) 
     assert "Prepared for: Maria Test" in body_text(path)
     assert "Maria" not in path.name
     assert "removed after a day" in result.output
+    assert folder.parent == project / "tmp"
     checked = leaflet(project, "check", "--built")
     assert checked.exit_code == 0, checked.output
-    path.unlink()
 
 
 def test_a_counter_print_into_the_output_folder_is_refused(project: Path) -> None:
@@ -217,3 +221,19 @@ def test_prints_older_than_a_day_are_removed(tmp_path: Path) -> None:
     os.utime(tmp_path / "old.pdf", (day_and_a_bit, day_and_a_bit))
     assert remove_old_prints(tmp_path) == 1
     assert [p.name for p in tmp_path.iterdir()] == ["new.pdf"]
+
+
+def test_a_prints_folder_others_can_open_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    folder = tmp_path / f"leafletgen-prints-{os.getuid()}"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    with pytest.raises(OutputError, match="refused for counter prints: not a folder that only"):
+        private_folder()
+    folder.rmdir()
+    (tmp_path / "elsewhere").mkdir(mode=0o700)
+    folder.symlink_to(tmp_path / "elsewhere")  # planted by someone else: never followed
+    with pytest.raises(OutputError, match="refused for counter prints"):
+        private_folder()
