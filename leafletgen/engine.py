@@ -22,6 +22,7 @@ from leafletgen.edition import Edition, edition
 from leafletgen.errors import LeafletError, RenderError
 from leafletgen.i18n.localization import Localization, localize, translate_leaflet
 from leafletgen.project import Project
+from leafletgen.render import FORMATS
 from leafletgen.render.format import Check, Document, Format
 from leafletgen.variants import PAPERS, VARIANTS, Paper, Variant
 
@@ -96,8 +97,6 @@ def prepare(project: Project, leaflet: str, language: str | None, variant: str) 
 
 def render(project: Project, request: Request) -> Rendered:
     """Render one output in memory; a user's mistake raises a LeafletError naming it."""
-    from leafletgen.render import FORMATS
-
     started = time.perf_counter()
     fmt = _registered(FORMATS, request.format, "format")
     paper = _registered(PAPERS, request.paper, "paper")

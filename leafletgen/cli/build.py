@@ -22,6 +22,7 @@ from leafletgen.variants import PAPERS
 if TYPE_CHECKING:
     from leafletgen.counter import Pharmacy
     from leafletgen.project import Project
+    from leafletgen.publish.plan import BuildRequest
 
 
 def _shard(value: str | None) -> tuple[int, int]:
@@ -140,26 +141,26 @@ def build(
         )
     if branded and (patient or note):
         raise click.UsageError("--branded publications carry no --patient or --note")
-    _publish(
-        project,
+    from leafletgen.publish.plan import BuildRequest, default_jobs
+
+    request = BuildRequest(
         leaflets=("all",) if all_leaflets else leaflets,
         paper=chosen_paper,
         formats=tuple(FORMATS) if chosen_formats == ("all",) else chosen_formats,
         variants=chosen_variants,
         languages=chosen_languages,
         allow_incomplete=allow_incomplete,
-        jobs=jobs or defaults.jobs,
+        jobs=jobs or defaults.jobs or default_jobs(),
         force=force,
         shard=_shard(shard_spec),
         branded=_pharmacy(project, pharmacy, required=True) if branded else None,
     )
+    _publish(project, request)
 
 
-def _publish(project: Project, **options: Any) -> None:
+def _publish(project: Project, request: BuildRequest) -> None:
     from leafletgen.publish.build import build as run_build
-    from leafletgen.publish.plan import BuildRequest, default_jobs
 
-    request = BuildRequest(**{**options, "jobs": options["jobs"] or default_jobs()})
     reporter = _Reporter()
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:

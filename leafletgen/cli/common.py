@@ -9,8 +9,6 @@ from typing import Any
 
 import click
 
-from leafletgen.project import Project
-
 PROJECT_DIR = "leafletgen.project_dir"  # the --project option, kept in the root context's meta
 
 
@@ -21,6 +19,8 @@ def pass_project(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @click.pass_context
     def with_project(context: click.Context, /, *args: Any, **kwargs: Any) -> Any:
+        from leafletgen.project import Project  # reads settings with pydantic: when needed
+
         root = context.find_root()
         if not isinstance(root.obj, Project):
             folder = root.meta.get(PROJECT_DIR)
