@@ -91,7 +91,7 @@ def prepare(project: Project, leaflet: str, language: str | None, variant: str) 
     chosen = _registered(VARIANTS, variant, "variant")
     path = find_source(leaflet, project.leaflets_dir)
     source = load_leaflet(path)
-    l10n = localize(language or source.language, project.locales_dir, source.language)
+    l10n = localize(language or source.language, project.locales_dir, source.language, source.id)
     return Prepared(path, source, l10n, edition(translate_leaflet(source, l10n), chosen))
 
 

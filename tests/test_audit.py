@@ -15,7 +15,7 @@ from weasyprint import HTML
 from leafletgen.checks.audit import RULES
 from leafletgen.cli import main
 from leafletgen.content.loader import SOURCE_SUFFIXES
-from leafletgen.i18n.store import catalog_path
+from leafletgen.i18n.store import CHROME, PACKAGE_LOCALES, catalog_path
 from leafletgen.project import PACKAGE_TEMPLATES as TEMPLATES_DIR
 from leafletgen.publish.build import build
 from leafletgen.publish.plan import BuildRequest
@@ -24,7 +24,7 @@ from tests.conftest import ROOT, SEED, make_project
 LOCALES_DIR = ROOT / "locales"
 
 LEAFLETS = ROOT / "leaflets"
-SHIPPED_LANGUAGES = 1 + len(list(LOCALES_DIR.glob("*/LC_MESSAGES/messages.po")))
+SHIPPED_LANGUAGES = 1 + len(list(LOCALES_DIR.glob(f"*/LC_MESSAGES/{SEED.stem}.po")))
 
 
 def check(*args: str) -> tuple[int, str]:
@@ -178,8 +178,10 @@ def test_a_draft_translation_without_its_notice(shipped: Path, tmp_path: Path) -
     # now: the printed PDF lacks the notice the current catalog requires.
     locales = tmp_path / "locales"
     shutil.copytree(LOCALES_DIR, locales)
-    po = catalog_path(locales, "es")
-    po.write_text("# Reviewed-By: A. Reviewer; 2099-01-01\n" + po.read_text(encoding="utf-8"))
+    chrome = catalog_path(locales, "es", CHROME)  # the project's own copy of the chrome
+    shutil.copy(catalog_path(PACKAGE_LOCALES, "es", CHROME), chrome)
+    for po in (catalog_path(locales, "es", SEED.stem), chrome):
+        po.write_text("# Reviewed-By: A. Reviewer; 2099-01-01\n" + po.read_text(encoding="utf-8"))
     out = tmp_path / "out"
     request = BuildRequest(leaflets=(str(SEED),), languages=("es",))
     assert not build(make_project(out, locales_dir=locales), request).failed

@@ -22,7 +22,7 @@ def test_source_language_needs_no_catalog() -> None:
 
 def test_a_language_without_catalog_is_refused_not_mixed(tmp_path: Path) -> None:
     with pytest.raises(LeafletError, match="No catalog for language 'es'"):
-        localize("es", tmp_path)
+        localize("es", tmp_path, leaflet_id="sample")
 
 
 def test_css_strings_cannot_break_out() -> None:

@@ -85,15 +85,14 @@ def test_wheel_installs_into_a_fresh_venv_and_builds(tmp_path: Path) -> None:
     (clinic / "leaflets").mkdir(parents=True)
     (clinic / "leaflets" / SEED.name).write_bytes(SEED.read_bytes())
     (clinic / "leaflet.toml").write_text('[build]\nout = "site"\n', encoding="utf-8")
-    spanish = clinic / "locales" / "es" / "LC_MESSAGES" / "messages.po"
+    spanish = clinic / "locales" / "es" / "LC_MESSAGES" / SEED.with_suffix(".po").name
     spanish.parent.mkdir(parents=True)
-    catalog = (ROOT / "locales" / "es" / "LC_MESSAGES" / "messages.po").read_text("utf-8")
+    catalog = (ROOT / "locales" / "es" / "LC_MESSAGES" / SEED.with_suffix(".po").name).read_text(
+        "utf-8"
+    )
     title = 'msgstr "¿Puede Klonopin hacerle llorar?"'
     assert title in catalog
     spanish.write_text(catalog.replace(title, 'msgstr "¿Klonopin le hace llorar? (clínica)"'))
-    (clinic / "locales" / "messages.pot").write_bytes(
-        (ROOT / "locales" / "messages.pot").read_bytes()
-    )
     package = Path(where.strip()).parent
     before = {p: p.stat().st_mtime_ns for p in package.rglob("*")}
     (clinic / "leaflets" / "sub").mkdir()
@@ -108,6 +107,9 @@ def test_wheel_installs_into_a_fresh_venv_and_builds(tmp_path: Path) -> None:
     )
     pdf = clinic / "site" / SEED.stem / f"{SEED.stem}.es.standard.a4.pdf"
     assert "¿Klonopin le hace llorar? (clínica)" in body_text(pdf)
-    run(venv / "bin" / "leaflet", "i18n", "update", cwd=clinic)
+    for command in ("extract", "update", "compile", "status"):
+        run(venv / "bin" / "leaflet", "i18n", command, cwd=clinic)
     assert "(clínica)" in spanish.read_text("utf-8")
+    listed = run(venv / "bin" / "leaflet", "list", cwd=clinic)
+    assert [line.split()[1] for line in listed.splitlines()] == ["en", "es"]  # its own only
     assert {p: p.stat().st_mtime_ns for p in package.rglob("*")} == before

@@ -11,7 +11,7 @@ from fontTools.ttLib import TTFont
 
 from leafletgen.i18n.lint import read_catalog
 from leafletgen.i18n.localization import localize
-from leafletgen.i18n.store import catalog_path
+from leafletgen.i18n.store import CHROME, PACKAGE_LOCALES, catalog_path
 from leafletgen.project import PACKAGE_TEMPLATES as TEMPLATES_DIR
 from leafletgen.render.pdf.validate import check_pdfua
 from leafletgen.variants import VARIANTS
@@ -33,9 +33,15 @@ def translated(shipped: Path) -> dict[tuple[str, str, str], Path]:
     }
 
 
+def _catalog(language: str, domain: str) -> Path:
+    """The sample leaflet's catalog, or the shipped chrome's."""
+    return catalog_path(PACKAGE_LOCALES if domain == CHROME else LOCALES_DIR, language, domain)
+
+
+@pytest.mark.parametrize("domain", [SEED.stem, CHROME])
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_catalog_is_complete_and_not_stale(language: str) -> None:
-    catalog = read_catalog(catalog_path(LOCALES_DIR, language), language)
+def test_catalog_is_complete_and_not_stale(language: str, domain: str) -> None:
+    catalog = read_catalog(_catalog(language, domain), language)
     entries = [m for m in catalog if m.id]
     assert entries and not [m.id for m in entries if m.fuzzy]
     assert not [
@@ -100,9 +106,11 @@ def test_the_bundled_fonts_have_every_glyph_the_text_needs(language: str) -> Non
     if language == "en":
         texts = [SEED.read_text(encoding="utf-8")]
     else:
-        catalog = read_catalog(catalog_path(LOCALES_DIR, language), language)
         texts = [
-            s for m in catalog for s in (m.string if isinstance(m.string, tuple) else (m.string,))
+            s
+            for domain in (SEED.stem, CHROME)
+            for m in read_catalog(_catalog(language, domain), language)
+            for s in (m.string if isinstance(m.string, tuple) else (m.string,))
         ]
     missing = {
         char for text in texts for char in text if ord(char) not in covered and not char.isspace()

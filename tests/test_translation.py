@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -14,9 +13,9 @@ from click.testing import CliRunner
 from leafletgen.errors import LeafletError, SourceError
 from leafletgen.i18n import workflow as catalogs
 from leafletgen.i18n.localization import localize
-from leafletgen.i18n.store import catalog_path
+from leafletgen.i18n.store import CHROME, catalog_path
 from leafletgen.render.pdf.validate import check_pdfua
-from tests.conftest import ROOT, build_files, minimal_leaflet, write_leaflet
+from tests.conftest import ROOT, build_files, make_project, minimal_leaflet, write_leaflet
 from tests.pdfutil import body_text, margin_text
 
 SAMPLE = minimal_leaflet(
@@ -46,19 +45,22 @@ def fake_translation(msgid: str) -> str:
 
 @pytest.fixture
 def project(tmp_path: Path) -> tuple[Path, Path, Path]:
-    """A project with the sample leaflet, its template, and a complete Spanish catalog."""
+    """A project with the sample leaflet, its templates, and complete Spanish catalogs of its
+    own: the leaflet's (returned) and the chrome's, over the shipped one."""
     leaflets = tmp_path / "leaflets"
     leaflets.mkdir()
     source = write_leaflet(leaflets, SAMPLE)
-    shutil.copytree(ROOT / "templates", tmp_path / "templates")
-    shutil.copy(ROOT / "babel.cfg", tmp_path / "babel.cfg")
-    (tmp_path / "leafletgen").mkdir()  # babel.cfg names it; nothing to extract there
     locales = tmp_path / "locales"
-    locales.mkdir()
-    catalogs.extract(tmp_path, locales)
-    path = catalogs.init(locales, "es")
-    fill(path, fake_translation)
-    return source, locales, path
+    catalogs.extract(make_project(root=tmp_path))
+    started = catalogs.init(make_project(root=tmp_path), "es", chrome=True)
+    assert started.created == [catalog_path(locales, "es", "sample"), chrome_of(locales)]
+    for path in started.created:
+        fill(path, fake_translation)
+    return source, locales, catalog_path(locales, "es", "sample")
+
+
+def chrome_of(locales: Path, language: str = "es") -> Path:
+    return catalog_path(locales, language, CHROME)
 
 
 def fill(path: Path, translate, header_comment: str | None = None) -> None:
@@ -79,9 +81,10 @@ def fill(path: Path, translate, header_comment: str | None = None) -> None:
         write_po(handle, catalog)
 
 
-def test_pybabel_extract_collects_chrome_and_leaflet_text_with_context(tmp_path: Path) -> None:
-    template = catalogs.extract(ROOT, tmp_path)
-    text = template.read_text(encoding="utf-8")
+def test_extract_writes_one_template_per_leaflet_and_one_for_the_chrome(tmp_path: Path) -> None:
+    written = catalogs.extract(make_project(root=ROOT, locales_dir=tmp_path))
+    assert [path.name for path in written] == ["clonazepam-emotional-effects.pot", "leafletgen.pot"]
+    text = "".join(path.read_text(encoding="utf-8") for path in written)
     assert 'msgctxt "clonazepam-emotional-effects|sections.heading"' in text
     assert 'msgid "Understanding Klonopin and Its Emotional Impact"' in text
     assert "#. sections[4].blocks[3].table.rows[0][0], in the section" in text
@@ -112,21 +115,26 @@ def test_complete_unreviewed_translation_prints_draft_notice_on_every_page(
 
 def test_reviewed_translation_has_no_notice_and_names_the_reviewer(project, tmp_path) -> None:
     source, locales, path = project
-    fill(
-        path, fake_translation, header_comment="# Spanish\n# Reviewed-By: Dra. Ana Ruiz; 2099-01-15"
-    )
+    for catalog in (path, chrome_of(locales)):  # the leaflet's and the chrome's: both reviewed
+        fill(catalog, fake_translation,
+             header_comment="# Spanish\n# Reviewed-By: Dra. Ana Ruiz; 2099-01-15")  # fmt: skip
     report = build_files([source], tmp_path / "out", languages=("es",), locales_dir=locales)
     text = body_text(report.built[0].path)
     assert "Draft translation" not in text
     assert "ES Translation reviewed by Dra. Ana Ruiz on 15 de enero de 2099." in text
-    l10n = localize("es", locales)
+    l10n = localize("es", locales, leaflet_id="sample")
     assert not l10n.draft and l10n.review and l10n.review.on == date(2099, 1, 15)
+    # The chrome's review counts too: its unreviewed shipped translation makes a draft.
+    chrome_of(locales).unlink()
+    assert localize("es", locales, leaflet_id="sample").draft
 
 
 def test_catalog_changed_after_its_review_is_a_draft_again(project) -> None:
     _, locales, path = project
-    fill(path, fake_translation, header_comment="# Reviewed-By: Dra. Ana Ruiz; 2020-01-15")
-    assert localize("es", locales).draft  # PO-Revision-Date is today, after the review
+    for catalog in (path, chrome_of(locales)):
+        fill(catalog, fake_translation, header_comment="# Reviewed-By: Dra. Ana Ruiz; 2020-01-15")
+    # PO-Revision-Date is today, after the review
+    assert localize("es", locales, leaflet_id="sample").draft
 
 
 def test_changed_source_makes_the_translation_fuzzy_and_the_build_says_so(
@@ -139,8 +147,8 @@ def test_changed_source_makes_the_translation_fuzzy_and_the_build_says_so(
         ),
         encoding="utf-8",
     )
-    catalogs.extract(tmp_path, locales)
-    catalogs.update(locales)
+    catalogs.extract(make_project(root=tmp_path))
+    catalogs.update(make_project(root=tmp_path))
     with path.open("rb") as handle:
         stale = [m for m in read_po(handle, locale="es") if m.fuzzy and m.id]
     assert [m.id for m in stale] == ["Ask your doctor or pharmacist first."]
@@ -187,14 +195,14 @@ def test_untrusted_catalog_text_is_checked(project, tmp_path) -> None:
 
 def test_languages_without_a_catalog_or_unknown_are_refused(tmp_path: Path) -> None:
     with pytest.raises(LeafletError, match="No catalog for language 'de'"):
-        localize("de", tmp_path)
+        localize("de", tmp_path, leaflet_id="sample")
     with pytest.raises(LeafletError, match="Unknown language 'xx'"):
-        localize("xx", tmp_path)
-    bad = catalog_path(tmp_path, "es")
+        localize("xx", tmp_path, leaflet_id="sample")
+    bad = catalog_path(tmp_path, "es", "sample")
     bad.parent.mkdir(parents=True)
     bad.write_bytes(b'msgid "a"\nmsgstr "b"\nnonsense here\n')
-    with pytest.raises(SourceError, match=r"messages\.po"):
-        localize("es", tmp_path)
+    with pytest.raises(SourceError, match=r"sample\.po"):
+        localize("es", tmp_path, leaflet_id="sample")
 
 
 def test_i18n_status_names_languages_in_their_own_language_and_english(project) -> None:
@@ -203,14 +211,16 @@ def test_i18n_status_names_languages_in_their_own_language_and_english(project) 
     _, locales, _ = project
     result = CliRunner().invoke(cli.main, ["--project", str(locales.parent), "i18n", "status"])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("es     español (Spanish): ")
-    assert "0 fuzzy, 0 missing; draft (not reviewed)" in result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("es     español (Spanish) sample: ")
+    assert lines[1].startswith("es     español (Spanish) leafletgen: ")
+    assert all("0 fuzzy, 0 missing; draft (not reviewed)" in line for line in lines)
 
 
 def test_arabic_plural_forms_come_from_babel(project) -> None:
     _, locales, _ = project
-    catalogs.init(locales, "ar")
-    l10n = localize("ar", locales)
+    catalogs.init(make_project(root=locales.parent), "ar", chrome=True)
+    l10n = localize("ar", locales, leaflet_id="sample")
     catalog = l10n.translations.catalog
     assert catalog is not None and catalog.num_plurals == 6
     forms = {n: l10n.translations.plural_index(n) for n in range(0, 203)}
@@ -220,8 +230,8 @@ def test_arabic_plural_forms_come_from_babel(project) -> None:
 
 
 def test_a_translation_that_drops_a_placeholder_is_refused(project, tmp_path) -> None:
-    source, locales, path = project
-    fill(path, fake_translation)
+    source, locales, _ = project
+    path = chrome_of(locales)
     with path.open("rb") as handle:
         catalog = read_po(handle, locale="es")
     catalog.get("Version %(version)s").string = "Versión"  # the version would vanish from the page

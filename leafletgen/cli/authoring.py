@@ -52,6 +52,7 @@ def preview(
 ) -> None:  # fmt: skip
     """PNG pages and a numbered contact sheet of LEAFLET, rendered in memory: nothing is
     published."""
+    from leafletgen.content.loader import find_source, load_leaflet
     from leafletgen.engine import Request, render
     from leafletgen.errors import LeafletError
     from leafletgen.files import check_output_folder
@@ -68,11 +69,12 @@ def preview(
     checked_names((chosen_paper,), PAPERS, "--paper")
     if chosen_variants == ("all",):
         chosen_variants = tuple(VARIANTS)
-    chosen_languages: tuple[str | None, ...] = listed(languages) or (None,)
-    if chosen_languages == ("all",):
-        chosen_languages = (None, *catalog_languages(project.locales_dir))
     failed = False
     for leaflet in leaflets:
+        chosen_languages: tuple[str | None, ...] = listed(languages) or (None,)
+        if chosen_languages == ("all",):
+            leaflet_id = load_leaflet(find_source(leaflet, project.leaflets_dir)).id
+            chosen_languages = (None, *catalog_languages(project.locales_dir, leaflet_id))
         for language in chosen_languages:
             for variant in chosen_variants:
                 try:

@@ -1,4 +1,5 @@
-"""`leaflet i18n`: the translators' workflow on the project's own catalogs."""
+"""`leaflet i18n`: the translators' workflow on the project's own catalogs, one per leaflet
+and language."""
 
 from __future__ import annotations
 
@@ -20,30 +21,39 @@ def i18n() -> None:
 @i18n.command("extract")
 @pass_project
 def i18n_extract(project: Project) -> None:
-    """Collect the text of the templates and every leaflet into locales/messages.pot."""
+    """Collect each leaflet's text into locales/<id>.pot and the templates' into
+    locales/leafletgen.pot."""
     from leafletgen.i18n import workflow
 
-    click.echo(f"wrote {workflow.extract(project.root, project.locales_dir)}")
+    for path in workflow.extract(project):
+        click.echo(f"wrote {path}")
 
 
 @i18n.command("init")
 @click.argument("language")
+@click.option("--chrome", is_flag=True,
+              help="Also start the project's own translation of the templates, over the shipped one.")  # fmt: skip
 @pass_project
-def i18n_init(project: Project, language: str) -> None:
-    """Start the catalog of LANGUAGE (for example es, ar, pt-BR)."""
+def i18n_init(project: Project, language: str, chrome: bool) -> None:
+    """Start the catalogs of LANGUAGE (for example es, ar, pt-BR), one per leaflet; existing
+    catalogs are kept as they are."""
     from leafletgen.i18n import workflow
 
-    click.echo(f"wrote {workflow.init(project.locales_dir, language)}")
+    started = workflow.init(project, language, chrome=chrome)
+    for path in started.created:
+        click.echo(f"wrote {path}")
+    for path in started.kept:
+        click.echo(f"kept {path} (it exists: `leaflet i18n update` merges new text into it)")
 
 
 @i18n.command("update")
 @pass_project
 def i18n_update(project: Project) -> None:
-    """Merge locales/messages.pot into every catalog; changed text becomes fuzzy."""
+    """Merge each locales/<id>.pot into that leaflet's catalogs; changed text becomes fuzzy."""
     from leafletgen.i18n import workflow
 
-    workflow.update(project.locales_dir)
-    click.echo(f"updated the catalogs in {project.locales_dir}")
+    for path in workflow.update(project):
+        click.echo(f"updated {path}")
 
 
 @i18n.command("compile")
@@ -52,30 +62,31 @@ def i18n_compile(project: Project) -> None:
     """Write .mo files next to the catalogs, for other gettext tools."""
     from leafletgen.i18n import workflow
 
-    for path in workflow.compile_catalogs(project.locales_dir):
+    for path in workflow.compile_catalogs(project):
         click.echo(f"wrote {path}")
 
 
 @i18n.command("status")
 @pass_project
 def i18n_status(project: Project) -> None:
-    """Each language: how much is translated, what is stale, and who reviewed it."""
+    """Each catalog: how much is translated, what is stale, and who reviewed it."""
     from babel.numbers import format_percent
 
     from leafletgen.i18n import workflow
 
     broken = False
-    for row in workflow.status(project.locales_dir):
+    for row in workflow.status(project):
         if isinstance(row, workflow.BrokenCatalog):
             broken = True
-            click.echo(f"{row.language:<6} refused by the build:")
+            click.echo(f"{row.language:<6} {row.domain}: refused by the build:")
             for problem in row.problems:
                 click.echo(f"Error: {problem}", err=True)
             continue
         done = format_percent(row.translated / row.total if row.total else 1, locale="en")
         click.echo(
-            f"{row.language:<6} {row.native_name} ({row.english_name}): {row.translated}/{row.total} "
-            f"translated ({done}), {row.fuzzy} fuzzy, {row.missing} missing; {row.state}"
+            f"{row.language:<6} {row.native_name} ({row.english_name}) {row.name}: "
+            f"{row.translated}/{row.total} translated ({done}), {row.fuzzy} fuzzy, "
+            f"{row.missing} missing; {row.state}"
         )
     if broken:
         raise SystemExit(1)

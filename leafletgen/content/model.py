@@ -57,6 +57,16 @@ Slug = Annotated[
 """A leaflet id: safe as a file and folder name on every system."""
 
 
+def _not_the_chrome(value: str) -> str:
+    # A leaflet's catalog is named after its id; this one is the templates' own.
+    if value == "leafletgen":
+        raise ValueError("'leafletgen' is the name of the templates' catalog: choose another id")
+    return value
+
+
+LeafletId = Annotated[Slug, AfterValidator(_not_the_chrome)]
+
+
 _SLUG: TypeAdapter[str] = TypeAdapter(Slug)
 
 
@@ -233,7 +243,7 @@ class PlainLeaflet(_Model):
 class Leaflet(_Model):
     """One leaflet: the validated content of one source file."""
 
-    id: Slug
+    id: LeafletId
     title: PlainText
     subtitle: PlainText | None = None
     summary: InlineText | None = None

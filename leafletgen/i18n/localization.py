@@ -17,6 +17,7 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.messages.catalog import Catalog
+from babel.messages.catalog import Message as PoMessage
 from babel.numbers import format_decimal, format_percent
 from markupsafe import Markup, escape
 
@@ -27,9 +28,11 @@ from leafletgen.errors import LeafletError
 from leafletgen.i18n.lint import read_catalog
 from leafletgen.i18n.scripts import script_stylesheets
 from leafletgen.i18n.store import (
+    CHROME,
     SOURCE_LANGUAGE,
     Review,
     catalog_path,
+    chrome_catalogs,
     is_complete,
     review_of,
     revision_date_of,
@@ -51,31 +54,45 @@ class Gap:
 
 
 class CatalogTranslations:
-    """gettext for Jinja2 and for leaflet text, backed by a Babel Catalog.
+    """gettext for Jinja2 and for leaflet text, backed by Babel Catalogs looked up in order
+    (a project's chrome over the package's). None at all: the source language itself.
 
     A missing or fuzzy entry is never used: the source text is returned instead, recorded,
     and, for chrome rendered as HTML, marked with the source language.
     """
 
-    def __init__(self, catalog: Catalog | None, path: Path, source_language: str) -> None:
-        self.catalog = catalog
-        self.path = path
+    def __init__(
+        self, catalogs: list[tuple[Catalog, Path]], path: Path, source_language: str
+    ) -> None:
+        self.catalogs = catalogs
+        self.path = path  # where a gap is reported when no catalog has the entry
         self.source_language = source_language
         self.gaps: list[Gap] = []
-        # The catalog's own Plural-Forms expression, compiled as gettext does.
-        self._plural = gettext.c2py(catalog.plural_expr) if catalog is not None else None
+        # Each catalog's own Plural-Forms expression, compiled as gettext does: the order of
+        # the forms is the catalog's own.
+        self._plurals = [gettext.c2py(catalog.plural_expr) for catalog, _ in catalogs]
 
-    def _lookup(self, context: str | None, msgid: str | tuple[str, str]) -> Any:
-        if self.catalog is None:  # the source language itself
-            return None
+    @property
+    def catalog(self) -> Catalog | None:
+        """The first catalog looked up, or None in the source language."""
+        return self.catalogs[0][0] if self.catalogs else None
+
+    def _lookup(self, context: str | None, msgid: str | tuple[str, str]) -> tuple[Any, int]:
+        """The usable translation and the index of the catalog it came from, or (None, -1)."""
+        if not self.catalogs:  # the source language itself
+            return None, -1
         key = msgid[0] if isinstance(msgid, tuple) else msgid
-        message = self.catalog.get(key, context=context)
-        complete = message is not None and is_complete(message)
-        if not complete or message.fuzzy:  # type: ignore[union-attr]
-            state = "fuzzy" if complete else "missing"
-            self.gaps.append(Gap(self.path, context, key, state))
-            return None
-        return message.string  # type: ignore[union-attr]
+        stale: Path | None = None
+        for index, (catalog, path) in enumerate(self.catalogs):
+            message = catalog.get(key, context=context)
+            if message is None:
+                continue
+            if is_complete(message) and not message.fuzzy:
+                return message.string, index
+            stale = stale or path if is_complete(message) else stale
+        state = "fuzzy" if stale else "missing"
+        self.gaps.append(Gap(stale or self.path, context, key, state))
+        return None, -1
 
     def _marked(self, text: str) -> str:
         # Chrome that falls back to the source language says so to screen readers.
@@ -83,41 +100,67 @@ class CatalogTranslations:
 
     def translation_of(self, context: str | None, message: str) -> str | None:
         """The translated text, or None (recorded as a gap) when there is none to use."""
-        found = self._lookup(context, message)
+        found, _ = self._lookup(context, message)
         return found if isinstance(found, str) else None
 
     def pgettext(self, context: str | None, message: str) -> str:
         return self.translation_of(context, message) or message
 
     def gettext(self, message: str) -> str:
-        found = self._lookup(None, message)
+        found, _ = self._lookup(None, message)
         if found is not None:
             return escape(found)  # Jinja2 would take it for markup: a catalog is untrusted
-        return message if self.catalog is None else self._marked(message)
+        return message if not self.catalogs else self._marked(message)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        found = self._lookup(None, (singular, plural))
+        found, index = self._lookup(None, (singular, plural))
         if found is None:
             text = singular if n == 1 else plural
-            return text if self.catalog is None else self._marked(text)
-        assert self._plural is not None
-        return escape(found[self._plural(n)])
+            return text if not self.catalogs else self._marked(text)
+        return escape(found[self._plurals[index](n)])
 
     def plural_index(self, n: int) -> int:
-        return self._plural(n) if self._plural is not None else int(n != 1)
+        return self._plurals[0](n) if self._plurals else int(n != 1)
+
+
+@dataclass(frozen=True)
+class CatalogState:
+    """A catalog a localization reads: who reviewed it, and when it last changed."""
+
+    path: Path
+    review: Review | None
+    revised: date | None
+
+    @property
+    def reviewed(self) -> bool:
+        """Signed off by someone qualified, and unchanged since."""
+        if self.review is None:
+            return False
+        return self.revised is None or self.revised <= self.review.on
 
 
 @dataclass
 class Localization:
-    """Everything the templates need to speak one language, and the state of its catalog."""
+    """Everything the templates need to speak one language, and the state of its catalogs:
+    ``chrome`` translates the templates, ``text`` the leaflet."""
 
     language: str  # BCP 47 tag, as written in the HTML lang attribute and the PDF /Lang
     locale: Locale
-    translations: CatalogTranslations
+    chrome: CatalogTranslations
+    text_translations: CatalogTranslations
     source_language: str = SOURCE_LANGUAGE
-    review: Review | None = None
-    catalog_revised: date | None = None
+    catalogs: tuple[CatalogState, ...] = ()
     untranslated: set[str] = field(default_factory=set)  # leaflet texts left in the source language
+
+    @property
+    def translations(self) -> CatalogTranslations:
+        """What the templates' gettext calls read."""
+        return self.chrome
+
+    @property
+    def review(self) -> Review | None:
+        """The review of the leaflet's own translation (its catalog is the last)."""
+        return self.catalogs[-1].review if self.catalogs else None
 
     @property
     def direction(self) -> str:
@@ -125,20 +168,19 @@ class Localization:
 
     @property
     def is_translation(self) -> bool:
-        return self.translations.catalog is not None
+        return bool(self.catalogs)
 
     @property
     def draft(self) -> bool:
-        """A translation nobody qualified has signed off, or that changed since: say so."""
+        """A translation nobody qualified has signed off (the leaflet's or the chrome's), one
+        that changed since, or one with gaps: say so."""
         if not self.is_translation:
             return False
-        if self.review is None or self.gaps:
-            return True
-        return self.catalog_revised is not None and self.catalog_revised > self.review.on
+        return bool(self.gaps) or not all(state.reviewed for state in self.catalogs)
 
     @property
     def gaps(self) -> list[Gap]:
-        return self.translations.gaps
+        return self.chrome.gaps + self.text_translations.gaps
 
     @property
     def source_language_name(self) -> str:
@@ -184,32 +226,69 @@ class Localization:
 
 
 def localize(
-    language: str, locales_dir: Path, source_language: str = SOURCE_LANGUAGE
+    language: str,
+    locales_dir: Path,
+    source_language: str = SOURCE_LANGUAGE,
+    leaflet_id: str | None = None,
 ) -> Localization:
-    """The localization for ``language``; the source language needs no catalog."""
-    path = catalog_path(locales_dir, language)
+    """The localization for ``language``: the chrome's catalogs (the project's over the
+    package's) and, for a leaflet, its own catalog. The source language needs none."""
+    text_path = catalog_path(locales_dir, language, leaflet_id or CHROME)
     try:
         locale = Locale.parse(language, sep="-")
     except (ValueError, UnknownLocaleError):
         # `--lang all` takes the languages from the folders in locales/: name the folder.
-        where = f": {path} is not the catalog of a known language" if path.is_file() else ""
+        where = (
+            f": {text_path} is not the catalog of a known language" if text_path.is_file() else ""
+        )
         raise LeafletError(f"Unknown language '{language}'{where}") from None
+    chrome_path = catalog_path(locales_dir, language, CHROME)
     if locale.language == Locale.parse(source_language, sep="-").language:
         return Localization(
-            language, locale, CatalogTranslations(None, path, source_language), source_language
+            language,
+            locale,
+            CatalogTranslations([], chrome_path, source_language),
+            CatalogTranslations([], text_path, source_language),
+            source_language,
         )
-    if not path.is_file():
+    if leaflet_id is not None and not text_path.is_file():
         # Never print source-language text around another language without saying so.
-        raise LeafletError(f"No catalog for language '{language}': {path} does not exist")
-    catalog = read_catalog(path, language)
+        raise LeafletError(
+            f"No catalog for language '{language}': {text_path} does not exist "
+            "(`leaflet i18n init` starts one)"
+        )
+    chrome = _chrome_chain(
+        [(read_catalog(path, language), path) for path in chrome_catalogs(locales_dir, language)]
+    )
+    text = [(read_catalog(text_path, language), text_path)] if leaflet_id is not None else []
+    states = tuple(
+        CatalogState(path, review_of(catalog), revision_date_of(catalog))
+        for catalog, path in (*chrome, *text)
+    )
     return Localization(
         language,
         locale,
-        CatalogTranslations(catalog, path, source_language),
+        CatalogTranslations(chrome, chrome_path, source_language),
+        CatalogTranslations(text, text_path, source_language),
         source_language,
-        review=review_of(catalog),
-        catalog_revised=revision_date_of(catalog),
+        catalogs=states,
     )
+
+
+def _chrome_chain(chain: list[tuple[Catalog, Path]]) -> list[tuple[Catalog, Path]]:
+    """The chrome catalogs a localization reads: a project's own that translates every entry
+    the shipped one does replaces it (and so does its review); one that does not is read
+    first, the shipped one after it, and both must be reviewed."""
+    if len(chain) < 2:
+        return chain
+    (own, _), (shipped, _) = chain[0], chain[1]
+    if all(_usable(own.get(m.id, context=m.context)) for m in shipped if m.id and _usable(m)):
+        return chain[:1]
+    return chain
+
+
+def _usable(message: PoMessage | None) -> bool:
+    return message is not None and is_complete(message) and not message.fuzzy
 
 
 def translate_leaflet(leaflet: Leaflet, l10n: Localization) -> Leaflet:
@@ -217,7 +296,7 @@ def translate_leaflet(leaflet: Leaflet, l10n: Localization) -> Leaflet:
     source language, is recorded as a gap and marked in the output."""
     if not l10n.is_translation:
         return leaflet
-    translations = l10n.translations
+    translations = l10n.text_translations
 
     def lookup(message: Message) -> str:
         # read_catalog has checked every translation as it checks a source's text.

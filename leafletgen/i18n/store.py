@@ -1,5 +1,17 @@
-"""Where a project's catalogs are, and what a catalog says about itself: which entries are
-complete, which are leaflet text, who reviewed it and when it was last revised."""
+"""Where catalogs are, and what a catalog says about itself: which entries are complete,
+which are leaflet text, who reviewed it and when it was last revised.
+
+One catalog per leaflet and language, as Sphinx keeps one per document, so that a
+translator's unit of work is one leaflet and one broken entry refuses only its own leaflet::
+
+    locales/<id>.pot                          the leaflet's text, extracted from its source
+    locales/<lang>/LC_MESSAGES/<id>.po        its translation into <lang>
+    locales/leafletgen.pot                    the templates' chrome ("Key takeaways", …)
+    locales/<lang>/LC_MESSAGES/leafletgen.po  a project's own chrome translation (optional)
+
+The chrome's shipped translations are the package's own (``leafletgen/locales/``): defaults
+below the project's, never written by a project's commands.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +24,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.catalog import Message as PoMessage
 
 SOURCE_LANGUAGE = "en"  # the language of the template msgids
-
-
-DOMAIN = "messages"
+CHROME = "leafletgen"  # the chrome's domain: never a leaflet id (the model refuses it)
+PACKAGE_LOCALES = Path(__file__).resolve().parent.parent / "locales"  # the chrome's defaults
 
 
 # "# Reviewed-By: A. Translator <a@example.org>; 2026-12-01" in the catalog's header comment.
@@ -27,8 +38,23 @@ class Review:
     on: date
 
 
-def catalog_path(locales_dir: Path, language: str) -> Path:
-    return locales_dir / language.replace("-", "_") / "LC_MESSAGES" / f"{DOMAIN}.po"
+def catalog_path(locales_dir: Path, language: str, domain: str) -> Path:
+    """``<locales>/<lang>/LC_MESSAGES/<domain>.po``: ``domain`` is a leaflet id, or CHROME."""
+    return locales_dir / language.replace("-", "_") / "LC_MESSAGES" / f"{domain}.po"
+
+
+def template_path(locales_dir: Path, domain: str) -> Path:
+    """``<locales>/<domain>.pot``: the messages a catalog of ``domain`` translates."""
+    return locales_dir / f"{domain}.pot"
+
+
+def chrome_catalogs(locales_dir: Path, language: str) -> list[Path]:
+    """The chrome catalogs of ``language``, the project's over the package's, that exist."""
+    candidates = (
+        catalog_path(locales_dir, language, CHROME),
+        catalog_path(PACKAGE_LOCALES, language, CHROME),
+    )
+    return [path for path in dict.fromkeys(candidates) if path.is_file()]
 
 
 def is_complete(message: PoMessage) -> bool:
@@ -54,9 +80,18 @@ def review_of(catalog: Catalog) -> Review | None:
     return None
 
 
-def catalog_languages(locales_dir: Path) -> list[str]:
-    """The languages with a catalog in ``locales_dir``, as language tags (pt-BR), sorted."""
+def catalog_languages(locales_dir: Path, domain: str) -> list[str]:
+    """The languages with a catalog of ``domain`` in ``locales_dir``, as language tags
+    (pt-BR), sorted."""
     return sorted(
         path.parent.parent.name.replace("_", "-")
-        for path in locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po")
+        for path in locales_dir.glob(f"*/LC_MESSAGES/{domain}.po")
     )
+
+
+def catalogs_of(locales_dir: Path, domain: str) -> list[tuple[str, Path]]:
+    """(language folder, path) of every catalog of ``domain`` in ``locales_dir``, sorted."""
+    return [
+        (path.parent.parent.name, path)
+        for path in sorted(locales_dir.glob(f"*/LC_MESSAGES/{domain}.po"))
+    ]

@@ -1,99 +1,185 @@
-"""The translators' workflow: Babel's own extract/init/update/compile, and a status report.
+"""The translators' workflow on a project's own catalogs: extract, init, update, compile, and
+a status report, one catalog per leaflet and language (see ``store``).
 
-Nothing here re-implements Babel: each step runs ``pybabel`` with the project's settings, so a
-translator who knows pybabel, Poedit or Weblate finds ordinary catalogs in ``locales/``.
+Babel does the work (its extractors, ``Catalog.update``, its .po and .mo writers), so a
+translator who knows pybabel, Poedit or Weblate finds ordinary catalogs in ``locales/``; no
+``babel.cfg`` is needed. Every file is written atomically, and only inside the project: the
+package's own chrome catalogs are read, never written.
 """
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
-from babel import Locale
-from babel.messages.frontend import CommandLineInterface
+from babel import Locale, UnknownLocaleError
+from babel.messages.catalog import Catalog
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 from leafletgen import __version__
+from leafletgen.content.loader import is_source_file, load_leaflet
 from leafletgen.content.messages import messages
 from leafletgen.content.model import Leaflet
 from leafletgen.errors import LeafletError, Problem, SourceError
+from leafletgen.files import write_atomic
 from leafletgen.i18n.lint import read_catalog
 from leafletgen.i18n.store import (
-    DOMAIN,
+    CHROME,
+    PACKAGE_LOCALES,
     Review,
+    catalog_languages,
+    catalog_path,
+    catalogs_of,
     is_complete,
     is_leaflet_text,
     review_of,
     revision_date_of,
+    template_path,
 )
+from leafletgen.project import Project
 
-TEMPLATE = "messages.pot"
-
-
-def pybabel(*args: str) -> None:
-    """Run one pybabel command in-process; its errors become ours."""
-    try:
-        CommandLineInterface().run(["pybabel", "-q", *args])
-    except SystemExit as exit_:
-        if exit_.code:
-            raise LeafletError(f"pybabel {args[0]} failed (exit {exit_.code})") from None
-    except Exception as error:  # Babel raises plain exceptions for bad input files
-        raise LeafletError(f"pybabel {args[0]}: {error}") from None
+_LEAFLET_METHOD = "leafletgen.content.messages:extract_leaflet"
+_JINJA_METHOD = "jinja2.ext:babel_extract"
+_JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n"}
+_WIDTH = 76
 
 
-def extract(root: Path, locales_dir: Path) -> Path:
-    """Collect template chrome and every leaflet's text into ``locales/messages.pot``."""
-    config = root / "babel.cfg"
-    if not config.is_file():
-        raise LeafletError(f"{config}: not found (run `leaflet i18n` in the project folder)")
-    template = locales_dir / TEMPLATE
-    pybabel(
-        "extract", "-F", str(config), "-c", "Translators:", "--sort-by-file",
-        "--project", "leafletgen", "--version", __version__,
-        "--copyright-holder", "the leafletgen authors",
-        "-o", str(template), str(root),
-    )  # fmt: skip
-    _content_is_not_python_format(template)
-    return template
+def _sources(project: Project) -> list[Path]:
+    folder = project.leaflets_dir
+    if not folder.is_dir():
+        raise LeafletError(f"no leaflets folder: {folder} (run it in a leaflet project)")
+    return [path for path in sorted(folder.iterdir()) if is_source_file(path)]
 
 
-def init(locales_dir: Path, language: str) -> Path:
-    """Start the catalog of a new language from the template."""
-    Locale.parse(language, sep="-")  # refuse unknown languages before pybabel writes anything
-    pybabel("init", "-D", DOMAIN, "-i", str(locales_dir / TEMPLATE), "-d", str(locales_dir),
-            "-l", language.replace("-", "_"))  # fmt: skip
-    return locales_dir / language.replace("-", "_") / "LC_MESSAGES" / f"{DOMAIN}.po"
+def _template(domain: str) -> Catalog:
+    return Catalog(
+        domain=domain,
+        project="leafletgen",
+        version=__version__,
+        copyright_holder="the leafletgen authors",
+        charset="utf-8",
+        fuzzy=False,
+    )
 
 
-def _content_is_not_python_format(path: Path) -> None:
+def _write_catalog(path: Path, catalog: Catalog, *, template: bool = False) -> None:
+    out = io.BytesIO()
+    write_po(out, catalog, width=_WIDTH, sort_by_file=template, include_previous=True)
+    write_atomic(path, out.getvalue())
+
+
+def _not_python_format(catalog: Catalog) -> None:
     """Babel flags any text with "% o" in it as python-format ("5–10% of patients"); leaflet
-    text is never %-formatted, so its messages (context "<id>|<field>") get no-python-format,
-    or `pybabel compile` would reject a faithful translation such as "5–10% de"."""
-    with path.open("rb") as handle:
-        catalog = read_po(handle)
-    changed = False
+    text is never %-formatted, so its messages get no-python-format, or `pybabel compile`
+    would reject a faithful translation such as "5–10% de"."""
     for message in catalog:
         if is_leaflet_text(message.context) and "python-format" in message.flags:
             message.flags.discard("python-format")
             message.flags.add("no-python-format")
-            changed = True
-    if changed:
-        with path.open("wb") as handle:
-            write_po(handle, catalog, width=76)
 
 
-def update(locales_dir: Path) -> None:
-    """Merge the template into every catalog; changed source text becomes fuzzy (stale)."""
-    pybabel("update", "-D", DOMAIN, "-i", str(locales_dir / TEMPLATE), "-d", str(locales_dir),
-            "--previous")  # fmt: skip
-    for path in locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po"):
-        _content_is_not_python_format(path)
+def extract(project: Project) -> list[Path]:
+    """Write ``locales/<id>.pot`` for every leaflet, and ``locales/leafletgen.pot`` with the
+    chrome of the templates the project uses (its own over the package's)."""
+    written = []
+    for source in _sources(project):
+        leaflet = load_leaflet(source)  # a broken source is reported as the build reports it
+        catalog = _template(leaflet.id)
+        for line, msgid, comments, context in extract_from_file(
+            _LEAFLET_METHOD, str(source), keywords=DEFAULT_KEYWORDS
+        ):
+            catalog.add(msgid, locations=[(source.as_posix(), line)], auto_comments=comments,
+                        context=context)  # fmt: skip
+        _not_python_format(catalog)
+        path = template_path(project.locales_dir, leaflet.id)
+        _write_catalog(path, catalog, template=True)
+        written.append(path)
+    chrome = _template(CHROME)
+    for name, path in project.assets.files().items():
+        if not name.endswith(".j2"):
+            continue
+        for line, msgid, comments, context in extract_from_file(
+            _JINJA_METHOD, str(path), keywords=DEFAULT_KEYWORDS, options=_JINJA_OPTIONS
+        ):
+            chrome.add(msgid, locations=[(f"templates/{name}", line)], auto_comments=comments,
+                       context=context)  # fmt: skip
+    path = template_path(project.locales_dir, CHROME)
+    _write_catalog(path, chrome, template=True)
+    written.append(path)
+    return written
 
 
-def compile_catalogs(locales_dir: Path) -> list[Path]:
-    """Write ``.mo`` files for other gettext tools (the build reads the ``.po`` files itself).
+@dataclass(frozen=True)
+class Started:
+    created: list[Path]
+    kept: list[Path]  # catalogs that existed already: never overwritten
+
+
+def init(project: Project, language: str, *, chrome: bool = False) -> Started:
+    """Start the catalogs of a new language: one per leaflet, and the chrome's when the
+    package has no translation of it in that language (or ``chrome``: to override it)."""
+    try:
+        locale = Locale.parse(language, sep="-")
+    except (ValueError, UnknownLocaleError):
+        raise LeafletError(
+            f"Unknown language '{language}' (a language tag, for example es or pt-BR)"
+        ) from None
+    domains = [load_leaflet(source).id for source in _sources(project)]
+    if chrome or not catalog_path(PACKAGE_LOCALES, language, CHROME).is_file():
+        domains.append(CHROME)
+    started = Started([], [])
+    for domain in domains:
+        target = catalog_path(project.locales_dir, language, domain)
+        if target.exists():
+            started.kept.append(target)
+            continue
+        catalog = _read_template(project, domain, locale)
+        catalog.revision_date = datetime.now(UTC)
+        catalog.fuzzy = False
+        _write_catalog(target, catalog)
+        started.created.append(target)
+    return started
+
+
+def _read_template(project: Project, domain: str, locale: Locale | None = None) -> Catalog:
+    """A template; read for ``locale``, it starts a catalog with that language's plural forms."""
+    path = template_path(project.locales_dir, domain)
+    if not path.is_file():
+        raise LeafletError(f"{path}: not found (run `leaflet i18n extract` first)")
+    with path.open("rb") as handle:
+        return read_po(handle, locale=locale)
+
+
+def update(project: Project) -> list[Path]:
+    """Merge each template into its own catalogs: changed text becomes fuzzy, matched only
+    against the same leaflet's messages, never another leaflet's."""
+    updated = []
+    for pot in sorted(project.locales_dir.glob("*.pot")):
+        template = _read_template(project, pot.stem)
+        for _, path in catalogs_of(project.locales_dir, pot.stem):
+            with path.open("rb") as handle:
+                catalog = read_po(handle)
+            catalog.update(template, update_header_comment=False)
+            _not_python_format(catalog)
+            _write_catalog(path, catalog)
+            updated.append(path)
+    return updated
+
+
+def _project_catalogs(project: Project) -> Iterable[tuple[str, Path]]:
+    """(language folder, path) of every catalog in the project's locales/."""
+    for path in sorted(project.locales_dir.glob("*/LC_MESSAGES/*.po")):
+        yield path.parent.parent.name, path
+
+
+def compile_catalogs(project: Project) -> list[Path]:
+    """Write ``.mo`` files next to the project's catalogs, for other gettext tools (the build
+    reads the ``.po`` files itself).
 
     Babel's writer, not ``pybabel compile``: Babel marks "5–10% of patients" as python-format
     again on every read, and its compile check would then reject the faithful "5–10% de"
@@ -101,11 +187,12 @@ def compile_catalogs(locales_dir: Path) -> list[Path]:
     pybabel does.
     """
     written = []
-    for path in sorted(locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
-        catalog = read_catalog(path, path.parent.parent.name)  # checked, placeholders too
+    for language, path in _project_catalogs(project):
+        catalog = read_catalog(path, language)  # checked, placeholders too
+        out = io.BytesIO()
+        write_mo(out, catalog, use_fuzzy=False)
         target = path.with_suffix(".mo")
-        with target.open("wb") as handle:
-            write_mo(handle, catalog, use_fuzzy=False)
+        write_atomic(target, out.getvalue())
         written.append(target)
     return written
 
@@ -115,6 +202,8 @@ class CatalogStatus:
     language: str
     native_name: str
     english_name: str
+    domain: str  # a leaflet id, or CHROME
+    path: Path
     total: int
     translated: int
     fuzzy: int
@@ -124,6 +213,12 @@ class CatalogStatus:
     @property
     def missing(self) -> int:
         return self.total - self.translated - self.fuzzy
+
+    @property
+    def name(self) -> str:
+        """The domain, and whether the catalog is the one shipped with leafletgen."""
+        shipped = self.path.is_relative_to(PACKAGE_LOCALES)
+        return f"{self.domain} (shipped)" if shipped else self.domain
 
     @property
     def state(self) -> str:
@@ -146,38 +241,47 @@ class BrokenCatalog:
     """A catalog the build refuses, with every problem read_catalog found."""
 
     language: str
+    domain: str
     path: Path
     problems: tuple[Problem, ...]
 
 
-def status(locales_dir: Path) -> list[CatalogStatus | BrokenCatalog]:
-    """Every catalog's state; a broken catalog is listed with its problems, not skipped."""
-    rows: list[CatalogStatus | BrokenCatalog] = []
-    for path in sorted(locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
-        code = path.parent.parent.name
-        try:
-            catalog = read_catalog(path, code)
-        except SourceError as error:
-            rows.append(BrokenCatalog(code.replace("_", "-"), path, tuple(error.problems)))
-            continue
-        messages = [m for m in catalog if m.id]
-        translated = sum(1 for m in messages if not m.fuzzy and is_complete(m))
-        locale = Locale.parse(code)
-        rows.append(
-            CatalogStatus(
-                language=code.replace("_", "-"),
-                native_name=locale.get_display_name(locale) or code,
-                english_name=locale.get_display_name("en") or code,
-                total=len(messages),
-                translated=translated,
-                fuzzy=sum(1 for m in messages if m.fuzzy),
-                review=review_of(catalog),
-                revised=catalog.revision_date.date()
-                if hasattr(catalog.revision_date, "date")
-                else None,
-            )
-        )
-    return rows
+def status(project: Project) -> list[CatalogStatus | BrokenCatalog]:
+    """The state of every catalog a build of the project reads: each leaflet's, and the
+    chrome's (the project's own, else the package's); a broken one is listed with its
+    problems, not skipped."""
+    paths = list(_project_catalogs(project))
+    own_chrome = {lang for lang, path in paths if path.stem == CHROME}
+    leaflet_languages = {lang for lang, path in paths if path.stem != CHROME}
+    paths += [
+        (lang, catalog_path(PACKAGE_LOCALES, lang, CHROME))
+        for lang in sorted(leaflet_languages - own_chrome)
+        if catalog_path(PACKAGE_LOCALES, lang, CHROME).is_file()
+    ]
+    rows = [_status_of(lang, path) for lang, path in paths]
+    return sorted(rows, key=lambda row: (row.language, row.domain == CHROME, row.domain))
+
+
+def _status_of(code: str, path: Path) -> CatalogStatus | BrokenCatalog:
+    language = code.replace("_", "-")
+    try:
+        catalog = read_catalog(path, code)
+    except SourceError as error:
+        return BrokenCatalog(language, path.stem, path, tuple(error.problems))
+    entries = [m for m in catalog if m.id]
+    locale = Locale.parse(code)
+    return CatalogStatus(
+        language=language,
+        native_name=locale.get_display_name(locale) or code,
+        english_name=locale.get_display_name("en") or code,
+        domain=path.stem,
+        path=path,
+        total=len(entries),
+        translated=sum(1 for m in entries if not m.fuzzy and is_complete(m)),
+        fuzzy=sum(1 for m in entries if m.fuzzy),
+        review=review_of(catalog),
+        revised=revision_date_of(catalog),
+    )
 
 
 @dataclass(frozen=True)
@@ -189,22 +293,21 @@ class LeafletLanguage:
     reviewed: date
     review_overdue: bool
     language: str
-    state: str  # "source", "no catalog", "3 missing, 1 fuzzy", "draft (not reviewed)", "reviewed …"
+    state: str  # "source", "3 missing, 1 fuzzy", "draft (not reviewed)", "reviewed …"
 
 
 def leaflet_languages(
     leaflet: Leaflet, locales_dir: Path, today: date, max_age_days: int
 ) -> list[LeafletLanguage]:
-    """The leaflet in its own language and in every language with a catalog."""
+    """The leaflet in its own language and in every language it has a catalog in."""
     overdue = (today - leaflet.reviewed.date).days > max_age_days
     rows = [
         LeafletLanguage(
             leaflet.id, leaflet.version, leaflet.reviewed.date, overdue, leaflet.language, "source"
         )
     ]
-    for path in sorted(locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
-        code = path.parent.parent.name
-        catalog = read_catalog(path, code)
+    for language in catalog_languages(locales_dir, leaflet.id):
+        catalog = read_catalog(catalog_path(locales_dir, language, leaflet.id), language)
         missing = fuzzy = 0
         for message in messages(leaflet):
             entry = catalog.get(message.msgid, context=message.context)
@@ -215,12 +318,7 @@ def leaflet_languages(
         state = review_state(missing, fuzzy, review_of(catalog), revision_date_of(catalog))
         rows.append(
             LeafletLanguage(
-                leaflet.id,
-                leaflet.version,
-                leaflet.reviewed.date,
-                overdue,
-                code.replace("_", "-"),
-                state,
+                leaflet.id, leaflet.version, leaflet.reviewed.date, overdue, language, state
             )
         )
     return rows

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from leafletgen import __version__
 from leafletgen.counter import Pharmacy
-from leafletgen.i18n.store import catalog_path
+from leafletgen.i18n.store import catalog_path, chrome_catalogs
 from leafletgen.project import FONTS, Project
 from leafletgen.publish.manifest import file_hash, value_hash
 from leafletgen.publish.plan import BuildRequest, Job
@@ -26,15 +26,25 @@ def shared_inputs(project: Project, request: BuildRequest) -> Inputs:
 
 
 def job_inputs(project: Project, job: Job, request: BuildRequest, shared: Inputs) -> Inputs:
-    catalog = catalog_path(project.locales_dir, job.language)
-    translated = job.language != job.source_language and catalog.is_file()
     options = {"paper": request.paper, "allow_incomplete": request.allow_incomplete}
     return {
         "source": file_hash(job.source),
-        "catalog": file_hash(catalog) if translated else "",
+        "catalog": _catalogs_hash(project, job),
         **shared,
         "options": value_hash(options),
     }
+
+
+def _catalogs_hash(project: Project, job: Job) -> str:
+    """The leaflet's catalog and the chrome's (the project's and the package's) in its
+    language; nothing for the source language."""
+    if job.language == job.source_language:
+        return ""
+    catalogs = [
+        catalog_path(project.locales_dir, job.language, job.leaflet_id),
+        *chrome_catalogs(project.locales_dir, job.language),
+    ]
+    return value_hash([file_hash(path) if path.is_file() else "" for path in catalogs])
 
 
 def _pharmacy_hash(pharmacy: Pharmacy) -> str:

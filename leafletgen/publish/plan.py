@@ -74,7 +74,7 @@ def plan(project: Project, request: BuildRequest) -> tuple[list[Job], list[Failu
         except LeafletError as error:
             failures.append(Failure(reference, error.format_message()))
             continue
-        for language in _languages(project, request, leaflet.language):
+        for language in _languages(project, request, leaflet.id, leaflet.language):
             for variant in variants:
                 jobs.append(
                     Job(path, leaflet.id, leaflet.version, leaflet.language, language, variant)
@@ -84,11 +84,13 @@ def plan(project: Project, request: BuildRequest) -> tuple[list[Job], list[Failu
     return [job for n, job in enumerate(jobs) if n % count == index - 1], failures
 
 
-def _languages(project: Project, request: BuildRequest, source_language: str) -> tuple[str, ...]:
+def _languages(
+    project: Project, request: BuildRequest, leaflet_id: str, source_language: str
+) -> tuple[str, ...]:
     if not request.languages:
         return (source_language,)
-    if request.languages == (ALL,):
-        translated = catalog_languages(project.locales_dir)
+    if request.languages == (ALL,):  # every language the leaflet has a catalog in
+        translated = catalog_languages(project.locales_dir, leaflet_id)
         return (source_language, *(t for t in translated if t != source_language))
     return request.languages
 

@@ -23,10 +23,10 @@ from leafletgen.errors import SourceError
 from leafletgen.i18n import workflow as catalogs
 from leafletgen.i18n.lint import read_catalog
 from leafletgen.i18n.localization import CatalogTranslations, Localization
-from leafletgen.i18n.store import catalog_path
+from leafletgen.i18n.store import CHROME, catalog_path
 from leafletgen.project import PACKAGE_TEMPLATES, Assets
 from leafletgen.render.templates import make_environment
-from tests.conftest import ROOT, minimal_leaflet, write_leaflet
+from tests.conftest import make_project, minimal_leaflet, write_leaflet
 
 LINK = "https://example.org/label"
 LEAFLET = minimal_leaflet(
@@ -45,12 +45,21 @@ class Project:
     def locales(self) -> Path:
         return self.root / "locales"
 
-    def po(self, language: str) -> Path:
-        return catalog_path(self.locales, language)
+    def po(self, language: str, domain: str = CHROME) -> Path:
+        """The project's chrome catalog of ``language``, or the leaflet's (domain "sample")."""
+        return catalog_path(self.locales, language, domain)
+
+    def holding(self, language: str, text: str) -> Path:
+        """The catalog of ``language`` that holds ``text``: the chrome's first."""
+        return next(
+            path
+            for path in (self.po(language), self.po(language, "sample"))
+            if text in path.read_text(encoding="utf-8")
+        )
 
     def edit(self, language: str, old: str, new: str) -> Path:
-        """Replace one passage of the catalog's text (it must be there exactly once)."""
-        path = self.po(language)
+        """Replace one passage of a catalog's text (it must be there exactly once)."""
+        path = self.holding(language, old)
         text = path.read_text(encoding="utf-8")
         assert text.count(old) == 1, old
         path.write_text(text.replace(old, new), encoding="utf-8")
@@ -58,7 +67,7 @@ class Project:
 
     def line(self, language: str, text: str) -> int:
         """The first line that holds ``text``: an entry is named by its msgid's line."""
-        lines = self.po(language).read_text(encoding="utf-8").splitlines()
+        lines = self.holding(language, text).read_text(encoding="utf-8").splitlines()
         return next(n for n, line in enumerate(lines, 1) if text in line)
 
 
@@ -68,13 +77,12 @@ def template_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("catalogs")
     (root / "leaflets").mkdir()
     write_leaflet(root / "leaflets", LEAFLET)
-    shutil.copytree(ROOT / "templates", root / "templates")
-    shutil.copy(ROOT / "babel.cfg", root / "babel.cfg")
-    (root / "leafletgen").mkdir()  # babel.cfg names it; nothing to extract there
-    (root / "locales").mkdir()
-    catalogs.extract(root, root / "locales")
+    project = make_project(root=root)
+    catalogs.extract(project)
     for language in LANGUAGES:
-        fill(catalogs.init(root / "locales", language), language)
+        # The leaflet's catalog, and the project's own chrome catalog over the shipped one.
+        for path in catalogs.init(project, language, chrome=True).created:
+            fill(path, language)
     return root
 
 
@@ -121,7 +129,9 @@ def assert_refused(project: Project, language: str, *problems: str) -> None:
     assert status.exit_code == 1, status.output
     assert isinstance(status.exception, SystemExit) and "Traceback" not in status.output
     assert status.stderr.splitlines() == expected
-    assert f"{language.replace('_', '-'):<6} refused by the build:" in status.stdout
+    assert re.search(
+        rf"^{language.replace('_', '-')} +\S+: refused by the build:", status.stdout, re.M
+    )
     for other in (lang for lang in LANGUAGES if lang != language):
         assert re.search(rf"^{other} .*: \d+/\d+ translated", status.stdout, re.M), status.stdout
 

@@ -1,0 +1,125 @@
+"""One catalog per leaflet and language, and one for the templates' chrome.
+
+The shipped es, ar and ru translations moved from one messages.po per language into
+``locales/<lang>/LC_MESSAGES/clonazepam-emotional-effects.po`` (the sample project's) and
+``leafletgen/locales/<lang>/LC_MESSAGES/leafletgen.po`` (the chrome's, shipped with the
+package): not one translation may have been lost or changed on the way.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+from click.testing import CliRunner
+
+from leafletgen.cli import main
+from leafletgen.i18n.store import CHROME, PACKAGE_LOCALES, catalog_path
+from tests.conftest import FIXTURES, ROOT, SEED, minimal_leaflet, write_leaflet
+
+BEFORE = FIXTURES / "translations-before-split.json"  # every msgstr of the old messages.po
+
+
+def _strings(*paths: Path) -> dict[str, object]:
+    found: dict[str, object] = {}
+    for path in paths:
+        with path.open("rb") as handle:
+            for message in read_po(handle):
+                if message.id:
+                    msgid = message.id if isinstance(message.id, str) else message.id[0]
+                    string = message.string
+                    key = f"{message.context or ''}\x04{msgid}"
+                    assert key not in found, key  # in one catalog only
+                    found[key] = list(string) if isinstance(string, tuple) else string
+    return found
+
+
+def test_the_split_kept_every_translation() -> None:
+    before = json.loads(BEFORE.read_text(encoding="utf-8"))
+    assert sorted(before) == ["ar", "es", "ru"]
+    for language, strings in before.items():
+        after = _strings(
+            catalog_path(ROOT / "locales", language, SEED.stem),
+            catalog_path(PACKAGE_LOCALES, language, CHROME),
+        )
+        assert after == strings, language
+        assert len(after) == 283
+
+
+def test_leaflet_text_and_chrome_are_apart() -> None:
+    for language in ("ar", "es", "ru"):
+        text = _strings(catalog_path(ROOT / "locales", language, SEED.stem))
+        chrome = _strings(catalog_path(PACKAGE_LOCALES, language, CHROME))
+        assert all(key.startswith(f"{SEED.stem}|") for key in text)
+        assert all(key.startswith("\x04") for key in chrome)  # the chrome has no context
+
+
+def _project(tmp_path: Path) -> Path:
+    """The sample project with its leaflet and its es/ar/ru catalogs, and a second leaflet."""
+    root = tmp_path / "project"
+    (root / "leaflets").mkdir(parents=True)
+    shutil.copy(SEED, root / "leaflets")
+    shutil.copytree(ROOT / "locales", root / "locales")
+    return root
+
+
+def leaflet(root: Path, *args: str) -> str:
+    result = CliRunner().invoke(main, ["--project", str(root), *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_a_new_leaflet_touches_only_its_own_catalogs(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    leaflet(root, "i18n", "extract")
+    leaflet(root, "i18n", "update")
+    before = {p: p.read_bytes() for p in (root / "locales").rglob("*.po")}
+    # A second leaflet whose text resembles the first one's: never filled from it.
+    write_leaflet(root / "leaflets", minimal_leaflet(
+        id="metformin", title="Can Klonopin Make You Cry?",
+        key_takeaways=["Klonopin can affect your emotions."],
+    ))  # fmt: skip
+    leaflet(root, "i18n", "extract")
+    leaflet(root, "i18n", "update")
+    assert {p: p.read_bytes() for p in (root / "locales").rglob("*.po")} == before
+    output = leaflet(root, "i18n", "init", "es")
+    new = catalog_path(root / "locales", "es", "metformin")
+    assert f"wrote {new}" in output and "kept" in output  # the existing catalog is kept
+    with new.open("rb") as handle:
+        started = [m for m in read_po(handle) if m.id]
+    assert started and all(not m.string and not m.fuzzy for m in started)
+    assert {p: p.read_bytes() for p in before} == before  # nothing else changed
+    status = CliRunner().invoke(main, ["--project", str(root), "i18n", "status"]).output
+    assert "es     español (Spanish) metformin: 0/" in status
+    assert "es     español (Spanish) clonazepam-emotional-effects: 257/257" in status
+    assert "es     español (Spanish) leafletgen (shipped): 26/26" in status
+
+
+def test_a_broken_catalog_refuses_only_its_own_leaflet(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    write_leaflet(root / "leaflets", minimal_leaflet(id="other"))
+    leaflet(root, "i18n", "extract")
+    leaflet(root, "i18n", "init", "es")
+    other = catalog_path(root / "locales", "es", "other")
+    other.write_text(other.read_text("utf-8").replace('msgstr ""\n\n', 'msgstr "\u202e"\n\n', 1))
+    result = CliRunner().invoke(
+        main, ["--project", str(root), "build", "--all", "--lang", "es", "--allow-incomplete"]
+    )
+    assert result.exit_code == 1
+    assert f"{other}:" in result.output and "U+202E" in result.output
+    built = root / "output" / SEED.stem / f"{SEED.stem}.es.standard.a4.pdf"
+    assert built.is_file()  # the other leaflet's Spanish is still built
+
+
+def test_the_package_chrome_is_never_written(tmp_path: Path) -> None:
+    before = {p: p.read_bytes() for p in PACKAGE_LOCALES.rglob("*") if p.is_file()}
+    root = _project(tmp_path)
+    for command in (["extract"], ["update"], ["init", "de"], ["init", "es", "--chrome"],
+                    ["compile"]):  # fmt: skip
+        leaflet(root, "i18n", *command)
+    assert {p: p.read_bytes() for p in PACKAGE_LOCALES.rglob("*") if p.is_file()} == before
+    # German has no shipped chrome: the project got its own; Spanish's was asked for.
+    assert catalog_path(root / "locales", "de", CHROME).is_file()
+    assert catalog_path(root / "locales", "es", CHROME).is_file()
