@@ -207,8 +207,9 @@ def test_chrome_translation_is_printed_as_text_even_past_the_check(tmp_path: Pat
     still be printed as text, never as markup."""
     catalog = Catalog(locale="es")
     catalog.add("Key takeaways", '<img src="file:///etc/passwd"> & <b>claves</b>')
-    translations = CatalogTranslations(catalog, tmp_path / "messages.po", "en")
-    l10n = Localization("es", catalog.locale, translations)
+    path = tmp_path / "leafletgen.po"
+    translations = CatalogTranslations([(catalog, path)], path, "en")
+    l10n = Localization("es", catalog.locale, translations, CatalogTranslations([], path, "en"))
     html = (
         make_environment(l10n, Assets.of(PACKAGE_TEMPLATES))
         .from_string("<h2>{{ _('Key takeaways') }}</h2>")
@@ -520,9 +521,9 @@ def test_a_plural_entry_with_too_many_forms_is_refused(project: Project) -> None
 def test_a_catalog_for_an_unknown_locale_is_listed_and_refused(
     project: Project, folder: str
 ) -> None:
-    path = catalog_path(project.locales, folder)
+    path = catalog_path(project.locales, folder, "sample")
     path.parent.mkdir(parents=True)
-    shutil.copy(project.po("es"), path)
+    shutil.copy(project.po("es", "sample"), path)
     problem = (
         f"{path}: {folder!r} is not a known language: name the catalog's folder after a "
         "language tag, for example es or pt_BR"
