@@ -12,8 +12,11 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import write_po
 
 from leafletgen.errors import RenderError
+from leafletgen.i18n.store import catalog_path
 from leafletgen.render.pdf.tagging import Layout, Node, kids_of, repair, walk
 from tests.conftest import build_files, minimal_leaflet, write_leaflet
 from tests.pdfutil import marked_text
@@ -38,7 +41,16 @@ def _build(folder: Path) -> Path:
             ]
         ),
     )
-    report = build_files([source], folder / "out", languages=("ar",), allow_incomplete=True)
+    # An Arabic catalog with nothing translated yet: the leaflet's text is printed in English,
+    # marked as such, around the Arabic chrome.
+    locales = folder / "locales"
+    catalog = catalog_path(locales, "ar", "sample")
+    catalog.parent.mkdir(parents=True)
+    with catalog.open("wb") as handle:
+        write_po(handle, Catalog(locale="ar", domain="sample"))
+    report = build_files(
+        [source], folder / "out", languages=("ar",), allow_incomplete=True, locales_dir=locales
+    )
     assert not report.failed, report.failed
     (built,) = report.built
     assert built.verdict == "PDF/UA-1 pass"

@@ -118,25 +118,48 @@ def audit_outputs(project: Project, paths: list[Path]) -> Iterator[OutputAudit]:
 
 
 def audit_pdf(path: Path, expected: Expected) -> OutputAudit:
-    """Run every rule of RULES on one PDF."""
-    data = path.read_bytes()
+    """Run every rule of RULES on one PDF; a file that is missing, not a PDF, encrypted or
+    broken fails the audit with the reason, and never stops it."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return OutputAudit(path, [_unreadable(f"cannot read the file: {error.strerror}")])
+    if not data.startswith(b"%PDF-"):
+        return OutputAudit(path, [_unreadable("not a PDF file (it does not start with %PDF-)")])
     try:
         pdf = pikepdf.open(io.BytesIO(data))
+    except pikepdf.PasswordError:
+        return OutputAudit(path, [_unreadable("encrypted: a leaflet is never encrypted")])
     except pikepdf.PdfError as error:
-        unreadable = RuleResult("readable", False, f"not a readable PDF: {error}")
+        unreadable = _unreadable(f"not a readable PDF: {error}")
         return OutputAudit(path, [RULES[0].result(_pdf_ua(data, path.name)), unreadable])
     with pdf:
-        subject = Subject(path.name, data, pdf, _read_text(data), expected)
+        if pdf.is_encrypted:  # opened with an empty password: still not a leaflet
+            return OutputAudit(path, [_unreadable("encrypted: a leaflet is never encrypted")])
+        try:
+            text = _read_text(data)
+        except Exception as error:  # pdfminer's errors have no common base class
+            unreadable = _unreadable(f"its text cannot be read: {type(error).__name__}: {error}")
+            return OutputAudit(path, [RULES[0].result(_pdf_ua(data, path.name)), unreadable])
+        subject = Subject(path.name, data, pdf, text, expected)
         return OutputAudit(path, [rule.result(rule.applied(subject)) for rule in RULES])
 
 
+def _unreadable(detail: str) -> RuleResult:
+    return RuleResult("readable", False, detail)
+
+
 def _pdf_ua(data: bytes, name: str) -> Finding:
+    import page
+
     from leafletgen.render.pdf.validate import check_pdfua  # loads the validator's native module
 
     try:
         verdict = check_pdfua(data, name=name)
     except RenderError as error:  # past the validator's limits: this rule fails, the audit goes on
         return Finding(False, error.format_message())
+    except page.PageError as error:  # a file the validator cannot parse at all
+        return Finding(False, f"the validator cannot read it: {error}")
     return Finding(verdict.ok, str(verdict) + _first(verdict.failures))
 
 

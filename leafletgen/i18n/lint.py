@@ -4,6 +4,7 @@ check every reader of a catalog relies on."""
 from __future__ import annotations
 
 import codecs
+import functools
 import gettext
 import io
 import re
@@ -31,9 +32,23 @@ def read_catalog(path: Path, language: str) -> Catalog:
     obeys the rules of printed text; template chrome keeps its placeholders and adds no HTML;
     leaflet text keeps its links. Leaflet text is never %-formatted, so Babel's guess that
     "5–10% of patients" is a format string is undone first.
+
+    The Catalog returned is shared by every reader of the same bytes in this process (a
+    batch reads one catalog for every variant and format): read it, never change it.
     """
     locale = _catalog_locale(path, language)
-    lines = _utf8_lines(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise SourceError([Problem(path, None, "", f"cannot read: {error.strerror}")]) from None
+    return _checked(data, path, str(locale))
+
+
+@functools.lru_cache(maxsize=64)
+def _checked(data: bytes, path: Path, language: str) -> Catalog:
+    # Errors are not cached: they are raised again each time.
+    locale = Locale.parse(language)
+    lines = _utf8_lines(path, data)
     try:
         catalog = read_po(lines, locale=locale, abort_invalid=True)
     except PoFileError as error:
@@ -74,13 +89,9 @@ def _catalog_locale(path: Path, language: str) -> Locale:
         ) from None
 
 
-def _utf8_lines(path: Path) -> list[str]:
+def _utf8_lines(path: Path, data: bytes) -> list[str]:
     """The file's lines, decoded as UTF-8: a catalog in another encoding is refused with the
     line and byte, never read as mojibake."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise SourceError([Problem(path, None, "", f"cannot read: {error.strerror}")]) from None
     data = data.removeprefix(codecs.BOM_UTF8)  # some editors write one; it means UTF-8
     if b"\0" in data:
         raise SourceError([Problem(path, None, "", f"not UTF-8 text (UTF-16?): {_SAVE_AS_UTF8}")])
