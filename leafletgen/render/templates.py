@@ -18,12 +18,16 @@ from leafletgen.content import markup
 from leafletgen.counter import PrintDetails
 from leafletgen.edition import Edition
 from leafletgen.i18n.localization import Localization
-from leafletgen.project import FONTS, Assets
+from leafletgen.project import FONTS, PACKAGE_TEMPLATES, Assets
 from leafletgen.variants import Paper
 
 # The screen and the browser's print of the HTML twin: skip link, contents, focus, reflow.
 # Never given to the PDF renderer, which would apply its @media print rules too.
 HTML_TWIN_STYLESHEET = "css/html.css"
+
+# The package's own templates stay reachable under this prefix when a project overrides one,
+# so that the override can extend the default: {% extends "default/leaflet.html.j2" %}.
+DEFAULT_TEMPLATES = "default"
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,7 @@ _COMPILED = _CompiledTemplates()
 def make_environment(localization: Localization, assets: Assets) -> jinja2.Environment:
     """The one Jinja2 environment: autoescaped, strict, translated, with our filters."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(assets.dirs),
+        loader=_loader(assets),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -74,6 +78,18 @@ def make_environment(localization: Localization, assets: Assets) -> jinja2.Envir
     env.filters["css_string"] = css_string
     env.filters["page_counter"] = lambda label: page_counter_css(label, localization.counter_style)
     return env
+
+
+def _loader(assets: Assets) -> jinja2.BaseLoader:
+    """The search path (the project's templates over the package's, the first file wins),
+    then the package's templates again under ``default/``, for a project's template to
+    extend the one it replaces."""
+    return jinja2.ChoiceLoader(
+        [
+            jinja2.FileSystemLoader(assets.dirs),
+            jinja2.PrefixLoader({DEFAULT_TEMPLATES: jinja2.FileSystemLoader(PACKAGE_TEMPLATES)}),
+        ]
+    )
 
 
 def render_html(
