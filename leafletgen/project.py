@@ -59,6 +59,14 @@ class Assets:
                 return path
         raise LeafletError(f"'{name}': no such file in the templates ({self._listed()})")
 
+    def has(self, name: str) -> bool:
+        """Whether ``name`` is an asset: a file of some folder of the search path."""
+        try:
+            self.find(name)
+        except LeafletError:
+            return False
+        return True
+
     def relative_name(self, path: Path) -> str | None:
         """``path``'s name inside the first folder of the search path, or None."""
         base = self.dirs[0].resolve()
@@ -113,14 +121,15 @@ class Project:
     @classmethod
     def load(cls, root: Path) -> Project:
         """The project whose root is ``root``; its settings are read and checked."""
-        config = load_config(root)
+        assets = Assets.of(root / "templates", PACKAGE_TEMPLATES)
+        config = load_config(root, asset_exists=assets.has)
         return cls(
             root=root,
             config=config,
             leaflets_dir=root / "leaflets",
             locales_dir=root / "locales",
             output_dir=root / config.build.out,
-            assets=Assets.of(root / "templates", PACKAGE_TEMPLATES),
+            assets=assets,
         )
 
     @classmethod
@@ -142,6 +151,11 @@ class Project:
             leaflets_dir=leaflets_dir or self.leaflets_dir,
             output_dir=output_dir or self.output_dir,
         )
+
+    @property
+    def extra_css(self) -> tuple[str, ...]:
+        """The theme's stylesheets (``[theme] extra_css``), after every other layer."""
+        return tuple(self.config.theme.extra_css)
 
     def resolve(self, path: Path) -> Path:
         """A path from the project's settings (a pharmacy profile), relative to its root."""

@@ -100,12 +100,19 @@ def render_html(
     paper: Paper,
     standalone: bool = False,
     counter: PrintDetails | None = None,
+    extra_css: tuple[str, ...] = (),
 ) -> RenderedHtml:
-    """Fill the leaflet template. ``standalone`` inlines CSS and fonts for a self-contained page."""
+    """Fill the leaflet template. ``standalone`` inlines CSS and fonts for a self-contained page.
+
+    The stylesheets cascade in this order: base.css, the variant's layers, the script's and
+    direction's, the HTML twin's own (standalone only), then the theme's ``extra_css``, last
+    so that a project's rule wins over every shipped one.
+    """
     env = make_environment(localization, assets)
     stylesheets = edition.variant.stylesheets + localization.stylesheets
     if standalone:
         stylesheets += (HTML_TWIN_STYLESHEET,)
+    stylesheets += extra_css
     inline_css = Markup(inline_stylesheets(assets, stylesheets)) if standalone else None
     html = env.get_template("leaflet.html.j2").render(
         edition=edition,
