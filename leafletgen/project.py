@@ -56,6 +56,10 @@ class Assets:
         for folder in self.dirs:
             path = folder.joinpath(*parts)
             if path.is_file():
+                # A link that leads out of its folder is not an asset: the PDF renderer's
+                # fetcher refuses it too, so the HTML twin must not embed it either.
+                if not path.resolve().is_relative_to(folder.resolve()):
+                    raise LeafletError(f"'{name}': leads outside the templates ({path})")
                 return path
         raise LeafletError(f"'{name}': no such file in the templates ({self._listed()})")
 
