@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
-from pathlib import Path
+from collections.abc import Callable, Mapping
+from pathlib import Path, PurePosixPath
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from leafletgen.content.safe_yaml import MAX_SOURCE_BYTES, read_bounded
 from leafletgen.errors import Problem, SourceError
@@ -84,16 +91,55 @@ class ReviewPolicy(_Settings):
     max_age_days: int = Field(365, ge=1)  # `leaflet list` flags reviews older than this
 
 
+class ThemeSettings(_Settings):
+    """A project's own look (docs/theming.md): stylesheets after every layer of the package's.
+
+    Each name is relative to the templates (``css/clinic.css``) and is looked up along the
+    same search path as every other asset, so it may be a project's file or the package's.
+    """
+
+    extra_css: list[str] = []
+
+    @field_validator("extra_css")
+    @classmethod
+    def _template_stylesheets(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        # The check that the files exist needs the templates' search path, which only the
+        # project knows: it hands over a test for a name in the validation context.
+        exists: Callable[[str], bool] | None = (info.context or {}).get("asset_exists")
+        for name in value:
+            _check_template_name(name)
+            if exists is not None and not exists(name):
+                raise ValueError(
+                    f"{name!r}: no such file in the project's or the package's templates"
+                )
+        if len(set(value)) < len(value):
+            raise ValueError("a stylesheet is listed twice")
+        return value
+
+
+def _check_template_name(name: str) -> None:
+    path = PurePosixPath(name)
+    if not name or "\\" in name or path.is_absolute() or ".." in path.parts:
+        raise ValueError(
+            f"{name!r}: a path inside the templates folder, such as 'css/clinic.css' "
+            "(relative, with '/', no '..')"
+        )
+    if path.suffix != ".css":
+        raise ValueError(f"{name!r}: not a stylesheet (a name ending in .css)")
+
+
 class Config(_Settings):
     readability: ReadabilityLimits = ReadabilityLimits()
     build: BuildDefaults = BuildDefaults()
     counter: CounterDefaults = CounterDefaults()
     review: ReviewPolicy = ReviewPolicy()
+    theme: ThemeSettings = ThemeSettings()
 
 
-def load_config(root: Path) -> Config:
+def load_config(root: Path, *, asset_exists: Callable[[str], bool] | None = None) -> Config:
     """Read ``root/leaflet.toml``, or else ``[tool.leafletgen]`` in ``root/pyproject.toml``;
-    report problems with their field."""
+    report problems with their field. ``asset_exists`` tells whether a name is one of the
+    project's template assets, for the settings that name one."""
     path = root / CONFIG_FILE
     table: tuple[str, ...] = ()
     if not path.is_file():
@@ -107,7 +153,7 @@ def load_config(root: Path) -> Config:
     for key in table:
         data = data.get(key, {})
     try:
-        return Config.model_validate(data)
+        return Config.model_validate(data, context={"asset_exists": asset_exists})
     except ValidationError as error:
         raise SourceError(
             [

@@ -104,7 +104,14 @@ def render(project: Project, request: Request) -> Rendered:
     l10n, text = prepared.localization, prepared.edition
     name = output_name(prepared.source.id, l10n.language, text.variant, paper, fmt)
     document = Document(
-        text, l10n, project.assets, paper, name, request.counter, request.allow_incomplete
+        text,
+        l10n,
+        project.assets,
+        paper,
+        name,
+        request.counter,
+        request.allow_incomplete,
+        extra_css=project.extra_css,
     )
     output = fmt.render(document)
     document.check_translated()  # formats that fill no template

@@ -56,8 +56,20 @@ class Assets:
         for folder in self.dirs:
             path = folder.joinpath(*parts)
             if path.is_file():
+                # A link that leads out of its folder is not an asset: the PDF renderer's
+                # fetcher refuses it too, so the HTML twin must not embed it either.
+                if not path.resolve().is_relative_to(folder.resolve()):
+                    raise LeafletError(f"'{name}': leads outside the templates ({path})")
                 return path
         raise LeafletError(f"'{name}': no such file in the templates ({self._listed()})")
+
+    def has(self, name: str) -> bool:
+        """Whether ``name`` is an asset: a file of some folder of the search path."""
+        try:
+            self.find(name)
+        except LeafletError:
+            return False
+        return True
 
     def relative_name(self, path: Path) -> str | None:
         """``path``'s name inside the first folder of the search path, or None."""
@@ -113,14 +125,15 @@ class Project:
     @classmethod
     def load(cls, root: Path) -> Project:
         """The project whose root is ``root``; its settings are read and checked."""
-        config = load_config(root)
+        assets = Assets.of(root / "templates", PACKAGE_TEMPLATES)
+        config = load_config(root, asset_exists=assets.has)
         return cls(
             root=root,
             config=config,
             leaflets_dir=root / "leaflets",
             locales_dir=root / "locales",
             output_dir=root / config.build.out,
-            assets=Assets.of(root / "templates", PACKAGE_TEMPLATES),
+            assets=assets,
         )
 
     @classmethod
@@ -142,6 +155,11 @@ class Project:
             leaflets_dir=leaflets_dir or self.leaflets_dir,
             output_dir=output_dir or self.output_dir,
         )
+
+    @property
+    def extra_css(self) -> tuple[str, ...]:
+        """The theme's stylesheets (``[theme] extra_css``), after every other layer."""
+        return tuple(self.config.theme.extra_css)
 
     def resolve(self, path: Path) -> Path:
         """A path from the project's settings (a pharmacy profile), relative to its root."""

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from leafletgen.errors import OutputError
+from leafletgen.errors import LeafletError
 from leafletgen.files import check_output_folder
 from leafletgen.project import Project
 from leafletgen.publish.commit import commit
@@ -88,7 +88,9 @@ def build(project: Project, request: BuildRequest, progress: Progress | None = N
         if todo:  # a no-op, or sources that failed to load, leave it be
             try:
                 write_index(project, manifest, wrote_html="html" in request.formats)
-            except OutputError as error:
+            # Not written, or a theme's stylesheet it cannot carry: the leaflets are built,
+            # and the batch says what went wrong with the index beside their failures.
+            except LeafletError as error:
                 report.failed.append(Failure("index.html", error.format_message()))
     finally:
         report.seconds = time.perf_counter() - started

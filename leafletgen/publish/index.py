@@ -141,7 +141,9 @@ def render_index(project: Project, leaflets: list[IndexedLeaflet]) -> str:
 
     # Rendered once to learn which characters the page shows, then with fonts cut to them.
     characters = "".join(sorted(set(render(""))))
-    return render(inline_stylesheets(project.assets, stylesheets(leaflets), subset_to=characters))
+    # The theme's stylesheets come last here too: the index wears the leaflets' look.
+    names = (*stylesheets(leaflets), *project.extra_css)
+    return render(inline_stylesheets(project.assets, names, subset_to=characters))
 
 
 def stylesheets(leaflets: list[IndexedLeaflet]) -> tuple[str, ...]:

@@ -14,12 +14,18 @@ Inputs = dict[str, str]
 
 
 def shared_inputs(project: Project, request: BuildRequest) -> Inputs:
-    """The inputs every job of a batch shares: templates, fonts, the package, the pharmacy."""
+    """The inputs every job of a batch shares: templates, fonts, the package, the theme's
+    stylesheets, the pharmacy."""
     inputs = {
         "templates": project.assets.digest(exclude=FONTS),
         "fonts": project.assets.digest(FONTS),
         "leafletgen": __version__,
     }
+    if project.extra_css:
+        # The files are in the templates' digest; which of them apply, and in which order,
+        # is a setting. Recorded only when set, so a project without a theme keeps the
+        # inputs (and the manifest) it always had.
+        inputs["theme"] = value_hash({"extra_css": list(project.extra_css)})
     if request.branded is not None:
         inputs["pharmacy"] = _pharmacy_hash(request.branded)
     return inputs

@@ -43,6 +43,7 @@ class Document:
     name: str  # the output's file name, for messages
     counter: PrintDetails | None = None
     allow_incomplete: bool = False  # print untranslated passages in the source language
+    extra_css: tuple[str, ...] = ()  # the project's theme, after every other layer
 
     @property
     def extra_files(self) -> tuple[Path, ...]:
@@ -59,6 +60,7 @@ class Document:
             paper=self.paper,
             standalone=standalone,
             counter=self.counter,
+            extra_css=self.extra_css,
         )
         self.check_translated()
         return html

@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 import html as html_lib
 import io
+import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
 
 import jinja2
 from markupsafe import Markup
@@ -17,13 +19,32 @@ from leafletgen import __version__
 from leafletgen.content import markup
 from leafletgen.counter import PrintDetails
 from leafletgen.edition import Edition
+from leafletgen.errors import LeafletError
 from leafletgen.i18n.localization import Localization
-from leafletgen.project import FONTS, Assets
+from leafletgen.project import PACKAGE_TEMPLATES, Assets
 from leafletgen.variants import Paper
 
 # The screen and the browser's print of the HTML twin: skip link, contents, focus, reflow.
 # Never given to the PDF renderer, which would apply its @media print rules too.
 HTML_TWIN_STYLESHEET = "css/html.css"
+
+# The package's own templates stay reachable under this prefix when a project overrides one,
+# so that the override can extend the default: {% extends "default/leaflet.html.j2" %}.
+DEFAULT_TEMPLATES = "default"
+
+# What a page may embed from the templates, as data: URLs (a theme's fonts and images).
+MEDIA_TYPES = {
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".svg": "image/svg+xml",
+}
+_SUBSETTABLE = (".ttf", ".otf")  # what fontTools cuts down without extra libraries
 
 
 @dataclass(frozen=True)
@@ -57,7 +78,7 @@ _COMPILED = _CompiledTemplates()
 def make_environment(localization: Localization, assets: Assets) -> jinja2.Environment:
     """The one Jinja2 environment: autoescaped, strict, translated, with our filters."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(assets.dirs),
+        loader=_loader(assets),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -73,7 +94,38 @@ def make_environment(localization: Localization, assets: Assets) -> jinja2.Envir
     env.filters["date"] = localization.date
     env.filters["css_string"] = css_string
     env.filters["page_counter"] = lambda label: page_counter_css(label, localization.counter_style)
+    env.globals["asset_url"] = _asset_url(assets)
     return env
+
+
+def _loader(assets: Assets) -> jinja2.BaseLoader:
+    """The search path (the project's templates over the package's, the first file wins),
+    then the package's templates again under ``default/``, for a project's template to
+    extend the one it replaces."""
+    return jinja2.ChoiceLoader(
+        [
+            jinja2.FileSystemLoader(assets.dirs),
+            jinja2.PrefixLoader({DEFAULT_TEMPLATES: jinja2.FileSystemLoader(PACKAGE_TEMPLATES)}),
+        ]
+    )
+
+
+def _asset_url(assets: Assets) -> Callable[[jinja2.runtime.Context, str], str]:
+    """``asset_url("images/logo.png")`` in a template: the asset as the page can load it.
+
+    The PDF renderer fetches the name itself (along the search path, through the fetcher that
+    serves nothing else); a self-contained page carries the file inside. A page is
+    self-contained unless it is filled for the PDF renderer, which says ``standalone=False``.
+    """
+
+    @jinja2.pass_context
+    def asset_url(context: jinja2.runtime.Context, name: str) -> str:
+        path = assets.find(name)  # a missing file fails the fill, naming it
+        if not context.get("standalone", True):
+            return PurePosixPath(name).as_posix()
+        return _data_url(path, name)
+
+    return asset_url
 
 
 def render_html(
@@ -84,12 +136,19 @@ def render_html(
     paper: Paper,
     standalone: bool = False,
     counter: PrintDetails | None = None,
+    extra_css: tuple[str, ...] = (),
 ) -> RenderedHtml:
-    """Fill the leaflet template. ``standalone`` inlines CSS and fonts for a self-contained page."""
+    """Fill the leaflet template. ``standalone`` inlines CSS and fonts for a self-contained page.
+
+    The stylesheets cascade in this order: base.css, the variant's layers, the script's and
+    direction's, the HTML twin's own (standalone only), then the theme's ``extra_css``, last
+    so that a project's rule wins over every shipped one.
+    """
     env = make_environment(localization, assets)
     stylesheets = edition.variant.stylesheets + localization.stylesheets
     if standalone:
         stylesheets += (HTML_TWIN_STYLESHEET,)
+    stylesheets += extra_css
     inline_css = Markup(inline_stylesheets(assets, stylesheets)) if standalone else None
     html = env.get_template("leaflet.html.j2").render(
         edition=edition,
@@ -126,13 +185,18 @@ def _logo_src(counter: PrintDetails | None, standalone: bool) -> str | None:
     return f"data:image/{kind};base64,{base64.b64encode(logo.read_bytes()).decode('ascii')}"
 
 
-_FONT_URL = re.compile(r"url\(\"?\.\./fonts/([A-Za-z0-9_.-]+\.ttf)\"?\)")
+# A url() of a stylesheet: quoted either way, or bare.
+_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s'"]*))\s*\)""")
+# Inside a <style> element these would end it early or load another sheet at run time.
+_UNSAFE_INLINE = re.compile(r"</style|@import\b", re.IGNORECASE)
 
 
 def inline_stylesheets(
     assets: Assets, names: Iterable[str], *, subset_to: str | None = None
 ) -> str:
-    """Stylesheets with their fonts inside, as data: URLs: a page that opens anywhere.
+    """Stylesheets with their fonts (and images) inside, as data: URLs: a page that opens
+    anywhere. Each url() is found along the search path as the PDF renderer finds it; one
+    that names no template asset fails.
 
     ``subset_to`` cuts every font down to those characters (and the glyphs that shaping them
     needs), for a page that shows a few words of many scripts.
@@ -142,15 +206,45 @@ def inline_stylesheets(
 
 def _inline_stylesheet(assets: Assets, name: str, subset_to: str | None = None) -> str:
     css = assets.find(name).read_text(encoding="utf-8")
+    if unsafe := _UNSAFE_INLINE.search(css):
+        raise LeafletError(
+            f"'{name}': '{unsafe[0]}' cannot go inside a page; "
+            "list each stylesheet in [theme] extra_css instead of importing it"
+        )
 
     def embed(match: re.Match[str]) -> str:
-        data = _font(assets.find(f"{FONTS}/{match[1]}"), subset_to)
-        return f'url("data:font/ttf;base64,{base64.b64encode(data).decode("ascii")}")'
+        url = next(group for group in match.groups() if group is not None)
+        asset = _asset_of_url(name, url)
+        return f'url("{_data_url(assets.find(asset), asset, subset_to)}")'
 
-    return _FONT_URL.sub(embed, css)
+    return _URL.sub(embed, css)
 
 
-def _font(path: Path, subset_to: str | None) -> bytes:
+def _asset_of_url(stylesheet: str, url: str) -> str:
+    """The asset a stylesheet's relative url() names: ``../fonts/x.ttf`` in ``css/a.css`` is
+    ``fonts/x.ttf``. Anything else (another site, a data: URL, an absolute path, a way out of
+    the templates) is refused, as the PDF renderer's fetcher refuses it: both formats of a
+    leaflet are made of the same files."""
+    parts = urlsplit(url)
+    path = unquote(parts.path)
+    name = posixpath.normpath(posixpath.join(posixpath.dirname(stylesheet), path))
+    if parts.scheme or parts.netloc or path.startswith("/") or name.split("/")[0] == "..":
+        raise LeafletError(f"'{stylesheet}': url({url}) is not one of the templates' files")
+    return name
+
+
+def _data_url(path: Path, name: str, subset_to: str | None = None) -> str:
+    media_type = MEDIA_TYPES.get(path.suffix.lower())
+    if media_type is None:
+        raise LeafletError(
+            f"'{name}': a page embeds only fonts and images ({', '.join(MEDIA_TYPES)})"
+        )
+    cut = subset_to if path.suffix.lower() in _SUBSETTABLE else None
+    return f"data:{media_type};base64,{base64.b64encode(_contents(path, cut)).decode('ascii')}"
+
+
+def _contents(path: Path, subset_to: str | None) -> bytes:
+    """The file's bytes; a font cut down to ``subset_to``'s characters when given."""
     if subset_to is None:
         return path.read_bytes()
     from fontTools import subset

@@ -4,12 +4,15 @@ A build of a leaflet full of references to a secret file and to a local HTTP ser
 strace, which records every file the process opens and every connection it tries, C libraries
 (fontconfig, Pango) included. The server must receive nothing, the secret must never be opened,
 and every file read must be the project's own, the Python installation's or a system library's.
+The project has a theme with a font of its own: fonts come from the package's templates/fonts/
+and the project's, and from nowhere else.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -74,6 +77,7 @@ def test_a_build_reads_only_the_project_and_connects_nowhere(
             sections=[{"heading": "Text", "blocks": [{"paragraph": text} for text in hostile]}],
         ),
     )
+    theme_font = _theme(project)
     profile = project / "pharmacy.yaml"
     profile.write_text(
         yaml.safe_dump({"name": "Pharmacy", "website": f"{url}/pharmacy"}), encoding="utf-8"
@@ -120,7 +124,28 @@ def test_a_build_reads_only_the_project_and_connects_nowhere(
     foreign = sorted(p for p in opened - created if not p.startswith(own))
     assert foreign == [], foreign
     fonts = sorted(p for p in opened if FONT_FILE.search(p))
-    assert fonts and all(p.startswith(str(ROOT / "templates" / "fonts")) for p in fonts), fonts
+    font_dirs = (
+        str(ROOT / "templates" / "fonts") + "/",
+        str(project / "templates" / "fonts") + "/",
+    )
+    assert fonts and all(p.startswith(font_dirs) for p in fonts), fonts
+    assert str(theme_font.resolve()) in fonts
+
+
+def _theme(project: Path) -> Path:
+    """A theme's stylesheet that sets a line in a font of the project's own."""
+    font = project / "templates" / "fonts" / "ThemeSans-Regular.ttf"
+    font.parent.mkdir(parents=True)
+    shutil.copy(ROOT / "templates" / "fonts" / "NotoSans-Regular.ttf", font)
+    css = project / "templates" / "css" / "theme.css"
+    css.parent.mkdir()
+    css.write_text(
+        '@font-face { font-family: "Theme Sans"; src: url("../fonts/ThemeSans-Regular.ttf"); }\n'
+        'h1 { font-family: "Theme Sans"; }\n',
+        encoding="utf-8",
+    )
+    (project / "leaflet.toml").write_text('[theme]\nextra_css = ["css/theme.css"]\n', "utf-8")
+    return font
 
 
 def _trace(log: str, cwd: Path) -> tuple[set[str], set[str], list[str]]:
