@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from leafletgen import __version__
-from leafletgen.cli import authoring, build, check, i18n
+from leafletgen.cli import authoring, build, check, docs, i18n
 from leafletgen.cli.common import PROJECT_DIR
 
 
@@ -40,5 +40,6 @@ for command in (
     authoring.new,
     authoring.preview,
     authoring.list_leaflets,
+    docs.docs,
 ):
     main.add_command(command)
