@@ -76,6 +76,45 @@ def write_atomic(path: Path, data: bytes, *, mode: int = 0o644) -> None:
         raise
 
 
+def write_new(path: Path, data: bytes, *, mode: int = 0o644) -> bool:
+    """Write ``data`` as ``write_atomic`` does, but only if nothing is at ``path`` yet: never
+    replace a file, a folder or a link there, even one that appears while this writes.
+
+    Returns False, having written nothing, when ``path`` is taken.
+    """
+    if os.path.lexists(path):
+        return False
+    made_folder = not path.parent.exists()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as error:
+        if made_folder:
+            _remove_if_empty(path.parent)
+        raise OutputError(f"{path}: cannot write: {error.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp_name, mode)
+        try:
+            os.link(temp_name, path)  # the complete file gets its name only if the name is free
+        except FileExistsError:
+            return False
+        except OSError:  # a file system without hard links: check, then rename
+            if os.path.lexists(path):
+                return False
+            os.replace(temp_name, path)
+        return True
+    except OSError as error:
+        raise OutputError(f"{path}: cannot write: {error.strerror}") from None
+    finally:
+        Path(temp_name).unlink(missing_ok=True)
+        if made_folder and not os.path.lexists(path):
+            _remove_if_empty(path.parent)
+
+
 def discard(path: Path) -> None:
     """Take back a file ``write_atomic`` wrote, and its folder if that leaves it empty."""
     path.unlink(missing_ok=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from leafletgen import __version__
-from leafletgen.cli import authoring, build, check, i18n
+from leafletgen.cli import authoring, build, check, docs, i18n, project
 from leafletgen.cli.common import PROJECT_DIR
 
 
@@ -34,11 +34,13 @@ def main(context: click.Context, project_dir: Path | None, debug: bool) -> None:
 
 
 for command in (
+    project.init,
     build.build,
     check.check,
     i18n.i18n,
     authoring.new,
     authoring.preview,
     authoring.list_leaflets,
+    docs.docs,
 ):
     main.add_command(command)

@@ -17,7 +17,7 @@ from pydantic import TypeAdapter, ValidationError
 from leafletgen.content.loader import SOURCE_SUFFIXES
 from leafletgen.content.model import LanguageTag, Slug
 from leafletgen.errors import LeafletError
-from leafletgen.files import write_atomic
+from leafletgen.files import write_new
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +55,8 @@ def new_leaflet(leaflet_id: str, leaflets_dir: Path, language: str = "en") -> Pa
     template = (files("leafletgen") / "scaffold" / TEMPLATE).read_text(encoding="utf-8")
     text = _fill(template, ID_MARKER, leaflet_id)
     text = _fill(text, LANGUAGE_MARKER, language)
-    write_atomic(path, text.encode("utf-8"))
+    if not write_new(path, text.encode("utf-8")):  # made meanwhile: still never replaced
+        raise LeafletError(f"{path}: already exists; not overwritten")
     logger.debug("Leaflet '%s': new source written to %s", leaflet_id, path)
     return path
 
