@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from leafletgen.errors import OutputError
@@ -52,28 +53,8 @@ def write_atomic(path: Path, data: bytes, *, mode: int = 0o644) -> None:
 
     A failed write leaves no trace: no temporary file, and no folder it made for ``path``.
     """
-    made_folder = not path.parent.exists()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    except OSError as error:
-        if made_folder:
-            _remove_if_empty(path.parent)
-        raise OutputError(f"{path}: cannot write: {error.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp_name, mode)
+    with _staged(path, data, mode) as temp_name:
         os.replace(temp_name, path)
-    except BaseException as error:
-        Path(temp_name).unlink(missing_ok=True)
-        if made_folder:
-            _remove_if_empty(path.parent)
-        if isinstance(error, OSError):
-            raise OutputError(f"{path}: cannot write: {error.strerror}") from None
-        raise
 
 
 def write_new(path: Path, data: bytes, *, mode: int = 0o644) -> bool:
@@ -84,6 +65,23 @@ def write_new(path: Path, data: bytes, *, mode: int = 0o644) -> bool:
     """
     if os.path.lexists(path):
         return False
+    with _staged(path, data, mode) as temp_name:
+        try:
+            os.link(temp_name, path)  # the complete file gets its name only if the name is free
+        except FileExistsError:
+            return False
+        except OSError:  # a file system without hard links: check, then rename
+            if os.path.lexists(path):
+                return False
+            os.replace(temp_name, path)
+    return True
+
+
+@contextlib.contextmanager
+def _staged(path: Path, data: bytes, mode: int) -> Iterator[str]:
+    """A temporary file beside ``path`` that holds ``data``, flushed to disk, for the caller
+    to give its name; removed afterwards, with the folder made for it if nothing got a name
+    there. Any OSError is an OutputError naming ``path``."""
     made_folder = not path.parent.exists()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -98,15 +96,7 @@ def write_new(path: Path, data: bytes, *, mode: int = 0o644) -> bool:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp_name, mode)
-        try:
-            os.link(temp_name, path)  # the complete file gets its name only if the name is free
-        except FileExistsError:
-            return False
-        except OSError:  # a file system without hard links: check, then rename
-            if os.path.lexists(path):
-                return False
-            os.replace(temp_name, path)
-        return True
+        yield temp_name
     except OSError as error:
         raise OutputError(f"{path}: cannot write: {error.strerror}") from None
     finally:
