@@ -18,6 +18,7 @@ from babel.messages.pofile import PoFileError, read_po
 
 from leafletgen.content.markup import Link, MarkupError
 from leafletgen.content.markup import parse as parse_markup
+from leafletgen.content.safe_yaml import read_bounded
 from leafletgen.content.text import check_text
 from leafletgen.errors import Problem, SourceError
 from leafletgen.i18n.store import is_leaflet_text, review_of
@@ -37,11 +38,15 @@ def read_catalog(path: Path, language: str) -> Catalog:
     batch reads one catalog for every variant and format): read it, never change it.
     """
     locale = _catalog_locale(path, language)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise SourceError([Problem(path, None, "", f"cannot read: {error.strerror}")]) from None
-    return _checked(data, path, str(locale))
+    if path.is_symlink():  # as for sources: a catalog cannot bring in a file from elsewhere
+        raise SourceError([Problem(path, None, "", "symbolic links are not followed")])
+    # The guarded reader of sources: a regular file (a FIFO would block, /dev/zero never end),
+    # its size known before a byte is read.
+    return _checked(read_bounded(path, MAX_CATALOG_BYTES), path, str(locale))
+
+
+# One leaflet's catalog in one language is ~150 kB; the chrome's ~10 kB.
+MAX_CATALOG_BYTES = 5_000_000
 
 
 @functools.lru_cache(maxsize=64)

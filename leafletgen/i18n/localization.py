@@ -9,6 +9,7 @@ touches the process-wide ``locale``.
 from __future__ import annotations
 
 import gettext
+import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -251,7 +252,7 @@ def localize(
             CatalogTranslations([], text_path, source_language),
             source_language,
         )
-    if leaflet_id is not None and not text_path.is_file():
+    if leaflet_id is not None and not os.path.lexists(text_path):  # read_catalog says why
         # Never print source-language text around another language without saying so.
         raise LeafletError(
             f"No catalog for language '{language}': {text_path} does not exist "

@@ -8,6 +8,7 @@ built. A catalog is never rendered wrongly.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -583,3 +584,28 @@ def test_every_problem_of_a_catalog_is_reported_at_once(project: Project) -> Non
 def test_a_language_header_with_a_region_names_the_same_language(project: Project) -> None:
     path = project.edit("es", '"Language: es\\n"', '"Language: es_ES\\n"')
     assert read_catalog(path, "es").locale_identifier == "es_ES"
+
+
+# --- Files that are not catalogs ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "link-out", "huge"])
+def test_a_catalog_that_is_no_regular_file_is_refused_at_once(
+    project: Project, tmp_path: Path, kind: str
+) -> None:
+    path = project.po("es", "sample")
+    path.unlink()
+    if kind == "fifo":
+        os.mkfifo(path)  # read it and `i18n status` would hang forever
+        reason = "not a regular file"
+    elif kind == "dev-zero":
+        path.symlink_to("/dev/zero")  # read it and memory would run out
+        reason = "symbolic links are not followed"
+    elif kind == "link-out":
+        (tmp_path / "elsewhere.po").write_text('msgid ""\nmsgstr ""\n')
+        path.symlink_to(tmp_path / "elsewhere.po")
+        reason = "symbolic links are not followed"
+    else:
+        path.write_bytes(b"#" * 5_000_001)
+        reason = "file is larger than 5,000,000 bytes"
+    assert_refused(project, "es", f"{path}: {reason}")
