@@ -21,6 +21,8 @@ import pikepdf
 from leafletgen.engine import prepare
 from leafletgen.errors import LeafletError, RenderError
 from leafletgen.project import Project
+from leafletgen.publish.inputs import changed_inputs
+from leafletgen.publish.manifest import Manifest
 from leafletgen.publish.names import OutputName, parse_output_name
 from leafletgen.render.pdf.tagging import walk
 from leafletgen.render.templates import draft_notice
@@ -106,15 +108,36 @@ def expected_for(project: Project, path: Path) -> Expected:
     )
 
 
-def audit_outputs(project: Project, paths: list[Path]) -> Iterator[OutputAudit]:
-    """Audit each PDF; one that cannot be matched to its source fails, the others go on."""
+def audit_outputs(
+    project: Project, paths: list[Path], manifest: Manifest | None = None
+) -> Iterator[OutputAudit]:
+    """Audit each PDF; one that cannot be matched to its source fails, the others go on.
+    With the manifest that lists them, each is also held against today's inputs."""
     for path in paths:
         try:
             expected = expected_for(project, path)
         except LeafletError as error:
             yield OutputAudit(path, [RuleResult("source", False, error.format_message())])
             continue
-        yield audit_pdf(path, expected)
+        audit = audit_pdf(path, expected)
+        entry = manifest.entry(path) if manifest is not None else None
+        if entry is not None:
+            audit.results.append(_up_to_date(project, entry))
+        yield audit
+
+
+def _up_to_date(project: Project, entry: dict[str, object]) -> RuleResult:
+    """Built from today's source, catalogs, templates and fonts: what a build would write."""
+    changed = changed_inputs(project, entry)
+    if changed:
+        detail = (
+            f"stale: {', '.join(changed)} changed since it was built (leaflet build rebuilds it)"
+        )
+        return RuleResult(UP_TO_DATE, False, detail)
+    return RuleResult(UP_TO_DATE, True, "built from today's inputs")
+
+
+UP_TO_DATE = "up-to-date"  # with --built: the manifest's record against today's inputs
 
 
 def audit_pdf(path: Path, expected: Expected) -> OutputAudit:

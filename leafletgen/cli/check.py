@@ -41,13 +41,14 @@ def check(
         raise click.UsageError("name LEAFLETs or PDFs to check, or --built")
     project = project.with_folders(leaflets_dir=leaflets_dir, output_dir=out_dir)
     pdfs = [Path(t) for t in targets if t.endswith(".pdf")]
-    if built:
-        pdfs += Manifest(project.output_dir).outputs("pdf")
+    manifest = Manifest(project.output_dir) if built else None
+    if manifest is not None:
+        pdfs += manifest.outputs("pdf")
         if not pdfs:
             raise click.UsageError(f"no PDF listed in {project.output_dir}/manifest.json")
     sources = [_check_source(project, t, as_json) for t in targets if not t.endswith(".pdf")]
     audits = []
-    for audit in audit_outputs(project, pdfs):
+    for audit in audit_outputs(project, pdfs, manifest):
         audits.append(audit)
         if not as_json:
             click.echo(f"{audit.path}: {'OK' if audit.ok else 'FAIL'}")
@@ -66,7 +67,7 @@ def check(
     elif audits:
         failed = sum(not r.ok for a in audits for r in a.results)
         click.echo(
-            f"{len(audits)} PDFs checked against {len(RULES)} rules: "
+            f"{len(audits)} PDFs checked against {len(RULES) + (manifest is not None)} rules: "
             f"{sum(a.ok for a in audits)} passed, {len(audits) - sum(a.ok for a in audits)} failed "
             f"({failed} failed checks)"
         )

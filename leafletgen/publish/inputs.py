@@ -4,6 +4,7 @@ inputs are unchanged is not built again."""
 from __future__ import annotations
 
 from leafletgen import __version__
+from leafletgen.content.loader import find_source, load_leaflet
 from leafletgen.counter import Pharmacy
 from leafletgen.i18n.store import catalog_path, chrome_catalogs
 from leafletgen.project import FONTS, Project
@@ -56,3 +57,33 @@ def _catalogs_hash(project: Project, job: Job) -> str:
 def _pharmacy_hash(pharmacy: Pharmacy) -> str:
     logo = file_hash(pharmacy.logo_path) if pharmacy.logo_path else ""
     return value_hash({"profile": pharmacy.profile.model_dump(mode="json"), "logo": logo})
+
+
+# How each input is named for people, when an output is stale.
+_NAMES = {
+    "source": "the source",
+    "catalog": "its catalogs",
+    "templates": "the templates",
+    "fonts": "the fonts",
+    "leafletgen": "leafletgen's version",
+    "theme": "the theme",
+}
+# How the output was asked for, not what it was made from: not judged here.
+_REQUESTED = ("options", "pharmacy")
+
+
+def changed_inputs(project: Project, entry: dict[str, object]) -> list[str]:
+    """The inputs of a manifest entry that differ from today's, named for people; an empty
+    list when the output is what a build would write today."""
+    leaflet_id, language = str(entry["leaflet"]), str(entry["language"])
+    source = find_source(leaflet_id, project.leaflets_dir)
+    leaflet = load_leaflet(source)
+    job = Job(
+        source, leaflet.id, leaflet.version, leaflet.language, language, str(entry["variant"])
+    )
+    request = BuildRequest(leaflets=(leaflet_id,), paper=str(entry["paper"]))
+    today = job_inputs(project, job, request, shared_inputs(project, request))
+    recorded = entry.get("inputs")
+    recorded = recorded if isinstance(recorded, dict) else {}
+    keys = sorted((set(recorded) | set(today)) - set(_REQUESTED))
+    return [_NAMES.get(key, key) for key in keys if recorded.get(key) != today.get(key)]

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from leafletgen.files import is_inside, write_atomic
+from leafletgen.publish.names import output_path
 
 MANIFEST = "manifest.json"
 _NAMED_BY = ("leaflet", "language", "variant", "paper", "format")  # what index.html groups by
@@ -43,7 +44,9 @@ class Manifest:
         self.entries: dict[str, dict[str, Any]] = {
             key: entry
             for key, entry in listed.items()
-            if _is_entry(entry) and is_inside(out_dir / key, out_dir)
+            if _is_entry(entry)
+            and _named_as_built(key, entry)
+            and is_inside(out_dir / key, out_dir)
         }
 
     def _key(self, path: Path) -> str:
@@ -58,6 +61,13 @@ class Manifest:
             and path.is_file()
             and file_hash(path) == entry.get("sha256")
         )
+
+    def entry(self, path: Path) -> dict[str, Any] | None:
+        """What the manifest records about ``path``, if it lists it."""
+        try:
+            return self.entries.get(self._key(path))
+        except ValueError:  # not inside the output folder
+            return None
 
     def outputs(self, fmt: str) -> list[Path]:
         """The files of one format the manifest lists, in name order."""
@@ -82,6 +92,13 @@ class Manifest:
         write_atomic(
             self.path, (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
         )
+
+
+def _named_as_built(key: str, entry: dict[str, Any]) -> bool:
+    """The key is the name a build gives the output the entry describes: an entry planted by
+    hand (``private/patients.pdf``) names no output of this project, and is ignored."""
+    fields = (entry[name] for name in _NAMED_BY)
+    return output_path(Path(), *fields).as_posix() == key  # type: ignore[arg-type]
 
 
 def _is_entry(entry: object) -> bool:

@@ -4,6 +4,7 @@ reason, and the audit goes on to the next file. Never a traceback."""
 from __future__ import annotations
 
 import io
+import json
 import shutil
 from pathlib import Path
 
@@ -67,3 +68,52 @@ def test_a_broken_file_fails_its_check_and_the_audit_goes_on(
     assert reason.replace("readable: ", "readable FAIL ") in flat or reason == "FAIL"
     assert f"{copy}: OK" in result.output  # the next file is still audited
     assert "2 PDFs checked" in result.output
+
+
+def _project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    (root / "leaflets").mkdir(parents=True)
+    write_leaflet(root / "leaflets", minimal_leaflet())
+    result = CliRunner().invoke(main, ["--project", str(root), "build", "sample"])
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def test_check_built_reports_an_output_whose_source_changed(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    check = ["--project", str(root), "check", "--built"]
+    fresh = CliRunner().invoke(main, check)
+    assert (
+        fresh.exit_code == 0 and "up-to-date      pass  built from today's inputs" in fresh.output
+    )
+    source = root / "leaflets" / "sample.yaml"
+    source.write_text(source.read_text().replace("Take it with water.", "Take it with food."))
+    stale = CliRunner().invoke(main, check)
+    assert stale.exit_code == 1
+    assert (
+        "up-to-date      FAIL  stale: the source changed since it was built (leaflet build "
+        "rebuilds it)" in stale.output
+    )
+    assert "1 PDFs checked against 11 rules: 0 passed, 1 failed (1 failed checks)" in stale.output
+
+
+def test_a_manifest_entry_planted_by_hand_is_ignored(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    out = root / "output"
+    private = out / "private" / "patients.pdf"
+    private.parent.mkdir()
+    shutil.copy(out / "sample" / NAME, private)
+    manifest = json.loads((out / "manifest.json").read_text())
+    entry = dict(manifest["outputs"][f"sample/{NAME}"])
+    manifest["outputs"]["private/patients.pdf"] = entry  # the fields of a real output
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    checked = CliRunner().invoke(main, ["--project", str(root), "check", "--built"])
+    assert checked.exit_code == 0, checked.output
+    assert "patients.pdf" not in checked.output and "1 PDFs checked" in checked.output
+    rebuilt = CliRunner().invoke(
+        main, ["--project", str(root), "build", "sample", "--format", "html", "--force"]
+    )
+    assert rebuilt.exit_code == 0, rebuilt.output
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "patients" not in index and "private" not in index
+    assert "private/patients.pdf" not in json.loads((out / "manifest.json").read_text())["outputs"]
