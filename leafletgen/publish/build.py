@@ -21,7 +21,7 @@ from leafletgen.publish.commit import commit
 from leafletgen.publish.index import write_index
 from leafletgen.publish.inputs import Inputs, job_inputs, shared_inputs
 from leafletgen.publish.jobs import BuiltFile, JobOutput, run_job
-from leafletgen.publish.manifest import Manifest, locked
+from leafletgen.publish.manifest import Manifest
 from leafletgen.publish.plan import BuildRequest, Failure, Job, paths, plan
 from leafletgen.publish.workers import run_in_workers
 
@@ -87,11 +87,9 @@ def build(project: Project, request: BuildRequest, progress: Progress | None = N
         else:
             for job, inputs in todo:
                 finished(run_job(project, job, request), inputs)
-        if todo and out_dir.is_dir():  # a no-op, or nothing written anywhere: leave it be
+        if todo:  # a no-op, or sources that failed to load, leave it be
             try:
-                # Every build's outputs so far, not only this one's.
-                with locked(out_dir) as current:
-                    write_index(project, current, wrote_html="html" in request.formats)
+                write_index(project, out_dir, wrote_html="html" in request.formats)
             # Not written, or a theme's stylesheet it cannot carry: the leaflets are built,
             # and the batch says what went wrong with the index beside their failures.
             except LeafletError as error:
