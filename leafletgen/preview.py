@@ -2,28 +2,25 @@
 
 A reviewer checking a leaflet's layout wants to glance at all its pages at once without a PDF
 viewer; a contact sheet (the pages in a grid, numbered) does that in one image. Pages are
-rasterized by poppler's ``pdftoppm`` (a Debian package the project already installs, see
-scripts/install-system-deps.sh) and laid out with Pillow (already installed for WeasyPrint).
+rasterized in this process by PDFium (pypdfium2), not by a tool in a child process: Ctrl-C or
+SIGTERM stops one process, which leaves no child behind that goes on writing PNGs. The sheet
+is laid out with Pillow (already installed for WeasyPrint).
 """
 
 from __future__ import annotations
 
-import os
+import io
 import re
-import shutil
-import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import pypdfium2
 from PIL import Image, ImageDraw, ImageFont
 
-from leafletgen.errors import OutputError, RenderError
-from leafletgen.files import check_output_folder
+from leafletgen.errors import RenderError
+from leafletgen.files import check_output_folder, write_atomic
 
-PDFTOPPM = "pdftoppm"
-# A broken or hostile PDF must not hang a build forever; a leaflet renders in about a second.
-PDFTOPPM_TIMEOUT = 300
+POINTS_PER_INCH = 72  # the PDF canvas unit
 
 # Contact sheet layout, in pixels.
 GAP = 16  # between cells and around the sheet's edge
@@ -32,10 +29,6 @@ BORDER_COLOUR = (160, 160, 160)
 LABEL_GAP = 4  # between a page's frame and its number
 BACKGROUND = (255, 255, 255)
 LABEL_COLOUR = (0, 0, 0)
-
-# What pdftoppm names its output when given the prefix "page": "page-1.png" or "page-01.png"
-# (it pads to the number of digits in the page count, so the width is not fixed).
-_RENDERED = re.compile(r"page-(\d+)\.png")
 
 
 @dataclass(frozen=True)
@@ -56,94 +49,77 @@ def contact_sheet_name(pdf: Path) -> str:
 def write_previews(pdf: Path, out_dir: Path, *, dpi: int = 50, columns: int = 4) -> Preview:
     """Render every page of ``pdf`` to PNG in ``out_dir`` and build a numbered contact sheet.
 
-    Raises RenderError (a clean one-line message naming the PDF) when pdftoppm is missing or
-    cannot render the file, OutputError when ``out_dir`` cannot be written. Same PDF, same
-    options → byte-identical PNGs.
+    Raises RenderError (a clean one-line message naming the PDF) when the file cannot be read
+    or rendered, OutputError when ``out_dir`` cannot be written. Same PDF, same options →
+    byte-identical PNGs.
     """
+    try:
+        data = pdf.read_bytes()
+    except OSError as error:
+        raise RenderError(
+            f"{pdf.name}: cannot render previews: cannot read {pdf}: {error.strerror}"
+        ) from None
+    return write_previews_of(data, pdf.name, out_dir, dpi=dpi, columns=columns)
+
+
+def write_previews_of(
+    data: bytes, name: str, out_dir: Path, *, dpi: int = 50, columns: int = 4
+) -> Preview:
+    """Previews of a PDF held in memory, named after ``name`` as a built file would be."""
     if dpi < 1:
         raise ValueError(f"dpi must be at least 1, not {dpi}")
     if columns < 1:
         raise ValueError(f"columns must be at least 1, not {columns}")
-    # Checked before anything is written: a missing tool must leave out_dir untouched.
-    tool = shutil.which(PDFTOPPM)
-    if tool is None:
-        raise RenderError(
-            f"{pdf.name}: cannot render previews: {PDFTOPPM} not found "
-            "(install Debian's poppler-utils: scripts/install-system-deps.sh)"
-        )
-    if not pdf.is_file():
-        raise RenderError(f"{pdf.name}: cannot render previews: no such file: {pdf}")
     check_output_folder(out_dir)
+    pdf = Path(name)
+    # Every image is made in memory before anything is written: a PDF that fails to render
+    # leaves the folder (and the old previews) as they were.
+    pages = _render_pages(data, pdf.name, dpi)
+    staged = [(out_dir / page_name(pdf, n), _png(image)) for n, image in enumerate(pages, 1)]
+    staged.append((out_dir / contact_sheet_name(pdf), _png(_contact_sheet(pages, columns))))
+    # Each file is replaced atomically (a reviewer never opens a half-written PNG), and a
+    # signal meanwhile leaves only whole files: write_atomic removes its temporary file.
+    for path, png in staged:
+        write_atomic(path, png)
+    _remove_stale_pages(pdf, out_dir, len(pages))
+    return Preview(pages=[path for path, _ in staged[:-1]], contact_sheet=staged[-1][0])
+
+
+def _render_pages(data: bytes, name: str, dpi: int) -> list[Image.Image]:
+    """Every page of the PDF as an RGB image at ``dpi``, in page order."""
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        # Inside out_dir so os.replace is a rename on one filesystem, hence atomic: a reviewer
-        # never opens a half-written PNG, and a failed render leaves the old previews whole.
-        temp_dir = Path(tempfile.mkdtemp(prefix=f".{pdf.stem}-preview.", dir=out_dir))
-    except OSError as error:
-        raise OutputError(f"{out_dir}: cannot write previews: {error.strerror}") from None
+        document = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as error:
+        raise RenderError(f"{name}: cannot render previews: {error}") from None
     try:
-        rendered = _render_pages(tool, pdf, temp_dir, dpi)
-        staged: list[tuple[Path, Path]] = []  # (temporary file, final path)
-        for number, image in enumerate(rendered, start=1):
-            staged.append((image, out_dir / page_name(pdf, number)))
-        sheet = temp_dir / "contact-sheet.png"
-        staged.append((sheet, out_dir / contact_sheet_name(pdf)))
-        try:
-            _write_contact_sheet(rendered, sheet, columns)
-            for temp, final in staged:
-                os.replace(temp, final)
-        except OSError as error:
-            raise OutputError(f"{out_dir}: cannot write previews: {error.strerror}") from None
-        _remove_stale_pages(pdf, out_dir, len(rendered))
+        if len(document) == 0:
+            raise RenderError(f"{name}: cannot render previews: the PDF has no pages")
+        images = []
+        for index in range(len(document)):
+            page = document[index]
+            try:
+                bitmap = page.render(scale=dpi / POINTS_PER_INCH)
+                images.append(bitmap.to_pil().convert("RGB"))  # a copy: the bitmap can go
+            except pypdfium2.PdfiumError as error:
+                raise RenderError(
+                    f"{name}: cannot render previews: page {index + 1}: {error}"
+                ) from None
+            finally:
+                page.close()
+        return images
     finally:
-        shutil.rmtree(temp_dir, ignore_errors=True)
-    return Preview(pages=[final for _, final in staged[:-1]], contact_sheet=staged[-1][1])
+        document.close()
 
 
-def _render_pages(tool: str, pdf: Path, folder: Path, dpi: int) -> list[Path]:
-    """Run pdftoppm once for the whole PDF; return its PNGs in page order."""
-    # An absolute path can never be mistaken for an option, even if the name starts with "-".
-    command = [tool, "-png", "-r", str(dpi), str(pdf.absolute()), str(folder / "page")]
-    try:
-        result = subprocess.run(
-            command,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=PDFTOPPM_TIMEOUT,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise RenderError(
-            f"{pdf.name}: cannot render previews: {PDFTOPPM} took over {PDFTOPPM_TIMEOUT} s"
-        ) from None
-    except OSError as error:
-        raise RenderError(
-            f"{pdf.name}: cannot render previews: cannot run {PDFTOPPM}: {error.strerror}"
-        ) from None
-    if result.returncode != 0:
-        # pdftoppm's first error says why ("Syntax Error: Couldn't find trailer dictionary");
-        # warnings before it ("May not be a PDF file (continuing anyway)") do not.
-        lines = [line.strip() for line in result.stderr.decode("utf-8", "replace").splitlines()]
-        lines = [line for line in lines if line]
-        errors = [line for line in lines if "error" in line.lower()]
-        detail = (errors or lines or [f"exit status {result.returncode}"])[0]
-        raise RenderError(f"{pdf.name}: cannot render previews: {PDFTOPPM} failed: {detail}")
-    numbered = sorted(
-        (int(match.group(1)), path)
-        for path in folder.iterdir()
-        if (match := _RENDERED.fullmatch(path.name))
-    )
-    if not numbered:
-        raise RenderError(f"{pdf.name}: cannot render previews: {PDFTOPPM} produced no pages")
-    return [path for _, path in numbered]
+def _png(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    # No pnginfo and no dpi: nothing that varies between runs goes into the file.
+    image.save(out, format="PNG")
+    return out.getvalue()
 
 
-def _write_contact_sheet(pages: list[Path], target: Path, columns: int) -> None:
+def _contact_sheet(images: list[Image.Image], columns: int) -> Image.Image:
     """Lay the pages out in a grid on white, each framed in grey with its number beneath."""
-    images: list[Image.Image] = []
-    for path in pages:
-        with Image.open(path) as image:
-            images.append(image.convert("RGB"))  # convert() loads it: the file can close
     font = ImageFont.load_default()
     # Every cell is as big as the largest page, so rows and columns line up even if a PDF
     # mixes page sizes; smaller pages sit centred in their cell.
@@ -183,8 +159,7 @@ def _write_contact_sheet(pages: list[Path], target: Path, columns: int) -> None:
             fill=LABEL_COLOUR,
             font=font,
         )
-    # No pnginfo and no dpi: nothing that varies between runs goes into the file.
-    sheet.save(target, format="PNG")
+    return sheet
 
 
 def _text_size(font: ImageFont.ImageFont | ImageFont.FreeTypeFont, text: str) -> tuple[int, int]:
@@ -204,13 +179,3 @@ def _remove_stale_pages(pdf: Path, out_dir: Path, count: int) -> None:
         match = pattern.fullmatch(path.name)
         if match and int(match.group(1)) > count:
             path.unlink(missing_ok=True)
-
-
-def write_previews_of(
-    data: bytes, name: str, out_dir: Path, *, dpi: int = 50, columns: int = 4
-) -> Preview:
-    """Previews of a PDF rendered in memory, named after ``name`` as a built file would be."""
-    with tempfile.TemporaryDirectory(prefix="leafletgen-preview.") as folder:
-        pdf = Path(folder) / name
-        pdf.write_bytes(data)
-        return write_previews(pdf, out_dir, dpi=dpi, columns=columns)

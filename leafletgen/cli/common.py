@@ -1,8 +1,12 @@
-"""What every command shares: the project it works on, and the options that name folders."""
+"""What every command shares: the project it works on, the options that name folders, and how
+it stops on Ctrl-C or SIGTERM."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import update_wrapper
 from pathlib import Path
 from typing import Any
@@ -10,22 +14,52 @@ from typing import Any
 import click
 
 PROJECT_DIR = "leafletgen.project_dir"  # the --project option, kept in the root context's meta
+INTERRUPTED = "Interrupted: every file written so far is complete; nothing half-written is left."
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a service manager, `kill`): a command stops as it does on Ctrl-C, running
+    every ``finally`` on the way out, so temporary files are removed."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+@contextmanager
+def stopped_cleanly() -> Iterator[None]:
+    """Ctrl-C or SIGTERM inside: one line on stderr, and exit 130 or 143 (128 + the signal
+    number, as a shell reports a process the signal stopped), not a traceback."""
+    # Only the main thread may set a handler (a command run by a test in another thread).
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    except KeyboardInterrupt as interruption:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second one: the line is still written
+        click.echo(INTERRUPTED, err=True)
+        raise SystemExit(143 if isinstance(interruption, Terminated) else 130) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def pass_project(command: Callable[..., Any]) -> Callable[..., Any]:
     """Hand the command the Project as its first argument, as click.make_pass_decorator
     does; it is found (and its settings read) only when a command runs, so that `--help`
-    works in any folder."""
+    works in any folder. Every such command stops cleanly on Ctrl-C and SIGTERM."""
 
     @click.pass_context
     def with_project(context: click.Context, /, *args: Any, **kwargs: Any) -> Any:
         from leafletgen.project import Project  # reads settings with pydantic: when needed
 
-        root = context.find_root()
-        if not isinstance(root.obj, Project):
-            folder = root.meta.get(PROJECT_DIR)
-            root.obj = Project.load(folder) if folder else Project.find()
-        return context.invoke(command, root.obj, *args, **kwargs)
+        with stopped_cleanly():
+            root = context.find_root()
+            if not isinstance(root.obj, Project):
+                folder = root.meta.get(PROJECT_DIR)
+                root.obj = Project.load(folder) if folder else Project.find()
+            return context.invoke(command, root.obj, *args, **kwargs)
 
     return update_wrapper(with_project, command)
 

@@ -1,9 +1,11 @@
 """Publish a batch: plan → render (here or in workers) → commit each job → index.html.
 
 One job is one leaflet in one language and variant (every requested format), rendered in
-memory by the engine. A failed job never stops the others. Only this process writes: a job's
-files and their manifest entries in one step (``commit``), so that whatever stops the batch
-the manifest lists exactly the complete files on disk.
+memory by the engine. A failed job never stops the others. Only the main process writes: a
+job's files and their manifest entries in one step (``commit``), so that whatever stops the
+batch the manifest lists exactly the complete files on disk. Other builds may write into the
+same folder at once: every commit, and index.html, reads the manifest afresh under the
+folder's lock.
 """
 
 from __future__ import annotations
@@ -73,7 +75,7 @@ def build(project: Project, request: BuildRequest, progress: Progress | None = N
 
     def finished(output: JobOutput, inputs: Inputs) -> None:
         entries = [_entry(output.job, request, built, inputs) for built, _ in output.files]
-        built, failure = commit(output, paths(project, output.job, request), manifest, entries)
+        built, failure = commit(output, paths(project, output.job, request), out_dir, entries)
         report.built.extend(built)
         if failure:
             report.failed.append(failure)
@@ -87,7 +89,7 @@ def build(project: Project, request: BuildRequest, progress: Progress | None = N
                 finished(run_job(project, job, request), inputs)
         if todo:  # a no-op, or sources that failed to load, leave it be
             try:
-                write_index(project, manifest, wrote_html="html" in request.formats)
+                write_index(project, out_dir, wrote_html="html" in request.formats)
             # Not written, or a theme's stylesheet it cannot carry: the leaflets are built,
             # and the batch says what went wrong with the index beside their failures.
             except LeafletError as error:

@@ -2,7 +2,8 @@
 
 Ctrl-C or SIGTERM waits until both are written, and a file the manifest cannot list is taken
 back: whatever stops a batch (a full disk, a signal, a killed worker), the manifest lists
-exactly the complete files on disk.
+exactly the complete files on disk. The folder is locked for the commit, and the manifest read
+afresh under the lock, so builds running at once into one folder each add their own entries.
 """
 
 from __future__ import annotations
@@ -17,42 +18,59 @@ from types import FrameType
 from leafletgen.errors import OutputError
 from leafletgen.files import discard, is_inside, write_atomic
 from leafletgen.publish.jobs import BuiltFile, JobOutput
-from leafletgen.publish.manifest import Manifest
+from leafletgen.publish.manifest import Manifest, locked
 from leafletgen.publish.plan import Failure, Job
 
 
 def commit(
     output: JobOutput,
     paths: list[Path],
+    out_dir: Path,
+    entries: list[dict[str, object]],
+) -> tuple[tuple[BuiltFile, ...], Failure | None]:
+    """Write a job's files (``paths``: every file the job stands for, written or not) into
+    ``out_dir`` and record them with ``entries``, one per file; return what was built, or
+    why not."""
+    job = output.job
+    if output.failure is not None and not out_dir.exists():
+        return (), output.failure  # no manifest to correct: a failed job makes no folder
+    try:
+        # Locked before the signals are held: Ctrl-C while another build commits still stops.
+        with locked(out_dir) as manifest, _signals_held():
+            return _commit_locked(output, paths, manifest, entries)
+    except OutputError as error:  # the folder cannot even be locked: nothing was written
+        return (), output.failure or _not_written(job, error)
+
+
+def _commit_locked(
+    output: JobOutput,
+    paths: list[Path],
     manifest: Manifest,
     entries: list[dict[str, object]],
 ) -> tuple[tuple[BuiltFile, ...], Failure | None]:
-    """Write a job's files (``paths``: every file the job stands for, written or not) and
-    record them with ``entries``, one per file; return what was built, or why not."""
     job = output.job
-    with _signals_held():
-        try:
-            # What the manifest says about these files stops being true before they change.
-            if manifest.forget(paths):
-                manifest.save()
-        except OutputError as error:
-            # Nothing was written, so the manifest on disk still matches the files.
-            return (), output.failure or _not_written(job, error)
-        if output.failure is not None:
-            return (), output.failure
-        try:
-            _write_files(output.files, manifest.out_dir)
-        except OutputError as error:
-            return (), Failure(job.name, error.format_message())
-        for (built, _), entry in zip(output.files, entries, strict=True):
-            manifest.record(built.path, entry)
-        try:
+    try:
+        # What the manifest says about these files stops being true before they change.
+        if manifest.forget(paths):
             manifest.save()
-        except OutputError as error:
-            manifest.forget(built.path for built, _ in output.files)
-            for built, _ in output.files:
-                discard(built.path)
-            return (), _not_written(job, error)
+    except OutputError as error:
+        # Nothing was written, so the manifest on disk still matches the files.
+        return (), output.failure or _not_written(job, error)
+    if output.failure is not None:
+        return (), output.failure
+    try:
+        _write_files(output.files, manifest.out_dir)
+    except OutputError as error:
+        return (), Failure(job.name, error.format_message())
+    for (built, _), entry in zip(output.files, entries, strict=True):
+        manifest.record(built.path, entry)
+    try:
+        manifest.save()
+    except OutputError as error:
+        manifest.forget(built.path for built, _ in output.files)
+        for built, _ in output.files:
+            discard(built.path)
+        return (), _not_written(job, error)
     return tuple(built for built, _ in output.files), None
 
 

@@ -4,16 +4,24 @@ Each output is listed with its leaflet, version, language, variant, paper, page 
 sha256 of the file and a hash of every input (source, catalog, templates, fonts, options,
 package version). The build rewrites it atomically before and after it writes a job's files,
 so an interrupted or failed batch leaves a manifest that matches the files on disk.
+
+Any number of builds may write into one folder at once (other languages, other shards): each
+change is read, merged and written under an exclusive lock on the folder (``locked``), so no
+build overwrites what another one recorded.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from leafletgen.errors import OutputError
 from leafletgen.files import is_inside, write_atomic
 from leafletgen.publish.names import output_path
 
@@ -99,6 +107,25 @@ def _named_as_built(key: str, entry: dict[str, Any]) -> bool:
     hand (``private/patients.pdf``) names no output of this project, and is ignored."""
     fields = (entry[name] for name in _NAMED_BY)
     return output_path(Path(), *fields).as_posix() == key  # type: ignore[arg-type]
+
+
+@contextlib.contextmanager
+def locked(out_dir: Path) -> Iterator[Manifest]:
+    """The manifest as it is on disk now, with the folder locked until the block ends: what
+    the block saves merges with every other build's changes instead of replacing them."""
+    # The folder itself is locked, not a lock file in it: the folder is often published as
+    # it is (a web root), and a read-only one has no room for a file but can still be locked.
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as error:
+        raise OutputError(f"{out_dir}: cannot lock: {error.strerror}") from None
+    try:
+        # Blocks until no other build is changing the manifest; a commit takes milliseconds.
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield Manifest(out_dir)
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def _is_entry(entry: object) -> bool:
