@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from leafletgen.content.coverage import check_covered, uncovered_problems
 from leafletgen.content.model import PlainText, Url
 from leafletgen.content.safe_yaml import (
     MAX_SOURCE_BYTES,
@@ -22,6 +23,7 @@ from leafletgen.content.safe_yaml import (
     read_bounded,
     read_yaml,
 )
+from leafletgen.content.text import check_text
 from leafletgen.errors import LeafletError, Problem, SourceError
 
 MAX_LOGO_BYTES = 2_000_000
@@ -49,17 +51,55 @@ class Pharmacy:
     logo_path: Path | None  # resolved and checked: a PNG or JPEG inside the project
 
 
+# What is typed at the counter is printed on the page: a name fits on one line of the box, a
+# note in a few lines (docs/leaflet-format.md, "Counter prints").
+MAX_PATIENT = 100
+MAX_NOTE = 500
+
+
+class CounterError(LeafletError):
+    """A counter print's detail breaks a text rule. ``field`` names it (``patient``, ``note``)
+    for a front-end to map to its own input (the CLI: ``--patient``); the message gives the
+    position and the code point, never what was typed."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        self.problem = problem
+        super().__init__(f"{field}: {problem}")
+
+
 @dataclass(frozen=True)
 class PrintDetails:
-    """One counter print. Never serialized, never logged."""
+    """One counter print. Never serialized, never logged.
+
+    Validated when made, by the rules of every printed text (content.text), a length limit
+    and the bundled fonts, so every front-end (the CLI, a web app) refuses the same input the
+    same way, before anything is rendered. The pharmacy profile is checked when it is read."""
 
     pharmacy: Pharmacy | None = None
     patient: str | None = None
     note: str | None = None
     printed_on: date | None = None
 
+    def __post_init__(self) -> None:
+        for field, limit in (("patient", MAX_PATIENT), ("note", MAX_NOTE)):
+            value = getattr(self, field)
+            if value is not None:
+                _check_detail(field, value, limit)
+
     def __repr__(self) -> str:  # keep patient data out of tracebacks and debug logs
         return "PrintDetails(<personal details withheld>)"
+
+
+def _check_detail(field: str, value: str, limit: int) -> None:
+    if len(value) > limit:
+        raise CounterError(field, f"{len(value):,} characters: at most {limit}")
+    try:
+        check_text(value, inline=False)
+        # Before rendering: the renderer would only say a glyph is missing, with no field.
+        check_covered(value)
+    except ValueError as error:
+        raise CounterError(field, str(error)) from None
 
 
 def load_pharmacy(path: Path, project_root: Path) -> Pharmacy:
@@ -78,6 +118,8 @@ def load_pharmacy(path: Path, project_root: Path) -> Pharmacy:
         profile = PharmacyProfile.model_validate(data)
     except ValidationError as error:
         raise SourceError(located_problems(path, lines, error)) from None
+    if problems := uncovered_problems(path, data, lines):
+        raise SourceError(problems)
     logo_path = _checked_logo(path, profile.logo.file, project_root) if profile.logo else None
     return Pharmacy(profile, logo_path)
 

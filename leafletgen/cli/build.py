@@ -20,7 +20,7 @@ from leafletgen.cli.common import (
 from leafletgen.variants import PAPERS
 
 if TYPE_CHECKING:
-    from leafletgen.counter import Pharmacy
+    from leafletgen.counter import CounterError, Pharmacy
     from leafletgen.project import Project
     from leafletgen.publish.plan import BuildRequest
 
@@ -226,18 +226,21 @@ def _counter_print(
     printed_on: datetime | None,
     destination: Path | None,
 ) -> None:
-    from leafletgen.counter import PrintDetails
+    from leafletgen.counter import CounterError, PrintDetails
     from leafletgen.engine import Request, render
     from leafletgen.prints import save_print
 
     if len(leaflets) != 1:
         raise click.UsageError("a counter print is one leaflet: name one LEAFLET")
-    counter = PrintDetails(
-        pharmacy=_pharmacy(project, pharmacy, required=False),
-        patient=patient,
-        note=note,
-        printed_on=(printed_on or datetime.now()).date(),
-    )
+    try:
+        counter = PrintDetails(
+            pharmacy=_pharmacy(project, pharmacy, required=False),
+            patient=patient,
+            note=note,
+            printed_on=(printed_on or datetime.now()).date(),
+        )
+    except CounterError as error:
+        raise _counter_option_error(error) from None
     request = Request(
         leaflets[0],
         _single(languages, "--lang", None),
@@ -257,6 +260,16 @@ def _counter_print(
         click.echo(f"wrote {path} ({pages}{checks}, {rendered.seconds:.2f} s): a counter print")
         if destination is None:
             click.echo("  (prints in that private folder are removed after a day)")
+
+
+# The fields of PrintDetails, as this command's options name them.
+_COUNTER_OPTIONS = {"patient": "--patient", "note": "--note"}
+
+
+def _counter_option_error(error: CounterError) -> click.ClickException:
+    from leafletgen.errors import LeafletError
+
+    return LeafletError(f"{_COUNTER_OPTIONS.get(error.field, error.field)}: {error.problem}")
 
 
 class _Terminated(KeyboardInterrupt):

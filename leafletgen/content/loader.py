@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from leafletgen.content.coverage import uncovered_problems
 from leafletgen.content.model import Leaflet, is_slug
 from leafletgen.content.safe_yaml import (
     MAX_SOURCE_BYTES,
@@ -86,6 +87,8 @@ def leaflet_from_bytes(raw: bytes, path: Path) -> tuple[Leaflet, dict[FieldPath,
         leaflet = Leaflet.model_validate(data)
     except ValidationError as error:
         raise SourceError(located_problems(path, lines, error)) from None
+    if problems := uncovered_problems(path, data, lines):
+        raise SourceError(problems)
     if leaflet.id != path.stem:
         raise SourceError(
             [

@@ -15,6 +15,10 @@ from markupsafe import Markup, escape
 
 LINK_SCHEMES = frozenset({"https", "http", "mailto", "tel"})
 
+# Browsers and sitemaps stop near 2,000 characters; a link target longer than that is not an
+# address a patient can use, and only costs the validator (a link is one word, never wrapped).
+MAX_URL = 2_000
+
 _TOKEN = re.compile(
     r"\\(?P<escaped>[\\*\[\]()])"
     r"|\*\*(?P<strong>[^*]+?)\*\*"
@@ -79,7 +83,15 @@ def parse(source: str) -> list[Node]:
     return nodes
 
 
+def _check_length(url: str, column: int) -> None:
+    if len(url) > MAX_URL:  # before the URL is ever quoted in a message
+        raise MarkupError(
+            f"link target at character {column} has {len(url):,} characters: at most {MAX_URL:,}"
+        )
+
+
 def _checked_url(url: str, column: int = 1) -> str:
+    _check_length(url, column)
     scheme = urlsplit(url).scheme.lower()
     if scheme not in LINK_SCHEMES:
         allowed = ", ".join(f"{s}:" for s in sorted(LINK_SCHEMES))
@@ -91,6 +103,7 @@ def _checked_url(url: str, column: int = 1) -> str:
 
 def check_url(url: str) -> str:
     """A link target on its own (for example a source's address): same schemes as in text."""
+    _check_length(url, 1)
     if any(char.isspace() for char in url):
         raise MarkupError(f"link target {url!r} must not contain spaces")
     return _checked_url(url)

@@ -20,7 +20,7 @@ from pydantic import (
 )
 
 from leafletgen.content import markup
-from leafletgen.content.text import checked_inline, clean_text
+from leafletgen.content.text import checked_inline, checked_words, clean_text
 from leafletgen.files import is_device_name
 
 
@@ -34,13 +34,16 @@ def _language(value: str) -> str:
     return value
 
 
-PlainText = Annotated[
+_Text = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(clean_text)
 ]
+
+PlainText = Annotated[_Text, AfterValidator(checked_words)]
 """Text printed as it is: headings, table cells, names."""
 
-InlineText = Annotated[PlainText, AfterValidator(checked_inline)]
-"""Text that may hold the inline markup of leafletgen.content.markup."""
+InlineText = Annotated[_Text, AfterValidator(checked_inline)]
+"""Text that may hold the inline markup of leafletgen.content.markup (its words are measured
+without the markup: a link's target is not printed)."""
 
 
 def _not_a_device(value: str) -> str:
@@ -81,7 +84,7 @@ def is_slug(value: str) -> bool:
 
 Version = Annotated[str, StringConstraints(pattern=r"^[0-9]+(?:\.[0-9]+){0,3}$")]
 LanguageTag = Annotated[str, AfterValidator(_language)]
-Url = Annotated[PlainText, AfterValidator(markup.check_url)]
+Url = Annotated[_Text, AfterValidator(markup.check_url)]
 
 
 class _Model(BaseModel):

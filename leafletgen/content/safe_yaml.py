@@ -161,7 +161,7 @@ def _to_python(
                 raise SourceError(
                     [
                         Problem(
-                            path, key_node.start_mark.line + 1, _dotted((*at, key)), "duplicate key"
+                            path, key_node.start_mark.line + 1, dotted((*at, key)), "duplicate key"
                         )
                     ]
                 )
@@ -177,7 +177,7 @@ def _to_python(
     except (ValueError, yaml.YAMLError) as error:  # e.g. the date 2025-13-31
         reason = error.problem if isinstance(error, yaml.MarkedYAMLError) else error
         raise SourceError(
-            [Problem(path, lines[at], _dotted(at), f"cannot read value: {reason}")]
+            [Problem(path, lines[at], dotted(at), f"cannot read value: {reason}")]
         ) from None
 
 
@@ -191,7 +191,7 @@ def _key(node: yaml.Node, at: FieldPath, path: Path) -> str:
         if isinstance(node, yaml.ScalarNode)
         else "a key must be text, not a list or mapping"
     )
-    raise SourceError([Problem(path, node.start_mark.line + 1, _dotted(at), message)])
+    raise SourceError([Problem(path, node.start_mark.line + 1, dotted(at), message)])
 
 
 _MESSAGES = {
@@ -219,7 +219,7 @@ def _problem(path: Path, lines: dict[FieldPath, int], error: Any) -> Problem:
     loc = tuple(part for i, part in enumerate(error["loc"]) if not _is_tag(error["loc"], i))
     line = next((lines[loc[:n]] for n in range(len(loc), -1, -1) if loc[:n] in lines), None)
     message = _MESSAGES.get(error["type"], error["msg"].removeprefix("Value error, "))
-    return Problem(path, line, _dotted(loc), message)
+    return Problem(path, line, dotted(loc), message)
 
 
 def _is_tag(loc: tuple[Any, ...], index: int) -> bool:
@@ -231,7 +231,7 @@ def _is_tag(loc: tuple[Any, ...], index: int) -> bool:
     )
 
 
-def _dotted(loc: FieldPath) -> str:
+def dotted(loc: FieldPath) -> str:
     text = ""
     for part in loc:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))

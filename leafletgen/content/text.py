@@ -33,7 +33,28 @@ _JOINERS = frozenset("\u200c\u200d")
 _UNJOINED_SCRIPTS = ("LATIN ", "GREEK ", "CYRILLIC ")
 
 
+# U+2028 and U+2029 end a line in some readers and not in others (and no bundled font draws
+# them): a leaflet breaks lines with a line break.
+_SEPARATORS = frozenset("\u2028\u2029")
+
+
+# Limits that keep layout and validation in bounds; docs/leaflet-format.md lists them.
+# Line breaking grows roughly with the square of a word's length (a 200,000-letter word took
+# 334 s to lay out): a word is at most MAX_WORD characters. Chemical names and identifiers run
+# past 100 letters, so the limit is well above any real word, and such a word lays out in ms.
+MAX_WORD = 500
+# The same holds for a paragraph laid out line by line; a long real paragraph is ~1,000.
+MAX_TEXT = 5_000
+# Marks stack upward: Arabic or Vietnamese put at most 2 or 3 on a letter; 100 drew over the
+# heading above.
+MAX_MARKS = 4
+
+
 def clean_text(value: str) -> str:
+    """The character rules of every printed text; the message gives the position, never the
+    character itself (it may be a terminal's escape sequence, or invisible)."""
+    if len(value) > MAX_TEXT:
+        raise ValueError(f"{len(value):,} characters: a text is at most {MAX_TEXT:,}")
     if match := _DIRECTION_CONTROLS.search(value):
         raise ValueError(
             f"invisible direction control U+{ord(match.group()):04X} at character {match.start() + 1}"
@@ -53,6 +74,10 @@ def clean_text(value: str) -> str:
             problem = "direction mark {char} in text without right-to-left letters"
         elif char in _JOINERS and not _joins_letters(value, index):
             problem = "zero-width joiner {char} outside a word of a script that joins letters"
+        elif char in _SEPARATORS:
+            problem = "line or paragraph separator {char} (write a line break)"
+        elif _too_many_marks(value, index):
+            problem = f"combining mark {{char}}: more than {MAX_MARKS} on one letter"
         else:
             continue
         name = unicodedata.name(char, "")
@@ -73,8 +98,34 @@ def _joins_letters(value: str, index: int) -> bool:
     )
 
 
+def _too_many_marks(value: str, index: int) -> bool:
+    """Whether the character at ``index`` is a mark with MAX_MARKS marks right before it."""
+    run = value[index - MAX_MARKS : index + 1] if index >= MAX_MARKS else ""
+    return bool(run) and all(unicodedata.category(char).startswith("M") for char in run)
+
+
+def checked_words(value: str) -> str:
+    """Printed text (without markup): no word longer than MAX_WORD characters."""
+    _check_words(value, value)
+    return value
+
+
+def _check_words(printed: str, value: str) -> None:
+    for match in re.finditer(r"\S+", printed):
+        if len(match.group()) > MAX_WORD:
+            start = value.find(match.group()) + 1 or match.start() + 1
+            raise ValueError(
+                f"a word of {len(match.group()):,} characters at character {start}: a word is at "
+                f"most {MAX_WORD} (a long web address can be a link: [label](address))"
+            )
+
+
 def checked_inline(value: str) -> str:
-    markup.parse(value)  # raises MarkupError (a ValueError) with the position
+    # The words a reader sees are measured, not the markup: a link's target is not printed
+    # (markup limits its length).
+    nodes = markup.parse(value)  # raises MarkupError (a ValueError) with the position
+    for node in nodes:
+        _check_words(node.label if isinstance(node, markup.Link) else node.text, value)
     return value
 
 
@@ -83,3 +134,5 @@ def check_text(value: str, *, inline: bool) -> None:
     clean_text(value)
     if inline:
         checked_inline(value)
+    else:
+        checked_words(value)

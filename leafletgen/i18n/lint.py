@@ -16,6 +16,7 @@ from babel.messages.catalog import Message as PoMessage
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import PoFileError, read_po
 
+from leafletgen.content.coverage import check_covered
 from leafletgen.content.markup import Link, MarkupError
 from leafletgen.content.markup import parse as parse_markup
 from leafletgen.content.safe_yaml import read_bounded
@@ -70,7 +71,7 @@ def _checked(data: bytes, path: Path, language: str) -> Catalog:
     problems = _header_problems(path, lines, catalog, locale)
     for message in catalog:
         if message.id:
-            problems += _entry_problems(path, catalog, message)
+            problems += _entry_problems(path, catalog, message, language)
     if problems:
         raise SourceError(problems)
     return catalog
@@ -221,7 +222,9 @@ def _plural_forms_problem(catalog: Catalog, locale: Locale) -> str | None:
     return None
 
 
-def _entry_problems(path: Path, catalog: Catalog, message: PoMessage) -> list[Problem]:
+def _entry_problems(
+    path: Path, catalog: Catalog, message: PoMessage, language: str
+) -> list[Problem]:
     strings = message.string if isinstance(message.string, tuple) else (message.string,)
     ids = message.id if isinstance(message.id, tuple) else (message.id,)
     msgid, source = ids[0], ids[-1]  # a plural entry's forms follow its plural msgid
@@ -235,6 +238,8 @@ def _entry_problems(path: Path, catalog: Catalog, message: PoMessage) -> list[Pr
     for string in filter(None, strings):
         try:
             check_text(string, inline=leaflet_text)
+            # Checked here, with the entry's line, not found by the renderer with no location.
+            check_covered(string)
         except ValueError as error:
             found.append(str(error))
             continue
