@@ -147,6 +147,9 @@ def test_a_clinic_project_from_init_to_upgrade(installed: Installed, tmp_path: P
     pdf = clinic / "output" / SEED.stem / f"{SEED.stem}.en.standard.a4.pdf"
     assert "Riverside Clinic leaflet service" in body_text(pdf)
     assert "#5b2a86" in (pdf.with_suffix(".html")).read_text()
+    stale = installed.leaflet("check", "--built", cwd=clinic, ok=False)
+    assert "stale: the templates, the theme changed since it was built" in stale  # the es PDF
+    installed.leaflet("build", SEED.stem, "--lang", "es", cwd=clinic)
     audit = installed.leaflet("check", "--built", cwd=clinic)
     assert "5 PDFs checked" in audit and "0 failed (0 failed checks)" in audit
     assert tree(installed.package) == package_before  # read-only throughout: never written
