@@ -15,10 +15,11 @@ from pydantic import (
     field_validator,
 )
 
-from leafletgen.content.safe_yaml import MAX_SOURCE_BYTES, read_bounded
 from leafletgen.errors import Problem, SourceError
+from leafletgen.files import read_bounded
 
 CONFIG_FILE = "leaflet.toml"
+MAX_CONFIG_BYTES = 1_000_000  # a settings file is a few hundred bytes
 
 
 class _Settings(BaseModel):
@@ -147,7 +148,7 @@ def load_config(root: Path, *, asset_exists: Callable[[str], bool] | None = None
         if not path.is_file():
             return Config()
     try:
-        data = tomllib.loads(read_bounded(path, MAX_SOURCE_BYTES).decode("utf-8"))
+        data = tomllib.loads(read_bounded(path, MAX_CONFIG_BYTES).decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise SourceError([Problem(path, None, "", str(error))]) from None
     for key in table:

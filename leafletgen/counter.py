@@ -20,11 +20,11 @@ from leafletgen.content.safe_yaml import (
     MAX_SOURCE_BYTES,
     FieldPath,
     located_problems,
-    read_bounded,
     read_yaml,
 )
 from leafletgen.content.text import check_text
 from leafletgen.errors import LeafletError, Problem, SourceError
+from leafletgen.files import read_bounded
 
 MAX_LOGO_BYTES = 2_000_000
 _IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}

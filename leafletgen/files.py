@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from leafletgen.errors import OutputError
+from leafletgen.errors import OutputError, Problem, SourceError
 
 # Names Windows opens as devices, whatever the folder or extension ("NUL", "com1.pdf").
 _DEVICE_NAMES = frozenset(
@@ -37,6 +38,34 @@ def check_output_folder(folder: Path) -> None:
         problem = "exists and is not a folder"
     if problem:
         raise OutputError(f"Output folder '{folder}': {problem}")
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; never more than that is read.
+
+    Opened without blocking and checked before reading, so a FIFO, a device (/dev/zero) or a
+    50 MB file is refused at once, with bounded memory.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as error:
+        raise SourceError([Problem(path, None, "", f"cannot read: {error.strerror}")]) from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise SourceError([Problem(path, None, "", "not a regular file")])
+        if info.st_size > limit:
+            raise SourceError([too_large(path, limit)])
+        raw = handle.read(info.st_size + 1)
+        if len(raw) > info.st_size:  # it grew since fstat: read on, but never past the limit
+            raw += handle.read(limit + 1 - len(raw))
+        if len(raw) > limit:
+            raise SourceError([too_large(path, limit)])
+    return raw
+
+
+def too_large(path: Path, limit: int) -> Problem:
+    return Problem(path, None, "", f"file is larger than {limit:,} bytes")
 
 
 def is_inside(path: Path, folder: Path) -> bool:

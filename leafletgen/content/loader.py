@@ -18,10 +18,10 @@ from leafletgen.content.safe_yaml import (
     MAX_SOURCE_BYTES,
     FieldPath,
     located_problems,
-    read_bounded,
     read_yaml,
 )
 from leafletgen.errors import Problem, SourceError, UnknownLeafletError
+from leafletgen.files import read_bounded
 
 logger = logging.getLogger(__name__)
 

@@ -5,8 +5,6 @@ the line of every field, so that every problem can be reported with its file, li
 
 from __future__ import annotations
 
-import os
-import stat
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +12,7 @@ import yaml
 from pydantic import ValidationError
 
 from leafletgen.errors import Problem, SourceError
+from leafletgen.files import too_large
 
 MAX_SOURCE_BYTES = 1_000_000  # a long leaflet is ~30 kB; anything near this is not a leaflet
 
@@ -80,39 +79,11 @@ class _SourceLoader(
             self.depth -= 1
 
 
-def read_bounded(path: Path, limit: int) -> bytes:
-    """The bytes of a regular file of at most ``limit`` bytes; never more than that is read.
-
-    Opened without blocking and checked before reading, so a FIFO, a device (/dev/zero) or a
-    50 MB file is refused at once, with bounded memory.
-    """
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError as error:
-        raise SourceError([Problem(path, None, "", f"cannot read: {error.strerror}")]) from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise SourceError([Problem(path, None, "", "not a regular file")])
-        if info.st_size > limit:
-            raise SourceError([_too_large(path, limit)])
-        raw = handle.read(info.st_size + 1)
-        if len(raw) > info.st_size:  # it grew since fstat: read on, but never past the limit
-            raw += handle.read(limit + 1 - len(raw))
-        if len(raw) > limit:
-            raise SourceError([_too_large(path, limit)])
-    return raw
-
-
-def _too_large(path: Path, limit: int) -> Problem:
-    return Problem(path, None, "", f"file is larger than {limit:,} bytes")
-
-
 def read_yaml(raw: bytes, path: Path) -> tuple[Any, dict[FieldPath, int]]:
     """Parse YAML with the guards every file we read needs (size, encoding, one document, no
     aliases, bounded depth, text keys, no duplicates); also return the line of every field."""
     if len(raw) > MAX_SOURCE_BYTES:  # bytes from elsewhere than read_bounded (Babel's extractor)
-        raise SourceError([_too_large(path, MAX_SOURCE_BYTES)])
+        raise SourceError([too_large(path, MAX_SOURCE_BYTES)])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

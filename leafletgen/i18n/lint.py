@@ -19,9 +19,9 @@ from babel.messages.pofile import PoFileError, read_po
 from leafletgen.content.coverage import check_covered
 from leafletgen.content.markup import Link, MarkupError
 from leafletgen.content.markup import parse as parse_markup
-from leafletgen.content.safe_yaml import read_bounded
 from leafletgen.content.text import check_text
 from leafletgen.errors import Problem, SourceError
+from leafletgen.files import read_bounded
 from leafletgen.i18n.store import is_leaflet_text, review_of
 
 
