@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
-from leafletgen.content.coverage import check_covered, uncovered_problems
+from leafletgen.content.coverage import check_covered
+from leafletgen.content.loader import validated
 from leafletgen.content.model import PlainText, Url
 from leafletgen.content.safe_yaml import (
     MAX_SOURCE_BYTES,
     FieldPath,
-    located_problems,
     read_yaml,
 )
 from leafletgen.content.text import check_text
@@ -114,12 +114,7 @@ def load_pharmacy(path: Path, project_root: Path) -> Pharmacy:
             raise SourceError([Problem(path, None, "", f"not valid TOML: {error}")]) from None
     else:
         data, lines = read_yaml(raw, path)
-    try:
-        profile = PharmacyProfile.model_validate(data)
-    except ValidationError as error:
-        raise SourceError(located_problems(path, lines, error)) from None
-    if problems := uncovered_problems(path, data, lines):
-        raise SourceError(problems)
+    profile = validated(PharmacyProfile, data, lines, path)
     logo_path = _checked_logo(path, profile.logo.file, project_root) if profile.logo else None
     return Pharmacy(profile, logo_path)
 

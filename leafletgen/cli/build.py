@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import signal
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +15,7 @@ from leafletgen.cli.common import (
     listed,
     out_option,
     pass_project,
+    stopped_cleanly,
 )
 from leafletgen.variants import PAPERS
 
@@ -158,23 +158,18 @@ def build(
     _publish(project, request)
 
 
+INTERRUPTED_BATCH = "Interrupted: the files written so far are complete and in the manifest."
+
+
 def _publish(project: Project, request: BuildRequest) -> None:
     from leafletgen.publish.build import build as run_build
 
     reporter = _Reporter()
-    previous = signal.signal(signal.SIGTERM, _terminate)
-    try:
-        report = run_build(project, request, progress=reporter)
-    except KeyboardInterrupt as interruption:
-        reporter.close()
-        click.echo(
-            "Interrupted: the files written so far are complete and in the manifest.", err=True
-        )
-        # 128 + the signal number, as a shell reports a process the signal stopped.
-        raise SystemExit(143 if isinstance(interruption, _Terminated) else 130) from None
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-    reporter.close()
+    with stopped_cleanly(INTERRUPTED_BATCH):
+        try:
+            report = run_build(project, request, progress=reporter)
+        finally:
+            reporter.close()  # the progress bar ends before any other line is written
     for warning in report.warnings:
         click.echo(f"Warning: {warning}", err=True)
     for failure in report.failed:
@@ -270,14 +265,6 @@ def _counter_option_error(error: CounterError) -> click.ClickException:
     from leafletgen.errors import LeafletError
 
     return LeafletError(f"{_COUNTER_OPTIONS.get(error.field, error.field)}: {error.problem}")
-
-
-class _Terminated(KeyboardInterrupt):
-    """SIGTERM (a service manager, `kill`): stops a build in the same order as Ctrl-C."""
-
-
-def _terminate(signum: int, frame: object) -> None:
-    raise _Terminated
 
 
 class _Reporter:

@@ -27,8 +27,8 @@ def _terminate(signum: int, frame: object) -> None:
 
 
 @contextmanager
-def stopped_cleanly() -> Iterator[None]:
-    """Ctrl-C or SIGTERM inside: one line on stderr, and exit 130 or 143 (128 + the signal
+def stopped_cleanly(message: str = INTERRUPTED) -> Iterator[None]:
+    """Ctrl-C or SIGTERM inside: ``message`` on stderr, and exit 130 or 143 (128 + the signal
     number, as a shell reports a process the signal stopped), not a traceback."""
     # Only the main thread may set a handler (a command run by a test in another thread).
     if threading.current_thread() is not threading.main_thread():
@@ -39,7 +39,7 @@ def stopped_cleanly() -> Iterator[None]:
         yield
     except KeyboardInterrupt as interruption:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second one: the line is still written
-        click.echo(INTERRUPTED, err=True)
+        click.echo(message, err=True)
         raise SystemExit(143 if isinstance(interruption, Terminated) else 130) from None
     finally:
         signal.signal(signal.SIGTERM, previous)

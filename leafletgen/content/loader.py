@@ -9,8 +9,9 @@ from __future__ import annotations
 import functools
 import logging
 from pathlib import Path
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from leafletgen.content.coverage import uncovered_problems
 from leafletgen.content.model import Leaflet, is_slug
@@ -80,15 +81,25 @@ def _validated(raw: bytes, path: Path) -> Leaflet:
     return leaflet_from_bytes(raw, path)[0]
 
 
-def leaflet_from_bytes(raw: bytes, path: Path) -> tuple[Leaflet, dict[FieldPath, int]]:
-    """Validate the bytes of a source named ``path``; also return the line of every field."""
-    data, lines = read_yaml(raw, path)
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def validated(model: type[Model], data: Any, lines: dict[FieldPath, int], path: Path) -> Model:
+    """``data`` read from ``path`` as a ``model``, every character in a bundled font; or one
+    SourceError with the line and field of every problem."""
     try:
-        leaflet = Leaflet.model_validate(data)
+        value = model.model_validate(data)
     except ValidationError as error:
         raise SourceError(located_problems(path, lines, error)) from None
     if problems := uncovered_problems(path, data, lines):
         raise SourceError(problems)
+    return value
+
+
+def leaflet_from_bytes(raw: bytes, path: Path) -> tuple[Leaflet, dict[FieldPath, int]]:
+    """Validate the bytes of a source named ``path``; also return the line of every field."""
+    data, lines = read_yaml(raw, path)
+    leaflet = validated(Leaflet, data, lines, path)
     if leaflet.id != path.stem:
         raise SourceError(
             [
