@@ -7,6 +7,7 @@ import contextlib
 import os
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -114,7 +115,10 @@ def _staged(path: Path, data: bytes, mode: int) -> Iterator[str]:
     made_folder = not path.parent.exists()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        _remove_leftovers(path)
+        fd, temp_name = tempfile.mkstemp(
+            prefix=f".{path.name}.{os.getpid()}.", suffix=".part", dir=path.parent
+        )
     except OSError as error:
         if made_folder:
             _remove_if_empty(path.parent)
@@ -132,6 +136,40 @@ def _staged(path: Path, data: bytes, mode: int) -> Iterator[str]:
         Path(temp_name).unlink(missing_ok=True)
         if made_folder and not os.path.lexists(path):
             _remove_if_empty(path.parent)
+
+
+_LEFTOVER_AGE = 60.0  # seconds without a write: no live writer is that slow between writes
+
+
+def _remove_leftovers(path: Path) -> None:
+    """Remove the temporary files of earlier writes of ``path`` whose process is gone.
+
+    A temporary file is removed by its writer even on an error or a signal, but not after a
+    SIGKILL or a power cut. Its name carries the writer's process id; one whose process no
+    longer runs and that has not been written to for a minute is left from such a write.
+    """
+    prefix = f".{path.name}."
+    now = time.time()
+    with contextlib.suppress(OSError), os.scandir(path.parent) as entries:
+        for entry in entries:
+            if not (entry.name.startswith(prefix) and entry.name.endswith(".part")):
+                continue
+            pid = entry.name[len(prefix) :].split(".", 1)[0]
+            if not pid.isdigit() or _running(int(pid)):
+                continue
+            with contextlib.suppress(OSError):
+                if now - entry.stat(follow_symlinks=False).st_mtime > _LEFTOVER_AGE:
+                    os.unlink(entry.path)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it runs, as someone else
+        return True
+    return True
 
 
 def discard(path: Path) -> None:

@@ -12,6 +12,7 @@ from pdfminer.high_level import extract_pages
 from pdfminer.layout import LTChar, LTTextContainer, LTTextLine
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
+from pdfminer.utils import decode_text
 
 MM = 72 / 25.4
 # Page margins (top, bottom) in mm, as in templates/css: what lies outside is header and footer.
@@ -121,34 +122,50 @@ def space_stretch(path: Path) -> float:
 
 
 class _MarkedText(PDFLayoutAnalyzer):
-    """Collects each character's text under the marked-content id (MCID) it is drawn in."""
+    """Collects the text drawn in each marked-content id (MCID), as a reader does: a span with
+    /ActualText stands for its text, and the glyphs inside it are not read."""
 
     def __init__(self, resources: PDFResourceManager) -> None:
         super().__init__(resources)
-        self.mcid: int | None = None
+        self.stack: list[tuple[int | None, str | None]] = []  # (MCID, ActualText) per level
         self.page = 0
         self.texts: dict[tuple[int, int], str] = {}
 
+    @property
+    def mcid(self) -> int | None:
+        return next((mcid for mcid, _ in reversed(self.stack) if mcid is not None), None)
+
     def begin_tag(self, tag: object, props: object = None) -> None:
-        self.mcid = props.get("MCID") if isinstance(props, dict) else None
+        props = props if isinstance(props, dict) else {}
+        actual = props.get("ActualText")
+        if isinstance(actual, bytes):
+            actual = decode_text(actual)
+        self.stack.append((props.get("MCID"), actual))
+        if actual is not None:
+            self._add(actual)
 
     def end_tag(self) -> None:
-        self.mcid = None
+        if self.stack:
+            self.stack.pop()
+
+    def _add(self, text: str) -> None:
+        if (mcid := self.mcid) is not None:
+            key = (self.page, mcid)
+            self.texts[key] = self.texts.get(key, "") + text
 
     def render_char(self, *args: object, **kwargs: object) -> float:
         width = super().render_char(*args, **kwargs)  # type: ignore[arg-type]
-        if self.mcid is not None:
-            char = list(self.cur_item)[-1]
-            key = (self.page, self.mcid)
-            self.texts[key] = self.texts.get(key, "") + char.get_text()
+        if not any(actual is not None for _, actual in self.stack):
+            self._add(list(self.cur_item)[-1].get_text())
         return width
 
 
 def marked_text(path: Path) -> dict[tuple[int, int], str]:
     """The text drawn in each piece of tagged content: {(page index, MCID): text}.
 
-    Text drawn outside tagged content (artifacts, say) is not in it. Right-to-left text comes
-    in drawing order, glyph by glyph.
+    Text drawn outside tagged content (artifacts, say) is not in it. A span with /ActualText
+    (shaped scripts: Arabic, Devanagari) reads as its text; other right-to-left text comes in
+    drawing order, glyph by glyph.
     """
     resources = PDFResourceManager()
     device = _MarkedText(resources)

@@ -4,14 +4,16 @@ catalogs, stopped by SIGKILL or SIGTERM after a random short delay, round after 
 After every round each catalog is, byte for byte, either the old file or the new one, and
 complete: Babel reads it and finds the same entries. (update used to rewrite each catalog in
 place, so a signal in that window left a 3.7 MB catalog at 769 KB.) SIGTERM leaves no
-temporary file; SIGKILL may leave the hidden ``.<name>.*.part`` it interrupted (nothing can
-remove it in a killed process), which no command reads as a catalog.
+temporary file; SIGKILL may leave the hidden ``.<name>.<pid>.*.part`` it interrupted (nothing can
+remove it in a killed process), which no command reads as a catalog and which the next write of
+that file removes.
 """
 
 from __future__ import annotations
 
 import functools
 import io
+import os
 import random
 import shutil
 import signal
@@ -26,6 +28,7 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po, write_po
 
 from leafletgen.cli.common import INTERRUPTED
+from leafletgen.files import write_atomic
 from tests.hostile.test_faults import ENV, assert_clean
 
 ENTRIES = 4000  # about 0.8 MB of catalog per language
@@ -182,3 +185,35 @@ def test_killed_writer_leaves_the_old_or_the_new_catalog(
             + f":{len(left)}part"
         )
     print(command, " ".join(outcomes))
+
+
+def test_the_next_write_removes_what_a_killed_writer_left(tmp_path: Path) -> None:
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dead, alive = int(gone.stdout), os.getpid()
+    target = tmp_path / "messages.po"
+    old = time.time() - 3600
+    left = {
+        "killed": tmp_path / f".messages.po.{dead}.x1.part",
+        "running": tmp_path / f".messages.po.{alive}.x2.part",
+        "killed-just-now": tmp_path / f".messages.po.{dead}.x3.part",
+        "other-file": tmp_path / f".other.po.{dead}.x4.part",
+    }
+    for name, path in left.items():
+        path.write_bytes(b"partial")
+        if name != "killed-just-now":
+            os.utime(path, (old, old))
+    write_atomic(target, b"complete")
+    assert target.read_bytes() == b"complete"
+    assert {name for name, path in left.items() if path.exists()} == {
+        "running",
+        "killed-just-now",
+        "other-file",
+    }
+    assert sorted(
+        p.name for p in tmp_path.iterdir() if p.name.startswith(".messages.po.")
+    ) == sorted(left[name].name for name in ("running", "killed-just-now"))

@@ -18,7 +18,7 @@ from urllib.request import url2pathname
 
 from leafletgen.errors import LeafletError, RenderError
 from leafletgen.project import FONTS, PACKAGE_TEMPLATES, Assets
-from leafletgen.render.pdf import tagging
+from leafletgen.render.pdf import tagging, text_layer
 
 # Fontconfig reads this when WeasyPrint loads: the bundled fonts become the only fonts, so no
 # machine's own fonts can change a leaflet (or stand in silently for a missing glyph).
@@ -51,6 +51,8 @@ with _sonames_only():  # and after the fontconfig setting above
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+text_layer.install()
 
 logger = logging.getLogger(__name__)
 
