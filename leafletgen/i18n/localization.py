@@ -27,7 +27,7 @@ from leafletgen.content.messages import Message, translate
 from leafletgen.content.model import Leaflet
 from leafletgen.errors import LeafletError
 from leafletgen.i18n.lint import read_catalog
-from leafletgen.i18n.scripts import script_stylesheets
+from leafletgen.i18n.scripts import language_stylesheets
 from leafletgen.i18n.store import (
     CHROME,
     SOURCE_LANGUAGE,
@@ -190,10 +190,7 @@ class Localization:
     @property
     def stylesheets(self) -> tuple[str, ...]:
         """CSS layers this language adds: its script's fonts, and right-to-left layout."""
-        layers = list(script_stylesheets(self.locale))
-        if self.direction == "rtl":
-            layers.append("css/rtl.css")
-        return tuple(layers)
+        return language_stylesheets(self.locale)
 
     @property
     def counter_style(self) -> str:
