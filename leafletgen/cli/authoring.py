@@ -120,7 +120,9 @@ def list_leaflets(project: Project, leaflets_dir: Path | None) -> None:
                 reviewed, overdue = "never", "  DRAFT (not for patients)"
             else:
                 reviewed = str(row.reviewed)
-                overdue = f"  REVIEW OVERDUE (older than {max_age} days)" if row.review_overdue else ""
+                overdue = (
+                    f"  REVIEW OVERDUE (older than {max_age} days)" if row.review_overdue else ""
+                )
             click.echo(
                 f"{row.leaflet_id}  {row.language:<5}  v{row.version}  reviewed {reviewed}  {row.state}{overdue}"
             )

@@ -39,7 +39,11 @@ def import_(
     known = {"medicine": {"generic": medicine, "brands": list(brands)}} if medicine else {}
     imported = import_file(file, out.stem, language=language, known=known)
     write_source(imported, out, replace=force)
-    click.echo(f"Wrote {out}: a draft ({'; '.join(imported.leaflet.draft.to_fill) or 'complete'} to fill).")
+    click.echo(
+        f"Wrote {out}: a draft ({'; '.join(imported.leaflet.draft.to_fill) or 'complete'} to fill)."
+    )
     for line in imported.report.lines():
         click.echo(line)
-    click.echo(f"Next: `leaflet build {out}` to look at it, `leaflet check {out}` for what is left.")
+    click.echo(
+        f"Next: `leaflet build {out}` to look at it, `leaflet check {out}` for what is left."
+    )

@@ -318,8 +318,6 @@ def leaflet_languages(
                 fuzzy += 1
         state = review_state(missing, fuzzy, review_of(catalog), revision_date_of(catalog))
         rows.append(
-            LeafletLanguage(
-                leaflet.id, leaflet.version_label, reviewed, overdue, language, state
-            )
+            LeafletLanguage(leaflet.id, leaflet.version_label, reviewed, overdue, language, state)
         )
     return rows

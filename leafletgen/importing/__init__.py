@@ -50,7 +50,14 @@ def import_file(
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise SourceError(
-            [Problem(path, None, "", f"cannot import a '{suffix}' file (one of {', '.join(SUFFIXES)})")]
+            [
+                Problem(
+                    path,
+                    None,
+                    "",
+                    f"cannot import a '{suffix}' file (one of {', '.join(SUFFIXES)})",
+                )
+            ]
         )
     raw = read_bounded(path, MAX_INPUT_BYTES)
     given = dict(known or {})

@@ -88,6 +88,7 @@ class Shaped:
     """The leaflet's parts, ready to write as a draft source."""
 
     title: str
+    document_title: str | None  # the title line whole, as the document names itself
     subtitle: str | None
     summary: str | None
     key_takeaways: list[str]
@@ -113,6 +114,7 @@ class _Builder:
         self.elements = document.elements
         self.report = report
         self.title: str | None = None
+        self.document_title: str | None = None
         self.subtitle: str | None = None
         self.summary: str | None = None
         self.takeaways: list[str] = []
@@ -202,6 +204,7 @@ class _Builder:
         return False
 
     def set_title(self, heading: Heading) -> None:
+        self.document_title = heading.text
         title, _, subtitle = heading.text.partition(" | ")
         self.title = title.strip()
         self.report.recognised.append(f"{heading.where}: title “{_short(heading.text)}”")
@@ -352,6 +355,7 @@ class _Builder:
         )
         return Shaped(
             title=self.title or "",
+            document_title=self.document_title,
             subtitle=self.subtitle,
             summary=self.summary,
             key_takeaways=self.takeaways,

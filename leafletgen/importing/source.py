@@ -13,7 +13,9 @@ from leafletgen.content.model import DRAFT_FIELDS, Leaflet
 from leafletgen.importing.builder import Report, Shaped
 
 # The draft's fields an article never holds: its metadata, not its text.
-_GIVEN_ELSEWHERE = tuple(name for name in DRAFT_FIELDS if name not in ("key_takeaways", "bottom_line"))
+_GIVEN_ELSEWHERE = tuple(
+    name for name in DRAFT_FIELDS if name not in ("key_takeaways", "bottom_line")
+)
 
 _HEADER = """\
 # Imported by `leaflet import` from {name}: a DRAFT, not for patients.
@@ -47,6 +49,14 @@ def draft_source(
     data.update({k: known[k] for k in ("medicine",) if k in known})
     data["language"] = language
     data.update({k: known[k] for k in ("version", "reviewed", "source") if k in known})
+    if "source" not in known and shaped.document_title:
+        # The document names itself: that is what the leaflet is made from. The author still
+        # confirms it and adds its publisher, address and date (`source` stays to fill).
+        data["source"] = {"title": shaped.document_title}
+        report.guessed.append(
+            f"source: its title is the document's own, “{shaped.document_title}” (add its "
+            "publisher, address and date)"
+        )
     for name in ("key_takeaways", "sections", "faqs", "bottom_line"):
         if value := getattr(shaped, name):
             data[name] = value
@@ -55,7 +65,9 @@ def draft_source(
         if name not in data:
             to_fill.append(name)
             report.to_fill.append(f"{name}: the input marks no {label}")
-    report.to_fill[:0] = [f"{name}: not in the input" for name in to_fill if name in _GIVEN_ELSEWHERE]
+    report.to_fill[:0] = [
+        f"{name}: not in the input" for name in to_fill if name in _GIVEN_ELSEWHERE
+    ]
     header = _HEADER.format(name=imported_from, fields=", ".join(to_fill) or "nothing")
     body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=96)
     raw = (header + "\n" + body).encode("utf-8")

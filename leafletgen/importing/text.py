@@ -127,4 +127,6 @@ def _split_table(lines: list[str], where: str) -> Grid | None:
 
 def _is_wrapped(lines: list[str], width: int | None) -> bool:
     """Lines of one paragraph broken at the file's width: every line but the last fills it."""
-    return width is not None and all(len(line.rstrip()) >= width - WRAP_SLACK for line in lines[:-1])
+    return width is not None and all(
+        len(line.rstrip()) >= width - WRAP_SLACK for line in lines[:-1]
+    )

@@ -77,7 +77,9 @@ def plan(project: Project, request: BuildRequest) -> tuple[list[Job], list[Failu
         for language in _languages(project, request, leaflet.id, leaflet.language):
             for variant in variants:
                 jobs.append(
-                    Job(path, leaflet.id, leaflet.version_label, leaflet.language, language, variant)
+                    Job(
+                        path, leaflet.id, leaflet.version_label, leaflet.language, language, variant
+                    )
                 )
     jobs.sort(key=lambda j: (j.leaflet_id, j.language, j.variant))
     index, count = request.shard
