@@ -330,5 +330,5 @@ def test_a_broken_word_file_is_refused(tmp_path: Path) -> None:
 
     path = tmp_path / "broken.docx"
     path.write_bytes(b"PK\x03\x04 not really a zip")
-    with pytest.raises(SourceError, match="broken.docx: not a Word document"):
+    with pytest.raises(SourceError, match=r"broken\.docx: not a Word document"):
         import_file(path, "broken")

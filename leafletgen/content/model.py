@@ -17,6 +17,7 @@ from pydantic import (
     Tag,
     TypeAdapter,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
@@ -283,6 +284,14 @@ class Leaflet(_Model):
     def version_label(self) -> str:
         """The version, or "draft" while a draft has none (manifests, lists and the index)."""
         return self.version or "draft"
+
+    @field_validator("medicine", "version", "reviewed", "source", mode="before")
+    @classmethod
+    def _not_empty(cls, value: object) -> object:
+        # Written but empty (`version:`) is a gap to fill, draft or not: a draft leaves it out.
+        if value is None:
+            raise ValueError("is empty: fill it in")
+        return value
 
     @model_validator(mode="after")
     def _complete_unless_draft(self) -> Leaflet:
