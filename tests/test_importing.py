@@ -332,3 +332,97 @@ def test_a_broken_word_file_is_refused(tmp_path: Path) -> None:
     path.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(SourceError, match=r"broken\.docx: not a Word document"):
         import_file(path, "broken")
+
+
+# -- FHIR ePI: export, validate, import back ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bundles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The seed as an ePI Bundle in its own language and every shipped translation."""
+    report = build_files(
+        [SEED], tmp_path_factory.mktemp("epi"), formats=("epi",), languages=("all",)
+    )
+    assert not report.failed, report.failed
+    return {built.path.name.split(".")[1]: built.path for built in report.built}
+
+
+def _without_plain(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _without_plain(v) for k, v in value.items() if k not in ("plain", "draft", "id")}
+    if isinstance(value, list):
+        return [_without_plain(v) for v in value]
+    return value
+
+
+def test_the_bundle_is_a_valid_fhir_r5_epi_document(bundles: dict[str, Path]) -> None:
+    from fhir.resources.bundle import Bundle
+
+    assert sorted(bundles) == ["ar", "en", "es", "ru"]
+    for language, path in bundles.items():
+        bundle = Bundle.model_validate_json(path.read_bytes())  # the check's own validator
+        composition = bundle.entry[0].resource
+        assert bundle.type == "document" and composition.get_resource_type() == "Composition"
+        assert composition.language == language == bundle.language
+        assert composition.version == "1.0" and str(composition.date) == "2026-11-25"
+        product = bundle.entry[1].resource
+        names = [(n.productName, n.type.text) for n in product.name]
+        if language in ("en", "es"):
+            assert names == [("clonazepam", "generic"), ("Klonopin", "brand")]
+        # Shipped translations are drafts: a preliminary document, as the PDF says on every page.
+        assert composition.status == ("final" if language == "en" else "preliminary")
+        div = composition.section[2].text.div
+        assert div.startswith(f'<div xmlns="http://www.w3.org/1999/xhtml" lang="{language}"')
+
+
+def test_export_then_import_gives_the_same_leaflet(
+    bundles: dict[str, Path], tmp_path: Path
+) -> None:
+    imported = import_file(bundles["en"], "back").leaflet
+    seed = load_leaflet(SEED)
+    assert _without_plain(imported.model_dump()) == _without_plain(seed.model_dump())
+    assert leaflet_strings(imported) == leaflet_strings(seed)
+    assert imported.draft is not None and imported.draft.to_fill == []
+
+
+def test_a_translated_bundle_imports_as_a_source_in_its_language(bundles: dict[str, Path]) -> None:
+    from leafletgen.engine import prepare
+    from tests.conftest import make_project
+
+    text = prepare(make_project(), str(SEED), "es", "standard").edition
+    imported = import_file(bundles["es"], "back").leaflet
+    assert imported.language == "es"
+    assert (imported.title, imported.subtitle) == (text.title, text.subtitle)
+    assert [s.heading for s in imported.sections] == [s.heading for s in text.sections]
+    assert [s.blocks for s in imported.sections] == [s.blocks for s in text.sections]
+    assert [(f.question, f.answer) for f in imported.faqs] == [
+        (f.question, f.answer) for f in text.faqs
+    ]
+
+
+def test_the_check_refuses_a_bundle_fhir_rejects(bundles: dict[str, Path]) -> None:
+    import json
+
+    from leafletgen.engine import prepare
+    from leafletgen.render import epi
+    from leafletgen.render.format import Document
+    from tests.conftest import make_project
+
+    project = make_project()
+    prepared = prepare(project, str(SEED), None, "standard")
+    document = Document(prepared.edition, prepared.localization, project.assets,
+                        __import__("leafletgen.variants").variants.PAPERS["a4"], "seed")  # fmt: skip
+    good = bundles["en"].read_bytes()
+    assert epi.check(good, document).ok
+    for field, value in (("status", None), ("date", "last week")):
+        data = json.loads(good)
+        data["entry"][0]["resource"][field] = value
+        verdict = epi.check(json.dumps(data).encode(), document)
+        assert not verdict.ok
+        assert verdict.failures[0].startswith(f"fhir: entry.0.resource.{field}: "), verdict
+    data = json.loads(good)
+    data["entry"][0]["resource"]["section"][2]["text"]["div"] = (
+        '<div xmlns="http://www.w3.org/1999/xhtml" lang="fr"><p>x</p></div>'
+    )
+    verdict = epi.check(json.dumps(data).encode(), document)
+    assert verdict.failures == ("section 3: not an XHTML div in 'en'",)

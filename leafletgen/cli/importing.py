@@ -39,9 +39,9 @@ def import_(
     known = {"medicine": {"generic": medicine, "brands": list(brands)}} if medicine else {}
     imported = import_file(file, out.stem, language=language, known=known)
     write_source(imported, out, replace=force)
-    click.echo(
-        f"Wrote {out}: a draft ({'; '.join(imported.leaflet.draft.to_fill) or 'complete'} to fill)."
-    )
+    draft = imported.leaflet.draft
+    to_fill = ", ".join(draft.to_fill) if draft and draft.to_fill else "nothing"
+    click.echo(f"Wrote {out}: a draft ({to_fill} to fill).")
     for line in imported.report.lines():
         click.echo(line)
     click.echo(

@@ -23,7 +23,7 @@ from leafletgen.importing.source import draft_source
 MAX_INPUT_BYTES = 20_000_000  # a Word file with pictures; a leaflet's text is ~30 kB
 TEXT_SUFFIXES = (".txt", ".text")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
-SUFFIXES = (*TEXT_SUFFIXES, *MARKDOWN_SUFFIXES, ".docx", ".json")
+SUFFIXES = (*TEXT_SUFFIXES, *MARKDOWN_SUFFIXES, ".docx", ".json", ".epi")
 
 
 @dataclass(frozen=True)
@@ -61,19 +61,20 @@ def import_file(
         )
     raw = read_bounded(path, MAX_INPUT_BYTES)
     given = dict(known or {})
-    if suffix == ".json":
+    report = Report()
+    if suffix in (".json", ".epi"):
         from leafletgen.importing.epi import read_bundle
 
-        document, language, from_bundle = read_bundle(raw, path)
+        shaped, language, from_bundle = read_bundle(raw, path, report)
         given = {**from_bundle, **given}
-    elif suffix == ".docx":
-        from leafletgen.importing.docx import read_docx
-
-        document = read_docx(raw, path)
     else:
-        document = _read_text_kind(raw, path, suffix)
-    report = Report()
-    shaped = shape(document, report)
+        if suffix == ".docx":
+            from leafletgen.importing.docx import read_docx
+
+            document = read_docx(raw, path)
+        else:
+            document = _read_text_kind(raw, path, suffix)
+        shaped = shape(document, report)
     data, leaflet = draft_source(
         shaped,
         leaflet_id=leaflet_id,

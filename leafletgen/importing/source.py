@@ -20,9 +20,10 @@ _GIVEN_ELSEWHERE = tuple(
 _HEADER = """\
 # Imported by `leaflet import` from {name}: a DRAFT, not for patients.
 # Every page prints "Draft — not reviewed" and `leaflet check` refuses it until you have
-#  1. filled in {fields} (docs/leaflet-format.md),
-#  2. done what `draft: to_check` lists,
-#  3. written the plain-language counterparts (`plain:`), which `leaflet check` lists,
+#  - {fields},
+#  - done what `draft: to_check` lists, if anything,
+#  - written the plain-language counterparts (`plain:`), which `leaflet check` lists,
+#  - checked every part against the document,
 # and then deleted the whole `draft:` block.
 """
 
@@ -68,7 +69,12 @@ def draft_source(
     report.to_fill[:0] = [
         f"{name}: not in the input" for name in to_fill if name in _GIVEN_ELSEWHERE
     ]
-    header = _HEADER.format(name=imported_from, fields=", ".join(to_fill) or "nothing")
+    fields = (
+        f"filled in {', '.join(to_fill)} (docs/leaflet-format.md)"
+        if to_fill
+        else ("checked medicine, version, reviewed and source, taken from the document")
+    )
+    header = _HEADER.format(name=imported_from, fields=fields)
     body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=96)
     raw = (header + "\n" + body).encode("utf-8")
     leaflet, _ = leaflet_from_bytes(raw, Path(f"{leaflet_id}.yaml"))
