@@ -426,3 +426,17 @@ def test_the_check_refuses_a_bundle_fhir_rejects(bundles: dict[str, Path]) -> No
     )
     verdict = epi.check(json.dumps(data).encode(), document)
     assert verdict.failures == ("section 3: not an XHTML div in 'en'",)
+
+
+def test_the_audit_finds_the_draft_notice_on_the_imported_pdf(imported_seed) -> None:
+    from leafletgen.checks.audit import audit_outputs
+    from tests.conftest import make_project
+
+    leaflet, outputs = imported_seed
+    pdf = outputs["pdf"]
+    project = make_project(pdf.parent.parent, leaflets_dir=pdf.parent.parent.parent)
+    (audit,) = audit_outputs(project, [pdf])
+    found = {result.rule: result for result in audit.results}
+    assert found["draft-notice"].ok, found["draft-notice"]
+    assert found["draft-notice"].detail == "draft source: notice printed"
+    assert audit.ok, [r for r in audit.results if not r.ok]
