@@ -432,7 +432,7 @@ def test_the_audit_finds_the_draft_notice_on_the_imported_pdf(imported_seed) -> 
     from leafletgen.checks.audit import audit_outputs
     from tests.conftest import make_project
 
-    leaflet, outputs = imported_seed
+    _, outputs = imported_seed
     pdf = outputs["pdf"]
     project = make_project(pdf.parent.parent, leaflets_dir=pdf.parent.parent.parent)
     (audit,) = audit_outputs(project, [pdf])
@@ -440,3 +440,17 @@ def test_the_audit_finds_the_draft_notice_on_the_imported_pdf(imported_seed) -> 
     assert found["draft-notice"].ok, found["draft-notice"]
     assert found["draft-notice"].detail == "draft source: notice printed"
     assert audit.ok, [r for r in audit.results if not r.ok]
+
+
+def test_the_markdown_import_builds_at_once_as_a_draft(tmp_path: Path) -> None:
+    path = tmp_path / "samplex.md"
+    path.write_text(MARKDOWN, encoding="utf-8")
+    source = tmp_path / "samplex.yaml"
+    (tmp_path / "samplex.yaml").write_bytes(import_file(path, "samplex").data)
+    report = build_files([source], tmp_path / "out", formats=("pdf", "html"))
+    assert not report.failed, report.failed
+    pdf = next(b.path for b in report.built if b.format == "pdf")
+    leaflet = load_leaflet(source)
+    assert leaflet.medicine is None  # not in the document: no medicine is printed
+    assert_in_order(tagged_text(pdf), leaflet_strings(leaflet))
+    assert all("Draft — not reviewed" in text for text in margin_text(pdf).values())

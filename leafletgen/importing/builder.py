@@ -276,7 +276,11 @@ class _Builder:
         if caption is None:
             caption = NO_CAPTION
             self.to_check.append(f"give the table at {grid.where} a caption")
-        table: dict[str, Any] = {"caption": caption, "header": list(header), "rows": rows}
+        table: dict[str, Any] = {
+            "caption": caption,
+            "header": list(header),
+            "rows": [list(row) for row in rows],
+        }
         if not grid.split:  # a whole row is no row's name
             table["row_headers"] = False
         self.add_block({"table": table})
@@ -302,12 +306,7 @@ class _Builder:
         if target is None:
             self.unplaced.append(block)
             return
-        target.blocks.append(self.flattened(block))
-
-    def flattened(self, block: dict[str, Any]) -> dict[str, Any]:
-        if "table" in block:
-            block["table"]["rows"] = [list(row) for row in block["table"]["rows"]]
-        return block
+        target.blocks.append(block)
 
     def place_nowhere(self, element: Element, why: str) -> None:
         if isinstance(element, Items):
@@ -327,13 +326,13 @@ class _Builder:
         for part in self.sections:
             kept = [s for s in part.subsections if s.blocks]
             for empty in (s for s in part.subsections if not s.blocks):
-                self.unplaced.append({"paragraph": _escaped_heading(empty.heading)})
+                self.unplaced.append({"paragraph": escaped(empty.heading)})
                 self.report.unplaced.append(f"{empty.where}: heading with nothing under it")
             part.subsections = kept
             if part.blocks or part.subsections:
                 sections.append(part.data())
             else:
-                self.unplaced.append({"paragraph": _escaped_heading(part.heading)})
+                self.unplaced.append({"paragraph": escaped(part.heading)})
                 self.report.unplaced.append(f"{part.where}: heading with nothing under it")
         faqs = []
         for faq in self.faqs:
@@ -341,7 +340,7 @@ class _Builder:
             if faq["answer"]:
                 faqs.append(faq)
             else:
-                self.unplaced.append({"paragraph": _escaped_heading(faq["question"])})
+                self.unplaced.append({"paragraph": escaped(faq["question"])})
                 self.report.unplaced.append(f"{where}: a question with no answer")
         if self.unplaced:
             sections.append({"heading": UNPLACED_HEADING, "blocks": self.unplaced})
@@ -364,10 +363,6 @@ class _Builder:
             bottom_line=self.bottom_line,
             to_check=self.to_check,
         )
-
-
-def _escaped_heading(text: str) -> str:
-    return escaped(text)
 
 
 def shape(document: Document, report: Report) -> Shaped:

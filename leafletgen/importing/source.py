@@ -67,7 +67,10 @@ def draft_source(
             to_fill.append(name)
             report.to_fill.append(f"{name}: the input marks no {label}")
     report.to_fill[:0] = [
-        f"{name}: not in the input" for name in to_fill if name in _GIVEN_ELSEWHERE
+        f"{name}: "
+        + ("only its title, the document's: confirm it" if name in data else "not in the input")
+        for name in to_fill
+        if name in _GIVEN_ELSEWHERE
     ]
     fields = (
         f"filled in {', '.join(to_fill)} (docs/leaflet-format.md)"
