@@ -10,7 +10,7 @@ import pytest
 
 from leafletgen.cli import main
 from leafletgen.content.loader import load_leaflet
-from leafletgen.content.markup import to_text
+from leafletgen.content.markup import Link, parse, to_text
 from leafletgen.content.model import BulletList, Leaflet, Paragraph, Table
 from leafletgen.importing import import_file
 from leafletgen.importing.builder import UNPLACED_HEADING
@@ -454,3 +454,39 @@ def test_the_markdown_import_builds_at_once_as_a_draft(tmp_path: Path) -> None:
     assert leaflet.medicine is None  # not in the document: no medicine is printed
     assert_in_order(tagged_text(pdf), leaflet_strings(leaflet))
     assert all("Draft — not reviewed" in text for text in margin_text(pdf).values())
+
+
+def test_untrusted_markup_is_kept_as_text_never_as_markup(tmp_path: Path) -> None:
+    path = tmp_path / "hostile.md"
+    path.write_text(
+        "# Title\n\n## Part\n\n"
+        "Click [here](javascript:alert(1)) or [there](/relative/page).\n\n"
+        "<script>alert(1)</script>\n\n"
+        "Stars ** and [brackets] and a back\\\\slash stay as written.\n\n"
+        "## Key takeaways\n\n- One.\n\n## Bottom line\n\nTwo.\n",
+        encoding="utf-8",
+    )
+    imported = import_file(path, "hostile")
+    blocks = imported.leaflet.sections[0].blocks
+    texts = [to_text(b.text) for b in blocks if isinstance(b, Paragraph)]
+    # markdown-it makes no link of a javascript: target: it is printed as written.
+    assert texts == [
+        "Click [here](javascript:alert(1)) or there.",
+        "<script>alert(1)</script>",
+        "Stars ** and [brackets] and a back\\slash stay as written.",
+    ]
+    links = [
+        n for b in blocks if isinstance(b, Paragraph) for n in parse(b.text) if isinstance(n, Link)
+    ]
+    assert links == []  # the relative link keeps its words only
+    assert any("link to '/relative/page' kept as its words" in g for g in imported.report.guessed)
+    assert any("raw HTML kept as its text" in g for g in imported.report.guessed)
+
+
+def test_a_file_of_another_kind_is_refused(tmp_path: Path) -> None:
+    from leafletgen.errors import SourceError
+
+    path = tmp_path / "leaflet.pdf"
+    path.write_bytes(b"%PDF-1.7")
+    with pytest.raises(SourceError, match=r"cannot import a '\.pdf' file"):
+        import_file(path, "leaflet")
