@@ -490,3 +490,14 @@ def test_a_file_of_another_kind_is_refused(tmp_path: Path) -> None:
     path.write_bytes(b"%PDF-1.7")
     with pytest.raises(SourceError, match=r"cannot import a '\.pdf' file"):
         import_file(path, "leaflet")
+
+
+def test_leaflet_list_shows_a_draft(runner, tmp_path: Path) -> None:
+    folder = tmp_path / "leaflets"
+    folder.mkdir()
+    assert (
+        runner.invoke(main, ["import", str(ARTICLE), "-o", str(folder / "x.yaml")]).exit_code == 0
+    )
+    listed = runner.invoke(main, ["list", "--leaflets-dir", str(folder)])
+    assert listed.exit_code == 0, listed.output
+    assert listed.output == "x  en     draft  reviewed never  source  DRAFT (not for patients)\n"
