@@ -67,7 +67,9 @@ class _Reader:
         if not text:
             return
         ordered = style.startswith("List Number")
-        if style.startswith(("List Bullet", "List Number", "List Paragraph")) or _numbered(block):
+        heading = style == "Title" or _HEADING.match(style)  # numbered headings stay headings
+        listed = style.startswith(("List Bullet", "List Number", "List Paragraph"))
+        if not heading and (listed or _numbered(block)):
             if self.items and ordered != self.items_ordered:
                 self.flush()
             if not self.items:
