@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from leafletgen import __version__
-from leafletgen.cli import authoring, build, check, docs, i18n, merge, project
+from leafletgen.cli import authoring, build, check, docs, i18n, importing, merge, project
 from leafletgen.cli.common import PROJECT_DIR
 
 
@@ -40,6 +40,7 @@ for command in (
     check.check,
     i18n.i18n,
     authoring.new,
+    importing.import_,
     authoring.preview,
     authoring.list_leaflets,
     docs.docs,

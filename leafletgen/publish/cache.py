@@ -35,7 +35,7 @@ class Planned:
 
     id: str
     language: str
-    version: str
+    version: str  # as lists and manifests show it ("draft" for an imported draft)
 
 
 class BuildCache:
@@ -62,7 +62,7 @@ class BuildCache:
         key = f"{hashlib.sha256(raw).hexdigest()} {path.name}"  # the id must match the name
         if (seen := self.sources.get(key)) is None:
             leaflet = load_leaflet(path)
-            seen = self.sources[key] = [leaflet.id, leaflet.language, leaflet.version]
+            seen = self.sources[key] = [leaflet.id, leaflet.language, leaflet.version_label]
             self.changed = True
         return Planned(*seen)
 

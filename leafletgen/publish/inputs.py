@@ -137,7 +137,7 @@ def changed_inputs(project: Project, entry: dict[str, object]) -> list[str]:
     source = find_source(leaflet_id, project.leaflets_dir)
     leaflet = load_leaflet(source)
     job = Job(
-        source, leaflet.id, leaflet.version, leaflet.language, language, str(entry["variant"])
+        source, leaflet.id, leaflet.version_label, leaflet.language, language, str(entry["variant"])
     )
     request = BuildRequest(leaflets=(leaflet_id,), paper=str(entry["paper"]))
     today = job_inputs(project, job, request)
