@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
+import shutil
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -76,25 +78,64 @@ def leaflet_id(n: int) -> str:
 
 
 def generate(root: Path, leaflets: int, languages: list[str]) -> list[str]:
-    """Write the project into ``root`` (which must not exist); return the leaflet ids."""
+    """Write the project into ``root`` (which must not exist); return the leaflet ids.
+
+    The catalogs of one leaflet are made by the project's own workflow (extract, init, then
+    every message translated); the others' are copies with the leaflet's number put in, the
+    only thing that differs between the leaflets (10,000 extractions take most of an hour).
+    """
     from leafletgen.i18n import workflow
     from leafletgen.project import Project
 
-    (root / "leaflets").mkdir(parents=True)
-    (root / "locales").mkdir()
-    (root / "leaflet.toml").write_text(PROJECT, encoding="utf-8")
+    model = root.parent / f".{root.name}-model"
+    for folder in (root, model):
+        (folder / "leaflets").mkdir(parents=True)
+        (folder / "locales").mkdir()
+        (folder / "leaflet.toml").write_text(PROJECT, encoding="utf-8")
+    (model / "leaflets" / f"{leaflet_id(MODEL)}.yaml").write_text(source(MODEL), encoding="utf-8")
+    here = Path.cwd()
+    os.chdir(model)  # the catalogs name the source as a project's do: leaflets/<id>.yaml
+    try:
+        project = Project.load(Path())
+        workflow.extract(project)
+        for language in languages:
+            workflow.init(project, language)
+    finally:
+        os.chdir(here)
+    for path in sorted((model / "locales").glob("*/LC_MESSAGES/*.po")):
+        _translate(path)
+    templates = {
+        path.relative_to(model / "locales"): path.read_text(encoding="utf-8")
+        for path in sorted((model / "locales").rglob("*.po*"))
+    }
     ids = [leaflet_id(n) for n in range(1, leaflets + 1)]
     for n, name in enumerate(ids, start=1):
-        generic = f"synthamol{n}"
-        text = SOURCE.format(id=name, generic=generic, brand=f"Synthex{n}", n=n)
-        (root / "leaflets" / f"{name}.yaml").write_text(text, encoding="utf-8")
-    project = Project.load(root)
-    workflow.extract(project)
-    for language in languages:
-        workflow.init(project, language)
-    for path in sorted((root / "locales").glob("*/LC_MESSAGES/*.po")):
-        _translate(path)
+        (root / "leaflets" / f"{name}.yaml").write_text(source(n), encoding="utf-8")
+        for relative, text in templates.items():
+            target = root / "locales" / str(relative).replace(str(MODEL), f"{n:05d}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if f"{MODEL}" in relative.name or not target.exists():
+                target.write_text(_numbered(text, n), encoding="utf-8")
+    shutil.rmtree(model)
     return ids
+
+
+MODEL = 99999  # the model leaflet's number: five digits that occur nowhere else in its text
+
+
+def source(n: int) -> str:
+    return SOURCE.format(id=leaflet_id(n), generic=f"synthamol{n}", brand=f"Synthex{n}", n=n)
+
+
+def _numbered(text: str, n: int) -> str:
+    """A catalog of the model leaflet as leaflet ``n``'s."""
+    return (
+        text.replace(f"medicine-{MODEL}", leaflet_id(n))
+        .replace(f"synthamol{MODEL}", f"synthamol{n}")
+        .replace(f"Synthex{MODEL}", f"Synthex{n}")
+        .replace(f"number {MODEL} ", f"number {n} ")
+        .replace(f"leaflet {MODEL} of", f"leaflet {n} of")
+    )
 
 
 def _translate(path: Path) -> None:

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from leafletgen.cli import main
 from leafletgen.project import Project
 from leafletgen.publish.build import build
-from leafletgen.publish.manifest import file_hash
+from leafletgen.publish.manifest import Manifest, file_hash
 from leafletgen.publish.plan import BuildRequest, plan
 from tests.conftest import make_project, minimal_leaflet, write_leaflet
 
@@ -37,7 +37,7 @@ def test_matrix_in_two_workers_builds_everything_and_writes_the_manifest(
     out = tmp_path / "out"
     report = build(*request(leaflets, out, jobs=2))
     assert not report.failed and len(report.built) == 4
-    manifest = json.loads((out / "manifest.json").read_text())["outputs"]
+    manifest = Manifest(out).entries
     assert sorted(manifest) == [
         "alpha/alpha.en.large-print.a4.pdf",
         "alpha/alpha.en.standard.a4.pdf",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import tempfile
@@ -20,6 +19,7 @@ from leafletgen.counter import PrintDetails, load_pharmacy
 from leafletgen.engine import Request, render
 from leafletgen.errors import LeafletError, OutputError
 from leafletgen.prints import KEEP_SECONDS, private_folder, remove_old_prints
+from leafletgen.publish.manifest import Manifest
 from tests.conftest import make_project, minimal_leaflet, write_leaflet
 from tests.pdfutil import body_text, margin_text, struct_types
 
@@ -208,8 +208,8 @@ def test_the_project_pharmacy_is_for_counter_prints_only(project: Path, tmp_path
     branded = leaflet(project, "build", "sample", "--branded")
     assert branded.exit_code == 0 and "1 files built" in branded.output, branded.output
     assert "Riverside Pharmacy" in body_text(generic)  # asked for: published, and recorded
-    manifest = json.loads((project / "output" / "manifest.json").read_text())
-    assert "pharmacy" in manifest["outputs"]["sample/sample.en.standard.a4.pdf"]["inputs"]
+    manifest = Manifest(project / "output").entries
+    assert "pharmacy" in manifest["sample/sample.en.standard.a4.pdf"]["inputs"]
     (project / "leaflet.toml").write_text('[build]\npharmacy = "pharmacy.yaml"\n')
     old = leaflet(project, "build", "sample")
     assert old.exit_code == 1 and "build.pharmacy: moved to [counter] pharmacy" in old.output

@@ -23,6 +23,7 @@ from leafletgen.engine import Request, prepare, render
 from leafletgen.errors import LeafletError, SourceError
 from leafletgen.project import PACKAGE_TEMPLATES, Project
 from leafletgen.publish.build import build
+from leafletgen.publish.manifest import Manifest
 from leafletgen.publish.plan import BuildRequest
 from leafletgen.render.templates import HTML_TWIN_STYLESHEET, render_html
 from leafletgen.variants import PAPERS, VARIANTS
@@ -282,19 +283,8 @@ def test_a_template_that_only_extends_the_default_changes_nothing(tmp_path: Path
 def test_a_project_without_a_theme_records_no_theme_input(tmp_path: Path) -> None:
     project = new_project(tmp_path / "project")
     build_outputs(project)
-    manifest = json.loads((project / "output" / "manifest.json").read_text(encoding="utf-8"))
-    entries = list(_entries(manifest))
+    entries = list(Manifest(project / "output").entries.values())
     assert entries and all("theme" not in entry["inputs"] for entry in entries)
-
-
-def _entries(manifest: object) -> list[dict[str, dict[str, str]]]:
-    if isinstance(manifest, dict):
-        if isinstance(manifest.get("inputs"), dict):
-            return [manifest]
-        return [e for value in manifest.values() for e in _entries(value)]
-    if isinstance(manifest, list):
-        return [e for value in manifest for e in _entries(value)]
-    return []
 
 
 def test_changing_the_setting_rebuilds(tmp_path: Path) -> None:
