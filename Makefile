@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install lint preview benchmark clean
+.PHONY: demo test install lint preview benchmark serve clean
 
 demo: install
 	$(BIN)/leaflet build clonazepam-emotional-effects --variant all --format all --lang en --lang es --lang ar --lang ru
@@ -30,6 +30,10 @@ lint: install
 preview: demo
 	mkdir -p output/png
 	for pdf in output/clonazepam-emotional-effects/*.pdf; do pdftoppm -png -r 60 "$$pdf" "output/png/$$(basename "$$pdf" .pdf)"; done
+
+# The counter web app on http://127.0.0.1:8000/ (after `make demo`, generic prints come from output/).
+serve: install
+	$(BIN)/leaflet serve
 
 benchmark: install
 	$(BIN)/python benchmarks/speed.py

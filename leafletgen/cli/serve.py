@@ -25,17 +25,36 @@ def _loopback(host: str) -> bool:
 
 
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; another than this computer's needs --token-file and a staff password.")  # fmt: skip
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; another than this computer's needs --token-file and a staff password.",
+)
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Renderer processes, each warm [default: cores].")  # fmt: skip
-@click.option("--token-file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="API tokens, one per line: POST /api/print needs one.")  # fmt: skip
-@click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
-              help="A name clients reach the server by (checked in Host and Origin)  [default: --host]")  # fmt: skip
-@click.option("--set-password", is_flag=True,
-              help="Set the staff password (asked for; stored only as a salted hash), then stop.")  # fmt: skip
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Renderer processes, each warm [default: cores].",
+)
+@click.option(
+    "--token-file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="API tokens, one per line: POST /api/print needs one.",
+)
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="A name clients reach the server by (checked in Host and Origin)  [default: --host]",
+)
+@click.option(
+    "--set-password",
+    is_flag=True,
+    help="Set the staff password (asked for; stored only as a salted hash), then stop.",
+)
 @pass_project
 def serve(
     project: Project,
@@ -103,5 +122,12 @@ def _run(
         err=True,
     )
     # No access log: a search is a medicine someone asked about; nothing here is for a log.
-    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning",
-                server_header=False, timeout_graceful_shutdown=5)  # fmt: skip
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        access_log=False,
+        log_level="warning",
+        server_header=False,
+        timeout_graceful_shutdown=5,
+    )

@@ -37,8 +37,12 @@ def _unauthorized(request: Request) -> Response | None:
     if not tokens:
         return error(403, "Authorization", "the API is closed: start the server with --token-file")
     if not has_token(tokens, request.headers.get("authorization")):
-        return error(401, "Authorization", "a valid 'Bearer <token>' is required",
-                     **{"www-authenticate": "Bearer"})  # fmt: skip
+        return error(
+            401,
+            "Authorization",
+            "a valid 'Bearer <token>' is required",
+            **{"www-authenticate": "Bearer"},
+        )
     return None
 
 

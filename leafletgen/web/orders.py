@@ -85,8 +85,9 @@ def read_order(
     if strict:
         for key in values:
             if key not in FIELDS:
-                raise FieldError(key, N_("not a field of a print (one of {fields})"),
-                                 fields=", ".join(FIELDS))  # fmt: skip
+                raise FieldError(
+                    key, N_("not a field of a print (one of {fields})"), fields=", ".join(FIELDS)
+                )
     leaflet_id = _text(values, "leaflet")
     if not leaflet_id:
         raise FieldError("leaflet", N_("required: the id of a leaflet"))
@@ -98,9 +99,13 @@ def read_order(
     code = _text(values, "lang") or leaflet.source_language
     language = leaflet.language(code)
     if language is None:
-        raise FieldError("lang", N_("{id!r} is not available in {lang!r} (one of {languages})"),
-                         id=leaflet.id, lang=code[:20],
-                         languages=", ".join(x.code for x in leaflet.languages))  # fmt: skip
+        raise FieldError(
+            "lang",
+            N_("{id!r} is not available in {lang!r} (one of {languages})"),
+            id=leaflet.id,
+            lang=code[:20],
+            languages=", ".join(x.code for x in leaflet.languages),
+        )
     variant = _choice(values, "variant", "standard", VARIANTS)
     paper = _choice(values, "paper", default_paper, PAPERS)
     patient, note = _text(values, "patient") or None, _text(values, "note") or None
@@ -110,9 +115,16 @@ def read_order(
         raise FieldError(error.field, "{problem}", problem=error.problem) from None
     confirm = _flag(values, "confirm_draft")
     if language.draft and not confirm:
-        raise FieldError("confirm_draft", N_("the {lang} translation is not signed off ({state}): "
-                                             "confirm to print it, marked as a draft"),
-                         status=409, lang=language.code, state=language.state)  # fmt: skip
+        raise FieldError(
+            "confirm_draft",
+            N_(
+                "the {lang} translation is not signed off ({state}): "
+                "confirm to print it, marked as a draft"
+            ),
+            status=409,
+            lang=language.code,
+            state=language.state,
+        )
     return PrintOrder(
         leaflet,
         language,
@@ -140,8 +152,9 @@ def _choice(
 ) -> str:
     value = _text(values, field) or default
     if value not in names:
-        raise FieldError(field, N_("{value!r} is not one of {names}"), value=value[:40],
-                         names=", ".join(names))  # fmt: skip
+        raise FieldError(
+            field, N_("{value!r} is not one of {names}"), value=value[:40], names=", ".join(names)
+        )
     return value
 
 
