@@ -45,6 +45,7 @@ ROUTES = [
     Route("/api/leaflets", api.leaflets),
     Route("/healthz", api.healthz),
     Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    Route("/favicon.ico", lambda request: Response(status_code=204)),  # none: no 404 noise
 ]
 
 
