@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install lint preview benchmark serve clean
+.PHONY: demo test install lint preview benchmark benchmark-serve serve clean
 
 demo: install
 	$(BIN)/leaflet build clonazepam-emotional-effects --variant all --format all --lang en --lang es --lang ar --lang ru
@@ -37,6 +37,9 @@ serve: install
 
 benchmark: install
 	$(BIN)/python benchmarks/speed.py
+
+benchmark-serve: install
+	$(BIN)/python benchmarks/serve.py
 
 clean:
 	rm -rf output/* $(VENV) build dist *.egg-info

@@ -532,3 +532,31 @@ def test_token_files_are_checked(tmp_path: Path) -> None:
     short.write_text("abc\n")
     with pytest.raises(Exception, match=r"short.txt:1: a token is one word of at least 24"):
         read_tokens(short)
+
+
+def test_every_label_is_a_chrome_message(tmp_path: Path) -> None:
+    root = make_counter_project(tmp_path / "p")
+    catalog = root / "locales" / "es" / "LC_MESSAGES" / "leafletgen.po"
+    catalog.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: es\\n"\n'
+        '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+        'msgid "Patient\'s name"\nmsgstr "Nombre del paciente"\n\n'
+        'msgid "Page %(number)s of the leaflet as it will print"\n'
+        'msgstr "Página %(number)s del folleto tal como se imprimirá"\n',
+        encoding="utf-8",
+    )
+    settings = ServeSettings(warm=False)
+    with TestClient(create_app(Project.load(root), settings), base_url=BASE) as staff:
+        page = staff.get("/", params={"leaflet": LEAFLET, "staff": "es"})
+        assert '<html lang="es"' in page.text
+        assert '<label for="patient">Nombre del paciente</label>' in page.text
+        # A label the catalog does not translate yet says which language it is in.
+        assert '<span lang="en">Pharmacist&#39;s note</span>' in page.text
+        assert "staff" in page.headers["set-cookie"]  # the choice is kept (no personal data)
+        csrf = csrf_of(page.text)
+        preview = staff.post(
+            "/preview", data=order(csrf, patient=PATIENT), headers={"hx-request": "true"}
+        )
+        assert 'alt="Página 1 del folleto tal como se imprimirá"' in preview.text
+        english = staff.get("/", params={"leaflet": LEAFLET, "staff": "en"})
+        assert '<label for="patient">Patient\'s name</label>' in english.text
