@@ -560,3 +560,20 @@ def test_every_label_is_a_chrome_message(tmp_path: Path) -> None:
         assert 'alt="Página 1 del folleto tal como se imprimirá"' in preview.text
         english = staff.get("/", params={"leaflet": LEAFLET, "staff": "en"})
         assert '<label for="patient">Patient\'s name</label>' in english.text
+
+
+def test_a_renderer_that_dies_is_replaced(client: TestClient) -> None:
+    pool = client.app.app.state.counter.printer.pool
+    (worker,) = pool._workers
+    worker.process.kill()
+    worker.process.join()
+    body = {"leaflet": LEAFLET, "patient": PATIENT}
+    failed = api_print(client, body)
+    assert failed.status_code == 503
+    assert failed.json()["error"] == {
+        "field": "leaflet",
+        "message": "the renderer stopped: try again (a new one has started)",
+    }
+    assert pool._workers[0] is not worker and pool._workers[0].process.is_alive()
+    again = api_print(client, body)
+    assert again.status_code == 200 and PATIENT in pdf_text(again.content)

@@ -72,7 +72,7 @@ async def print_leaflet(request: Request) -> Response:
     except FieldError as problem:
         return error(problem.status, problem.field, problem.text)
     except PrintError as problem:
-        return error(422, "leaflet", str(problem))
+        return error(problem.status, "leaflet", str(problem))
     response = printed_response(printed)
     for warning in printed.warnings:  # a draft, passages left untranslated: say so
         response.headers.append("x-leaflet-warning", warning.encode("ascii", "replace").decode())

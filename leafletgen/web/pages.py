@@ -294,7 +294,7 @@ async def _ordered(request: Request, act: Callable[[PrintOrder, PrintForm], Any]
         problem = (
             error
             if isinstance(error, FieldError)
-            else FieldError("leaflet", "{problem}", 422, problem=str(error))
+            else FieldError("leaflet", "{problem}", error.status, problem=str(error))
         )
         return _page(
             request,

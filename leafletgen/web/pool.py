@@ -104,6 +104,10 @@ def _run(project: Project, pharmacy: object, job: Job) -> Result:
         rendered = render(project, request)
     except LeafletError as error:
         return Result(error=error.format_message())
+    except Exception as error:  # a bug: its message could quote the page, so only its kind
+        return Result(
+            error=f"the renderer failed ({type(error).__name__}); see `leaflet build --debug`"
+        )
     return Result(
         rendered.data, rendered.media_type, rendered.name, rendered.pages, rendered.warnings
     )

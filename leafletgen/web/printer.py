@@ -21,14 +21,19 @@ from leafletgen.publish.plan import BuildRequest, Job
 from leafletgen.render import FORMATS
 from leafletgen.web.orders import PrintOrder
 from leafletgen.web.pool import Job as RenderJob
-from leafletgen.web.pool import RendererPool
+from leafletgen.web.pool import RendererPool, RenderFailed
 
 # The page offers these itself (Print, Web version); the others are listed as downloads.
 OFFERED = ("pdf", "html")
 
 
 class PrintError(Exception):
-    """The engine refused the order (its message names why), or no renderer could do it."""
+    """The engine refused the order (its message names why: 422), or no renderer could do
+    it (503)."""
+
+    def __init__(self, message: str, status: int = 422) -> None:
+        self.status = status
+        super().__init__(message)
 
 
 @dataclass(frozen=True, repr=False)
@@ -79,7 +84,10 @@ class Printer:
             # An incomplete translation is a draft: confirmed, its gaps print marked.
             allow_incomplete=order.confirm_draft,
         )
-        result = await self.pool.render(job)
+        try:
+            result = await self.pool.render(job)
+        except RenderFailed as failure:
+            raise PrintError(f"{failure}: try again (a new one has started)", 503) from None
         if result.error is not None:
             raise PrintError(result.error)
         return Printed(result.data, result.media_type, result.name, result.warnings, False)
