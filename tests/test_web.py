@@ -577,3 +577,10 @@ def test_a_renderer_that_dies_is_replaced(client: TestClient) -> None:
     assert pool._workers[0] is not worker and pool._workers[0].process.is_alive()
     again = api_print(client, body)
     assert again.status_code == 200 and PATIENT in pdf_text(again.content)
+
+
+def test_a_name_in_a_url_is_never_put_in_the_form(client: TestClient) -> None:
+    # A link from elsewhere must not teach anyone to send a patient's name in a URL.
+    page = client.get("/", params={"leaflet": LEAFLET, "patient": PATIENT, "note": "secret"})
+    assert page.status_code == 200
+    assert PATIENT not in page.text and "secret" not in page.text

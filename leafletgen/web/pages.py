@@ -30,7 +30,7 @@ from leafletgen.i18n.store import CHROME, PACKAGE_LOCALES, SOURCE_LANGUAGE
 from leafletgen.preview import png_pages
 from leafletgen.variants import PAPERS, VARIANTS
 from leafletgen.web.listing import Language, Listed
-from leafletgen.web.orders import FieldError, PrintOrder, read_order
+from leafletgen.web.orders import N_, FieldError, PrintOrder, read_order
 from leafletgen.web.printer import Printed, PrintError
 from leafletgen.web.security import CSRF_FIELD, SESSION_COOKIE, TWIN_CSP, verify_password
 from leafletgen.web.state import Counter
@@ -40,6 +40,13 @@ STAFF_COOKIE = "leaflet_staff_language"
 PREVIEW_PAGES = 2  # the first pages: enough to check the name, the language and the size
 PREVIEW_DPI = 60
 MAX_FIELDS = 20
+# What a GET may choose: never a personal field, so no patient's name is ever put in a URL.
+CHOICES = ("leaflet", "lang", "variant", "paper")
+
+SIGN_IN_AGAIN = N_("Please sign in again.")
+EXPIRED = N_("This form has expired: reload the page and try again.")
+NO_LEAFLET = N_("No such leaflet.")
+NO_FILE = N_("No such file.")
 
 _environment = Environment(
     loader=FileSystemLoader(TEMPLATES),
@@ -206,11 +213,11 @@ def _needs_sign_in(request: Request) -> bool:
 async def _posted(request: Request) -> FormData | Response:
     """The form of a POST whose CSRF token matches its session, or the answer refusing it."""
     if _needs_sign_in(request):
-        return _refused(request, 401, "Please sign in again.")
+        return _refused(request, 401, SIGN_IN_AGAIN)
     form = await request.form(max_files=0, max_fields=MAX_FIELDS)
     counter = _counter(request)
     if not counter.sessions.csrf_ok(request.cookies.get(SESSION_COOKIE), form.get(CSRF_FIELD)):
-        return _refused(request, 403, "This form has expired: reload the page and try again.")
+        return _refused(request, 403, EXPIRED)
     return form
 
 
@@ -230,7 +237,7 @@ async def counter_page(request: Request) -> Response:
     query = request.query_params.get("q", "").strip()[:100]
     chosen = listing.find(request.query_params.get("leaflet", ""))
     results = listing.search(query) if query else []
-    form = _form_of(request.query_params, chosen, _paper(counter)) if chosen else None
+    form = _form_of(_chosen(request), chosen, _paper(counter)) if chosen else None
     return _page(
         request,
         "counter.html.j2",
@@ -248,13 +255,17 @@ async def counter_page(request: Request) -> Response:
 async def status(request: Request) -> Response:
     """GET /status: the warnings and other formats of the leaflet as now chosen (htmx)."""
     if _needs_sign_in(request):
-        return _refused(request, 401, "Please sign in again.")
+        return _refused(request, 401, SIGN_IN_AGAIN)
     counter = _counter(request)
     chosen = counter.listing.get().find(request.query_params.get("leaflet", ""))
     if chosen is None:
-        return _refused(request, 404, "No such leaflet.")
-    form = _form_of(request.query_params, chosen, _paper(counter))
+        return _refused(request, 404, NO_LEAFLET)
+    form = _form_of(_chosen(request), chosen, _paper(counter))
     return _page(request, "status.html.j2", form=form, **_status_of(counter, form))
+
+
+def _chosen(request: Request) -> dict[str, str]:
+    return {key: request.query_params[key] for key in CHOICES if key in request.query_params}
 
 
 def _status_of(counter: Counter, form: PrintForm) -> dict[str, Any]:
@@ -289,7 +300,7 @@ async def _ordered(request: Request, act: Callable[[PrintOrder, PrintForm], Any]
     except (FieldError, PrintError) as error:
         chosen = listing.find(values.get("leaflet", ""))
         if chosen is None:
-            return _refused(request, 404, "No such leaflet.")
+            return _refused(request, 404, NO_LEAFLET)
         form = _form_of(values, chosen, _paper(counter))
         problem = (
             error
@@ -384,7 +395,7 @@ async def built_file(request: Request) -> Response:
         return RedirectResponse("/login", status_code=303)
     found = _counter(request).printer.built_file(request.path_params["key"])
     if found is None:
-        return _refused(request, 404, "No such file.")
+        return _refused(request, 404, NO_FILE)
     path, media_type = found
     headers = {"content-disposition": f'attachment; filename="{path.name}"'}
     return Response(path.read_bytes(), media_type=media_type, headers=headers)
@@ -406,7 +417,7 @@ async def sign_in(request: Request) -> Response:
     form = await request.form(max_files=0, max_fields=MAX_FIELDS)
     session = request.cookies.get(SESSION_COOKIE)
     if not counter.sessions.csrf_ok(session, form.get(CSRF_FIELD)):
-        return _refused(request, 403, "This form has expired: reload the page and try again.")
+        return _refused(request, 403, EXPIRED)
     stored = counter.settings.password_hash
     given = form.get("password")
     if stored is None or session is None:
