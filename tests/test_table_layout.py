@@ -19,6 +19,12 @@ def test_widths_add_up_to_the_table() -> None:
     assert all(width.endswith("%") for width in widths)
 
 
+def test_a_thousand_columns_share_the_width_without_a_negative_one() -> None:
+    header = [f"C{n}" for n in range(1025)]
+    got = shares(column_widths(header, [header]))
+    assert min(got) > 0 and sum(got) == pytest.approx(100, abs=1e-6)
+
+
 def test_a_table_that_fits_is_shared_as_its_longest_cells() -> None:
     got = shares(column_widths(["Dose", "When"], [["1 mg", "at night, with water"]]))
     expected_ratio = (4 * BOLD + PADDING_CHARACTERS) / (20 + PADDING_CHARACTERS)

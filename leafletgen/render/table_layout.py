@@ -24,7 +24,7 @@ def column_widths(
     row_headers: bool = False,
     line: int = LINE_CHARACTERS,
 ) -> tuple[str, ...]:
-    """Each column's share of the table's width, as CSS percentages (``"31.4%"``); they add
+    """Each column's share of the table's width, as CSS percentages (``"31.42%"``); they add
     up to 100 %. ``row_headers``: the first column is bold, as the header row is. Same
     table, same widths: the output stays reproducible."""
     columns = list(zip(header, *rows, strict=True))
@@ -41,10 +41,20 @@ def column_widths(
     else:
         room, wanted = line - sum(least), sum(most) - sum(least)
         shares = [low + room * (high - low) / wanted for low, high in zip(least, most, strict=True)]
+    return tuple(f"{units / 100:.2f}%" for units in _apportioned(shares, 10_000))
+
+
+def _apportioned(shares: Sequence[float], whole: int) -> list[int]:
+    """``whole`` units shared in proportion to ``shares``, each rounded down, the units left
+    over going to the largest remainders (the first column of a tie first): they add up to
+    ``whole`` exactly, and none is negative however many columns there are."""
     total = sum(shares)
-    tenths = [round(1000 * share / total) for share in shares]
-    tenths[tenths.index(max(tenths))] += 1000 - sum(tenths)  # rounding: still 100 %
-    return tuple(f"{value / 10:.1f}%" for value in tenths)
+    exact = [whole * share / total for share in shares]
+    units = [int(value) for value in exact]
+    by_remainder = sorted(range(len(exact)), key=lambda i: (units[i] - exact[i], i))
+    for index in by_remainder[: whole - sum(units)]:
+        units[index] += 1
+    return units
 
 
 def _longest_word(text: str) -> int:
