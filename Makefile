@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install lint preview benchmark benchmark-scale clean
+.PHONY: demo test install lint preview benchmark benchmark-scale benchmark-serve serve clean
 
 demo: install
 	$(BIN)/leaflet build clonazepam-emotional-effects --variant all --format all --lang en --lang es --lang ar --lang ru
@@ -31,6 +31,10 @@ preview: demo
 	mkdir -p output/png
 	for pdf in output/clonazepam-emotional-effects/*.pdf; do pdftoppm -png -r 60 "$$pdf" "output/png/$$(basename "$$pdf" .pdf)"; done
 
+# The counter web app on http://127.0.0.1:8000/ (after `make demo`, generic prints come from output/).
+serve: install
+	$(BIN)/leaflet serve
+
 benchmark: install
 	$(BIN)/python benchmarks/speed.py
 
@@ -38,6 +42,9 @@ benchmark: install
 benchmark-scale: install
 	$(BIN)/python -m pip install -q 'matplotlib==3.11.2'
 	$(BIN)/python benchmarks/scale.py
+
+benchmark-serve: install
+	$(BIN)/python benchmarks/serve.py
 
 clean:
 	rm -rf output/* $(VENV) build dist *.egg-info

@@ -11,6 +11,7 @@ import tomllib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
@@ -25,6 +26,9 @@ from leafletgen.content.safe_yaml import (
 from leafletgen.content.text import check_text
 from leafletgen.errors import LeafletError, Problem, SourceError
 from leafletgen.files import read_bounded
+
+if TYPE_CHECKING:
+    from leafletgen.project import Project
 
 MAX_LOGO_BYTES = 2_000_000
 _IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
@@ -117,6 +121,13 @@ def load_pharmacy(path: Path, project_root: Path) -> Pharmacy:
     profile = validated(PharmacyProfile, data, lines, path)
     logo_path = _checked_logo(path, profile.logo.file, project_root) if profile.logo else None
     return Pharmacy(profile, logo_path)
+
+
+def configured_pharmacy(project: Project, given: Path | None = None) -> Pharmacy | None:
+    """The profile ``given``, else the one ``[counter] pharmacy`` names; None when neither."""
+    configured = project.config.counter.pharmacy
+    path = given or (project.resolve(Path(configured)) if configured else None)
+    return load_pharmacy(path, project.root) if path is not None else None
 
 
 def _checked_logo(profile_path: Path, name: str, project_root: Path) -> Path:

@@ -85,8 +85,13 @@ def write_previews_of(
     return Preview(pages=[path for path, _ in staged[:-1]], contact_sheet=staged[-1][0])
 
 
-def _render_pages(data: bytes, name: str, dpi: int) -> list[Image.Image]:
-    """Every page of the PDF as an RGB image at ``dpi``, in page order."""
+def png_pages(data: bytes, name: str, *, dpi: int, first: int | None = None) -> list[bytes]:
+    """The first ``first`` pages (all by default) of a PDF held in memory, as PNG bytes."""
+    return [_png(image) for image in _render_pages(data, name, dpi, first)]
+
+
+def _render_pages(data: bytes, name: str, dpi: int, first: int | None = None) -> list[Image.Image]:
+    """Every page of the PDF (or its first ``first``) as an RGB image at ``dpi``, in order."""
     try:
         document = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as error:
@@ -95,7 +100,7 @@ def _render_pages(data: bytes, name: str, dpi: int) -> list[Image.Image]:
         if len(document) == 0:
             raise RenderError(f"{name}: cannot render previews: the PDF has no pages")
         images = []
-        for index in range(len(document)):
+        for index in range(len(document) if first is None else min(first, len(document))):
             page = document[index]
             try:
                 bitmap = page.render(scale=dpi / POINTS_PER_INCH)

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from leafletgen import __version__
-from leafletgen.cli import authoring, build, check, docs, i18n, importing, merge, project
+from leafletgen.cli import authoring, build, check, docs, i18n, importing, merge, project, serve
 from leafletgen.cli.common import PROJECT_DIR
 
 
@@ -44,5 +44,6 @@ for command in (
     authoring.preview,
     authoring.list_leaflets,
     docs.docs,
+    serve.serve,
 ):
     main.add_command(command)

@@ -189,18 +189,15 @@ def _publish(project: Project, request: BuildRequest) -> None:
 
 
 def _pharmacy(project: Project, given: Path | None, *, required: bool) -> Pharmacy | None:
-    from leafletgen.counter import load_pharmacy
+    from leafletgen.counter import configured_pharmacy
 
-    configured = project.config.counter.pharmacy
-    path = given or (project.resolve(Path(configured)) if configured else None)
-    if path is None:
-        if required:
-            raise click.UsageError(
-                "--branded needs a pharmacy profile: --pharmacy FILE, or [counter] pharmacy "
-                "in leaflet.toml"
-            )
-        return None
-    return load_pharmacy(path, project.root)
+    pharmacy = configured_pharmacy(project, given)
+    if pharmacy is None and required:
+        raise click.UsageError(
+            "--branded needs a pharmacy profile: --pharmacy FILE, or [counter] pharmacy "
+            "in leaflet.toml"
+        )
+    return pharmacy
 
 
 def _single(values: tuple[str, ...], option: str, default: str | None) -> str | None:

@@ -43,9 +43,11 @@ class InputHashes:
     job: a source serves every language and variant, a catalog every variant, the chrome's
     catalogs every leaflet."""
 
-    def __init__(self, project: Project, request: BuildRequest) -> None:
+    def __init__(
+        self, project: Project, request: BuildRequest, *, shared: Inputs | None = None
+    ) -> None:
         self.project = project
-        self.shared = shared_inputs(project, request)
+        self.shared = shared if shared is not None else shared_inputs(project, request)
         self.options = value_hash(
             {"paper": request.paper, "allow_incomplete": request.allow_incomplete}
         )

@@ -22,6 +22,7 @@ from leafletgen.edition import Edition
 from leafletgen.errors import LeafletError
 from leafletgen.i18n.localization import Localization
 from leafletgen.project import PACKAGE_TEMPLATES, Assets
+from leafletgen.render.table_layout import column_widths
 from leafletgen.variants import Paper
 
 # The screen and the browser's print of the HTML twin: skip link, contents, focus, reflow.
@@ -95,6 +96,7 @@ def make_environment(localization: Localization, assets: Assets) -> jinja2.Envir
     env.filters["css_string"] = css_string
     env.filters["page_counter"] = lambda label: page_counter_css(label, localization.counter_style)
     env.globals["asset_url"] = _asset_url(assets)
+    env.globals["column_widths"] = column_widths
     return env
 
 
