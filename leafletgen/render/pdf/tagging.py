@@ -143,10 +143,13 @@ class Layout:
     when an element's ``lang`` makes it differ from the document's, else None.
     ``tables``: for each Table element, a number naming the HTML table it came from; a number
     seen before means a continuation of that table on a later page.
+    ``margins``: for each piece of content in a page's margin boxes (running title, footer,
+    page number, draft notice), the pagination artifact it is: ``"Header"`` or ``"Footer"``.
     """
 
     languages: tuple[str | None, ...]
     tables: tuple[int, ...]
+    margins: tuple[str, ...] = ()
 
 
 def read_layout(document: Any) -> Layout:
@@ -156,14 +159,22 @@ def read_layout(document: Any) -> Layout:
 
     languages: list[str | None] = []
     tables: list[int] = []
+    margins: list[str] = []
     table_numbers: dict[int, int] = {}
     root_lang = document.metadata.lang or ""
+
+    def visit_margin(box: Any, subtype: str) -> None:
+        if isinstance(box, (boxes.TextBox, boxes.ReplacedBox)):
+            margins.append(subtype)
+        for child in getattr(box, "children", ()):
+            visit_margin(child, subtype)
 
     def visit(box: Any, lang: str) -> None:
         if isinstance(box, AbsolutePlaceholder):
             box = box._box
-        if isinstance(box, boxes.MarginBox):
-            return  # running headers and footers are not in the tree
+        if isinstance(box, boxes.MarginBox):  # running headers and footers: not in the tree
+            visit_margin(box, "Footer" if box.at_keyword.startswith("@bottom") else "Header")
+            return
         if box.element is not None and box.element.get("lang"):
             lang = box.element.get("lang")
         if isinstance(box, (boxes.TextBox, boxes.ReplacedBox)):
@@ -177,7 +188,7 @@ def read_layout(document: Any) -> Layout:
 
     for page in document.pages:
         visit(page._page_box, root_lang)
-    return Layout(languages=tuple(languages), tables=tuple(tables))
+    return Layout(languages=tuple(languages), tables=tuple(tables), margins=tuple(margins))
 
 
 # -- The repairs ----------------------------------------------------------------------------
@@ -185,12 +196,57 @@ def read_layout(document: Any) -> Layout:
 
 def repair(pdf: pikepdf.Pdf, layout: Layout) -> None:
     """Apply every repair, in the order they depend on each other."""
+    mark_margin_artifacts(pdf, layout)
     mark_languages(pdf, layout)  # first: it pairs content with the layout in original order
     merge_split_tables(pdf, layout)
     joined = list(walk(pdf))  # one walk of the joined tree serves the last two repairs
     add_scope(joined)
     build_id_tree(pdf, joined)  # last: after the repeated headers and their IDs are gone
     group_outline(pdf)  # the bookmarks, not the tree: independent of the repairs above
+
+
+def mark_margin_artifacts(pdf: pikepdf.Pdf, layout: Layout) -> None:
+    """Make the margin boxes' content pagination artifacts, off the tree and its ParentTree.
+
+    WeasyPrint tags a running header or footer as marked content whose element names the
+    Document as its parent while the Document does not list it: neither in the tree nor an
+    artifact, which PDF/UA-1 forbids, and which readers then read aloud on every page. Those
+    elements are the ParentTree's entries the tree does not reach; WeasyPrint creates them
+    in layout order, so in order of their object numbers they pair one to one with the
+    layout's margin content, which says whether each is a header or a footer.
+    """
+    orphans = sorted((holder.objgen, page, mcid) for page, mcid, holder in stray_content(pdf))
+    if len(orphans) != len(layout.margins):
+        raise RenderError(
+            f"{len(orphans)} pieces of content are outside the structure tree, the layout "
+            f"has {len(layout.margins)} in its margins: cannot make them artifacts"
+        )
+    artifacts: dict[tuple[int, int], dict[int, str]] = {}
+    pages = {page.obj.objgen: page for page in pdf.pages}
+    for (_, page_key, mcid), subtype in zip(orphans, layout.margins, strict=True):
+        artifacts.setdefault(page_key, {})[mcid] = subtype
+    for key, mcids in artifacts.items():
+        _mark_artifacts(pdf, pages[key], mcids)
+
+
+def stray_content(pdf: pikepdf.Pdf) -> Iterator[tuple[tuple[int, int], int, Element]]:
+    """(page, MCID, element) of each piece of marked content the ParentTree gives to an
+    element the structure tree does not reach: content that is neither in the tree nor an
+    artifact."""
+    root = pdf.Root.get("/StructTreeRoot")
+    if root is None or "/ParentTree" not in root:
+        return
+    reached = {node.element.objgen for node in walk(pdf)}
+    parent_tree = pikepdf.NumberTree(root.ParentTree)
+    for page in pdf.pages:
+        if "/StructParents" not in page.obj:
+            continue
+        entries = parent_tree.get(int(page.obj.StructParents))
+        if not isinstance(entries, pikepdf.Array):
+            continue
+        for mcid, holder in enumerate(entries):
+            if _is_dict(holder) and holder.objgen not in reached:
+                yield page.obj.objgen, mcid, holder
 
 
 def mark_languages(pdf: pikepdf.Pdf, layout: Layout) -> None:
@@ -296,33 +352,40 @@ def _remove(element: Element, parents: tuple[Element, ...]) -> None:
 
 def _make_artifact(pdf: pikepdf.Pdf, element: Element) -> None:
     """Turn the marked content below ``element`` into pagination artifacts, off the tree."""
-    pages: dict[tuple[int, int], set[int]] = {}
+    pages: dict[tuple[int, int], dict[int, str | None]] = {}
     page_objects: dict[tuple[int, int], pikepdf.Object] = {}
     for holder in [element, *_descendants(element)]:
         for page, mcid in Node(holder, "", ()).mcids:
-            pages.setdefault(page.objgen, set()).add(mcid)
+            pages.setdefault(page.objgen, {})[mcid] = None
             page_objects[page.objgen] = page
-    parent_tree = pdf.Root.StructTreeRoot.ParentTree
     for key, mcids in pages.items():
-        page = pikepdf.Page(page_objects[key])
-        instructions = []
-        for instruction in pikepdf.parse_content_stream(page):
-            operands = instruction.operands
-            if (
-                str(instruction.operator) == "BDC"
-                and _is_dict(operands[1])
-                and int(operands[1].get("/MCID", -1)) in mcids
-            ):
-                instruction = pikepdf.ContentStreamInstruction(
-                    [pikepdf.Name.Artifact, pikepdf.Dictionary(Type=pikepdf.Name.Pagination)],
-                    pikepdf.Operator("BDC"),
-                )
-            instructions.append(instruction)
-        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
-        # The page's entry in the ParentTree is indexed by MCID: the artifacts have none.
-        entries = pikepdf.NumberTree(parent_tree)[int(page.obj.StructParents)]
-        for mcid in mcids:
-            entries[mcid] = None
+        _mark_artifacts(pdf, pikepdf.Page(page_objects[key]), mcids)
+
+
+def _mark_artifacts(pdf: pikepdf.Pdf, page: pikepdf.Page, mcids: dict[int, str | None]) -> None:
+    """Re-mark the page's content ``mcids`` as pagination artifacts (of the subtype each
+    names, if any) and take them out of the ParentTree, whose page entry is indexed by MCID."""
+    instructions = []
+    for instruction in pikepdf.parse_content_stream(page):
+        operands = instruction.operands
+        if (
+            str(instruction.operator) == "BDC"
+            and _is_dict(operands[1])
+            and int(operands[1].get("/MCID", -1)) in mcids
+        ):
+            properties = pikepdf.Dictionary(Type=pikepdf.Name.Pagination)
+            subtype = mcids[int(operands[1].MCID)]
+            if subtype is not None:
+                properties.Subtype = pikepdf.Name("/" + subtype)
+            instruction = pikepdf.ContentStreamInstruction(
+                [pikepdf.Name.Artifact, properties], pikepdf.Operator("BDC")
+            )
+        instructions.append(instruction)
+    page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+    parent_tree = pdf.Root.StructTreeRoot.ParentTree
+    entries = pikepdf.NumberTree(parent_tree)[int(page.obj.StructParents)]
+    for mcid in mcids:
+        entries[mcid] = None
 
 
 def add_scope(nodes: Iterable[Node]) -> None:
