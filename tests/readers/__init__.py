@@ -31,6 +31,8 @@ HTML_UNITS = frozenset(
     {"h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "dt", "dd", "th", "td", "caption"}
 )
 HTML_TYPE = {"dt": "LI", "dd": "LI", "caption": "Caption"}
+# The bullets the leaflets' lists draw (templates/css): a list item's label, not its text.
+LIST_LABELS = frozenset({"•"})
 # What the twin shows on screen only (templates/css/html.css, ``@media print``).
 SCREEN_ONLY = frozenset({"skip-link", "contents"})
 
@@ -48,7 +50,11 @@ class Unit:
 
 
 def words_of(text: str) -> tuple[str, ...]:
+    """The words of ``text``. A dash attached to its word ("tristeza— puede") keeps what
+    follows it as the next word, space or none: a line broken there cannot tell, and a
+    reader says the same."""
     text = unicodedata.normalize("NFC", text.replace("\u00ad", ""))
+    text = re.sub(r"(?<=[^\s—–][—–])\s+", "", text)
     return tuple(re.sub(r"\s+", " ", text).strip().split())
 
 
@@ -78,22 +84,25 @@ def read_pdfjs(path: Path) -> list[PdfjsPage]:
 
 
 def _joined(pieces: list[dict]) -> str:
-    # pdf.js ends each line with an empty item marked hasEOL.
-    lines, line = [], ""
-    for piece in pieces:
-        line += piece["str"]
-        if piece["eol"]:
-            lines.append(line)
-            line = ""
-    return join_lines([*lines, line])
+    # pdf.js marks the end of a line with an empty item (hasEOL), or the next line starts
+    # lower on the page: kept as a newline, so that
+    # the lines of an element are joined as a reader joins them (``join_lines``).
+    return "".join(
+        ("\n" if piece["newLine"] else " " if piece["gap"] else "")
+        + piece["str"]
+        + ("\n" if piece["eol"] else "")
+        for piece in pieces
+    )
 
 
 def join_lines(lines: list[str]) -> str:
     """Lines of one element as a reader joins them: a break is a space, except after a dash
-    (a line may break after "carefully—", where the text has no space)."""
+    or hyphen attached to its word (a line may break after "carefully—" or "gamma-", where
+    the text has no space; the leaflets do not hyphenate words)."""
     text = ""
-    for line in lines:
-        if text and not text.endswith(("—", "–", " ")):
+    for line in (line for line in lines if line):
+        attached_dash = text.endswith(("—", "–", "-")) and not text[:-1].endswith(" ")
+        if text and not attached_dash and not text.endswith(" "):
             text += " "
         text += line
     return text
@@ -118,8 +127,13 @@ def _units(pdf: pikepdf.Pdf, text) -> list[Unit]:  # type: ignore[no-untyped-def
             continue
         if any(_type(pdf, parent) in PDF_UNITS for parent in node.parents):
             continue
-        parts = [text(page, mcid) for element in _subtree(node) for page, mcid in element.mcids]
-        units.append(Unit(node.type, words_of(join_lines(parts))))
+        content = [item for element in _subtree(node) for item in element.mcids]
+        parts = [
+            ("\n" if index and page.objgen != content[index - 1][0].objgen else "")
+            + text(page, mcid)  # an element broken by a page: its next page starts a line
+            for index, (page, mcid) in enumerate(content)
+        ]
+        units.append(Unit(node.type, words_of(join_lines("".join(parts).split("\n")))))
     return units
 
 
@@ -155,7 +169,7 @@ def poppler_units(path: Path) -> list[Unit]:
             continue
         label = None
         if open_unit is not None and indent <= open_unit[0]:
-            units.append(Unit(open_unit[1], words_of(join_lines(open_unit[2]))))
+            units.append(Unit(open_unit[1], words_of(_join_spans(open_unit[2]))))
             open_unit = None
         if stripped.startswith('"'):
             if open_unit is not None:
@@ -167,8 +181,22 @@ def poppler_units(path: Path) -> list[Unit]:
         elif open_unit is None and kind in PDF_UNITS:
             open_unit = (indent, kind, [])
     if open_unit is not None:
-        units.append(Unit(open_unit[1], words_of(join_lines(open_unit[2]))))
+        units.append(Unit(open_unit[1], words_of(_join_spans(open_unit[2]))))
     return units
+
+
+def _join_spans(spans: list[str]) -> str:
+    """The spans of one element, as poppler's tree reader lists them, without positions: a
+    span's own spaces stay; between two spans with none, a line broke (a space, as in
+    ``join_lines``) unless the second starts with punctuation closing an inline element
+    ("**benzodiazepine**.")."""
+    lines = [""]
+    for span in spans:
+        if lines[-1].endswith(" ") or span.startswith((" ", ".", ",", ";", ":", "!", "?", ")")):
+            lines[-1] += span
+        else:
+            lines.append(span)
+    return join_lines(lines)
 
 
 def poppler_words(path: Path) -> tuple[str, ...]:
@@ -185,14 +213,19 @@ def poppler_words(path: Path) -> tuple[str, ...]:
         crop = [str(round(v)) for v in (0, top * MM, width, height - (top + bottom) * MM)]
         result = subprocess.run(
             ["pdftotext", "-q", "-f", str(number), "-l", str(number), "-r", "72"]
-            + [arg for flag, v in zip(("-x", "-y", "-W", "-H"), crop) for arg in (flag, v)]
+            + [
+                arg
+                for flag, v in zip(("-x", "-y", "-W", "-H"), crop, strict=True)
+                for arg in (flag, v)
+            ]
             + [str(path), "-"],
             capture_output=True,
             check=True,
             timeout=300,
         )
-        text = result.stdout.decode("utf-8")
-        words.extend(words_of(re.sub(r"[\u200e\u200f\u202a-\u202e]", "", text)))
+        # Poppler wraps runs of the other direction in embedding controls: word boundaries.
+        text = re.sub(r"[\u200e\u200f\u202a-\u202e]", " ", result.stdout.decode("utf-8"))
+        words.extend(word for word in words_of(text) if word not in LIST_LABELS)
     return tuple(words)
 
 
