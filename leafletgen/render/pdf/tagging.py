@@ -15,9 +15,10 @@ misses these things, each repaired here by one function over the finished file:
   ``join_split_elements`` does the same for lists, list items and paragraphs.
 
 Some need facts only the layout knows (which text came from which ``lang`` or margin box,
-which fragments on two pages are one HTML element): ``read_layout`` takes them from the WeasyPrint document,
-in the order WeasyPrint writes the tree. ``walk`` is a small public walker over the tree,
-meant for the repairs here and for checks that read the tree.
+which fragments on two pages are one HTML element): ``read_layout`` takes them from the
+WeasyPrint document, in the order WeasyPrint writes the tree. ``walk`` and
+``stray_content`` are small public readers of the tree, meant for the repairs here and for
+checks that read the tree.
 
 One more repair is for the validator itself: ``group_outline`` nests the bookmarks of a
 leaflet with hundreds of headings, whose long flat list the validator refuses to walk.
