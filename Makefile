@@ -15,11 +15,12 @@ test: install
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml scripts/install-system-deps.sh
+$(VENV)/.installed: pyproject.toml scripts/install-system-deps.sh tests/readers/package-lock.json
 	./scripts/install-system-deps.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test]'
+	npm ci --prefix tests/readers --no-audit --no-fund
 	touch $@
 
 lint: install

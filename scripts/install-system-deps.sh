@@ -4,14 +4,17 @@
 # looking at pages as PNG (pdftoppm), and for the tests of the HTML twin Chromium, which
 # Playwright drives at /usr/bin/chromium (it cannot download its own browser here), and
 # libatomic1, which Playwright's bundled node needs; strace, with which a test proves that a
-# build reads no file outside the project and connects nowhere. Installs only what is missing.
+# build reads no file outside the project and connects nowhere; Node and npm, which run pdf.js
+# (tests/readers/), the reader Firefox shows PDFs with. Installs only what is missing.
 set -euo pipefail
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 poppler-utils
-          chromium libatomic1 strace)
+          chromium libatomic1 strace nodejs)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
+# Debian's nodejs comes without npm; NodeSource's bundles it (and conflicts with Debian's).
+command -v npm >/dev/null || missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "Installing Debian packages: ${missing[*]}"
 sudo=""

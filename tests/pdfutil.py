@@ -43,11 +43,11 @@ def body_text(path: Path) -> str:
 
 
 def _line_text(line: LTTextLine, rtl: bool) -> str:
-    # PDF text is in visual order: a right-to-left line reads back glyph by glyph, each glyph
-    # keeping its own (logical) text, which may be several letters for a ligature.
+    # PDF text is in visual order: a right-to-left line reads back reversed, character by
+    # character (a ligature's letters are mapped in visual order, as readers expect).
     if not rtl:
         return line.get_text()
-    return "".join(c.get_text() for c in reversed(list(line)) if isinstance(c, LTChar))
+    return "".join(c.get_text() for c in line if isinstance(c, LTChar))[::-1]
 
 
 def margin_text(path: Path, rtl: bool = False) -> dict[int, str]:

@@ -19,6 +19,7 @@ from leafletgen.i18n.store import CHROME, PACKAGE_LOCALES, catalog_path
 from leafletgen.project import PACKAGE_TEMPLATES as TEMPLATES_DIR
 from leafletgen.publish.build import build
 from leafletgen.publish.plan import BuildRequest
+from leafletgen.render.pdf.tagging import Node, walk
 from tests.conftest import ROOT, SEED, make_project
 
 LOCALES_DIR = ROOT / "locales"
@@ -64,7 +65,7 @@ def test_the_report_names_each_rule_and_its_finding(shipped: Path) -> None:
         "draft-notice    pass  unreviewed translation: notice printed",
     ):
         assert expected in output
-    assert "1 PDFs checked against 10 rules: 1 passed, 0 failed" in output
+    assert f"1 PDFs checked against {len(RULES)} rules: 1 passed, 0 failed" in output
 
 
 # --- Broken outputs: each rule fails on its own fault ------------------------------------
@@ -203,3 +204,78 @@ def test_nothing_to_check_is_a_usage_error(tmp_path: Path) -> None:
     code, output = check("--built", "--out", str(tmp_path))
     assert code == 2
     assert "no PDF listed in" in output
+
+
+# --- What a screen reader meets: the tree holds every piece of content, lists whole ----------
+
+
+def _first_list(pdf: pikepdf.Pdf) -> Node:
+    return next(node for node in walk(pdf) if node.type == "L")
+
+
+def test_an_orphaned_element_and_its_stray_content(broken: Callable[..., Path]) -> None:
+    # WeasyPrint's running headers were like this: content whose element names the Document
+    # as its parent while the Document does not list it. Here: the first paragraph, cut loose.
+    def orphan(pdf: pikepdf.Pdf) -> None:
+        paragraph = next(node for node in walk(pdf) if node.type == "P")
+        parent = paragraph.parent
+        parent.K = pikepdf.Array([k for k in parent.K if k.objgen != paragraph.element.objgen])
+
+    found = failures(broken(NAME, orphan))
+    assert set(found) == {"tree-complete", "content-in-tree"}, found  # the validator passes it
+    assert found["tree-complete"].startswith(
+        "1 structure elements hold content but are not in the tree (the first on page 1)"
+    )
+    assert found["content-in-tree"].endswith("read on every page: page 1")
+
+
+def test_text_in_no_marked_content(broken: Callable[..., Path]) -> None:
+    # A footer drawn bare, as an untagged PDF writer would: neither content nor an artifact.
+    def unmark(pdf: pikepdf.Pdf) -> None:
+        page = pdf.pages[1]
+        instructions, depth = [], []
+        for instruction in pikepdf.parse_content_stream(page):
+            operator = str(instruction.operator)
+            if operator == "BDC" and str(instruction.operands[0]) == "/Artifact":
+                depth.append(True)
+                continue
+            if operator in ("BDC", "BMC"):
+                depth.append(False)
+            if operator == "EMC" and depth.pop():
+                continue
+            instructions.append(instruction)
+        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+
+    found = failures(broken(NAME, unmark))
+    assert set(found) == {"content-in-tree", "pdf-ua-1"}, found  # this one the validator sees
+    assert found["content-in-tree"].endswith("page 2: 5 text runs in no marked content")
+
+
+def test_a_list_broken_in_two(broken: Callable[..., Path]) -> None:
+    # What WeasyPrint wrote where a page broke a list: a 5-item list read as 1 and 4.
+    def split(pdf: pikepdf.Pdf) -> None:
+        node = _first_list(pdf)
+        items = list(node.element.K)
+        second = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem))
+        second.S, second.P, second.K = node.element.S, node.parent, pikepdf.Array(items[1:])
+        for item in items[1:]:
+            item.P = second
+        node.element.K = pikepdf.Array(items[:1])
+        kids = list(node.parent.K)
+        index = [kid.objgen for kid in kids].index(node.element.objgen)
+        node.parent.K = pikepdf.Array([*kids[: index + 1], second, *kids[index + 1 :]])
+
+    found = failures(broken(NAME, split))
+    assert set(found) == {"lists-whole"}, found
+    assert found["lists-whole"].startswith("10 lists of [1, 4, 3,"), found
+    assert "the leaflet prints 9 of [5, 3," in found["lists-whole"]
+
+
+def test_a_list_item_without_its_bullet(broken: Callable[..., Path]) -> None:
+    # A broken item's second part, as WeasyPrint tagged it: a second item with no label.
+    def unlabel(pdf: pikepdf.Pdf) -> None:
+        item = _first_list(pdf).kids[1]
+        next(kid for kid in item.K if kid.get("/S") == "/Lbl").S = pikepdf.Name.LBody
+
+    found = failures(broken(NAME, unlabel))
+    assert found == {"lists-whole": "1 list items have no label (bullet) beside ones that do"}

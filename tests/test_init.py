@@ -208,7 +208,7 @@ def test_the_sample_builds_from_a_subfolder_and_passes_check_built(
     assert not (root / "notes" / "output").exists()
     audited = leaflet("check", "--built")
     assert audited.exit_code == 0, audited.output
-    assert "1 PDFs checked against 11 rules: 1 passed, 0 failed" in audited.output
+    assert "1 PDFs checked against 14 rules: 1 passed, 0 failed" in audited.output
 
 
 @pytest.mark.slow
@@ -221,7 +221,7 @@ def test_the_sample_builds_in_every_variant_and_format_and_passes_the_audit(
     assert f"{4 * len(FORMATS)} files built" in built.output  # 4 variants, every format
     audited = leaflet("--project", tmp_path, "check", "--built")
     assert audited.exit_code == 0, audited.output
-    assert "4 PDFs checked against 11 rules: 4 passed, 0 failed" in audited.output
+    assert "4 PDFs checked against 14 rules: 4 passed, 0 failed" in audited.output
 
 
 def test_plain_pybabel_extracts_with_the_babel_cfg(tmp_path: Path) -> None:

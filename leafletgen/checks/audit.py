@@ -24,9 +24,10 @@ from leafletgen.project import Project
 from leafletgen.publish.inputs import changed_inputs
 from leafletgen.publish.manifest import Manifest
 from leafletgen.publish.names import OutputName, parse_output_name
-from leafletgen.render.pdf.tagging import walk
+from leafletgen.render.format import Document
+from leafletgen.render.pdf.tagging import Node, kids_of, stray_content, walk
 from leafletgen.render.templates import draft_notice
-from leafletgen.variants import VARIANTS, Variant
+from leafletgen.variants import PAPERS, VARIANTS, Variant
 
 # PDF font descriptor flag for italic (PDF 32000-1, table 123, bit 7).
 _ITALIC_FLAG = 1 << 6
@@ -42,6 +43,7 @@ class Expected:
     variant: Variant
     draft_notice: str | None  # the notice's text, when the source or translation is a draft
     draft: str = "unreviewed translation"  # or "draft source": what the notice is for
+    lists: tuple[int, ...] = ()  # the number of items of each list printed, in order
 
 
 @dataclass(frozen=True)
@@ -99,8 +101,13 @@ def expected_for(project: Project, path: Path) -> Expected:
     name = parse_output_name(path)
     if name.variant not in VARIANTS:
         raise LeafletError(f"{path}: unknown variant '{name.variant}' in the file name")
+    if name.paper not in PAPERS:
+        raise LeafletError(f"{path}: unknown paper '{name.paper}' in the file name")
     prepared = prepare(project, name.leaflet_id, name.language, name.variant)
     l10n, text = prepared.localization, prepared.edition
+    document = Document(
+        text, l10n, project.assets, PAPERS[name.paper], path.name, extra_css=project.extra_css
+    )
     return Expected(
         output=name,
         title=text.document_title,
@@ -111,6 +118,20 @@ def expected_for(project: Project, path: Path) -> Expected:
             else None
         ),
         draft="draft source" if prepared.source.draft else "unreviewed translation",
+        lists=_list_sizes(document.fill(standalone=False).html),
+    )
+
+
+def _list_sizes(html: str) -> tuple[int, ...]:
+    """The number of items of each list in the HTML the PDF is laid out from, in order."""
+    import tinyhtml5
+
+    root = tinyhtml5.parse(html, namespace_html_elements=False)
+    items = {"ul": ("li",), "ol": ("li",), "dl": ("dt", "dd")}
+    return tuple(
+        sum(1 for kid in element if kid.tag in items[element.tag])
+        for element in root.iter()
+        if element.tag in items
     )
 
 
@@ -323,6 +344,127 @@ def _alt_text(pdf: pikepdf.Pdf) -> Finding:
     return Finding(True, f"{len(figures)} images, each with /Alt" if figures else "no images")
 
 
+def _structure_complete(pdf: pikepdf.Pdf) -> Finding:
+    """Every structure element the ParentTree names is in the tree: none is orphaned."""
+    if untagged := _untagged(pdf):
+        return untagged
+    orphans = list(stray_content(pdf))
+    listed_elsewhere = [
+        node.type
+        for node in walk(pdf)
+        if node.parent is not None
+        and "/P" in node.element
+        and node.element.P.objgen != node.parent.objgen
+    ]
+    if orphans:
+        page = 1 + [p.obj.objgen for p in pdf.pages].index(orphans[0][0])
+        return Finding(
+            False,
+            f"{len(orphans)} structure elements hold content but are not in the tree "
+            f"(the first on page {page}): a reader neither reads them in order nor skips them",
+        )
+    if listed_elsewhere:
+        return Finding(False, f"{len(listed_elsewhere)} elements name another parent than theirs")
+    return Finding(True, "every element that holds content is in the tree")
+
+
+_SHOWS_TEXT = frozenset({"Tj", "TJ", "'", '"'})
+
+
+def _content_in_tree(pdf: pikepdf.Pdf) -> Finding:
+    """Every piece of text is real content in the tree or an artifact, nothing in between."""
+    if untagged := _untagged(pdf):
+        return untagged
+    reached = {node.element.objgen for node in walk(pdf)}
+    tree = pdf.Root.StructTreeRoot.get("/ParentTree")
+    parent_tree = pikepdf.NumberTree(tree) if tree is not None else {}
+    problems: list[str] = []
+    for number, page in enumerate(pdf.pages, start=1):
+        entries = None
+        if "/StructParents" in page.obj:
+            entries = parent_tree.get(int(page.obj.StructParents))
+        stack: list[str] = []  # "artifact", "content" or "stray" for each open marked section
+        loose = 0  # text shown in no marked content at all
+        for instruction in pikepdf.parse_content_stream(page):
+            operator = str(instruction.operator)
+            if operator in ("BDC", "BMC"):
+                stack.append(_marked_as(instruction.operands, entries, reached, stack))
+            elif operator == "EMC" and stack:
+                stack.pop()
+            elif operator in _SHOWS_TEXT and not stack:
+                loose += 1
+            elif operator in _SHOWS_TEXT and stack[-1] == "stray":
+                problems.append(f"page {number}")
+                stack[-1] = "reported"
+        if loose:
+            problems.append(f"page {number}: {loose} text runs in no marked content")
+    if problems:
+        return Finding(
+            False,
+            f"text outside the tree and not an artifact, read on every page: {problems[0]}"
+            + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""),
+        )
+    return Finding(True, "all text in the tree or marked as artifacts")
+
+
+def _marked_as(
+    operands: list[pikepdf.Object],
+    entries: pikepdf.Object | None,
+    reached: set[tuple[int, int]],
+    stack: list[str],
+) -> str:
+    """What a marked-content section is: inside an artifact or real content, it is that too."""
+    if stack and stack[-1] in ("artifact", "content"):
+        return stack[-1]
+    if str(operands[0]) == "/Artifact":
+        return "artifact"
+    properties = operands[1] if len(operands) > 1 else None
+    if not isinstance(properties, pikepdf.Dictionary) or "/MCID" not in properties:
+        return stack[-1] if stack else "stray"  # a span without MCID belongs to what holds it
+    mcid = int(properties.MCID)
+    holder = entries[mcid] if isinstance(entries, pikepdf.Array) and mcid < len(entries) else None
+    if isinstance(holder, pikepdf.Dictionary) and holder.objgen in reached:
+        return "content"
+    return "stray"
+
+
+def _lists_whole(pdf: pikepdf.Pdf, expected: Expected) -> Finding:
+    """Each list is one L with as many items as the leaflet prints, each item with its label:
+    a list broken by a page is not read as two shorter lists."""
+    if untagged := _untagged(pdf):
+        return untagged
+    lists = [node for node in walk(pdf) if node.type == "L"]
+    sizes = tuple(sum(1 for kid in node.kids if str(kid.S) == "/LI") for node in lists)
+    # A list drawn without bullets (list-style: none) has no labels; one whose other items
+    # have them has an item broken by a page and read as a second, bullet-less one.
+    unlabelled = sum(
+        labels.count(False) for labels in map(_labels, lists) if any(labels) and not all(labels)
+    )
+    if sizes != expected.lists:
+        return Finding(
+            False,
+            f"{len(sizes)} lists of {list(sizes)} items; the leaflet prints "
+            f"{len(expected.lists)} of {list(expected.lists)}",
+        )
+    if unlabelled:
+        return Finding(False, f"{unlabelled} list items have no label (bullet) beside ones that do")
+    total = sum(sizes)
+    return Finding(True, f"{len(sizes)} lists, {total} items, each whole and labelled")
+
+
+def _labels(node: Node) -> list[bool]:
+    """For each item of a list, whether it has a label (its bullet)."""
+    return [
+        any(
+            str(part.get("/S")) == "/Lbl"
+            for part in kids_of(item)
+            if isinstance(part, pikepdf.Dictionary)
+        )
+        for item in node.kids
+        if str(item.S) == "/LI"
+    ]
+
+
 # --- The printed text -----------------------------------------------------------------
 
 
@@ -352,11 +494,12 @@ def _read_text(data: bytes) -> _Text:
 
 
 def _logical(chars: list) -> str:  # type: ignore[type-arg]
-    # A PDF stores glyphs in visual order; a line that runs right to left reads back reversed.
-    # Each glyph keeps its own text (a ligature's letters stay in order).
-    rtl = any("\u0590" <= c.get_text()[:1] <= "\u08ff" for c in chars)  # Hebrew to Arabic
-    ordered = reversed(chars) if rtl else chars
-    return "".join(c.get_text() for c in ordered)
+    # A PDF stores glyphs in visual order; a line that runs right to left reads back reversed,
+    # as every reader reverses it: character by character (a ligature's letters are mapped in
+    # visual order for this, leafletgen/render/pdf/text_layer.py).
+    text = "".join(c.get_text() for c in chars)
+    rtl = any("\u0590" <= char <= "\u08ff" for char in text)  # Hebrew to Arabic
+    return text[::-1] if rtl else text
 
 
 def _font_size(text: _Text, expected: Expected) -> Finding:
@@ -394,6 +537,9 @@ RULES: tuple[Rule, ...] = (
     Rule("heading-levels", lambda s: _heading_levels(s.pdf)),
     Rule("table-headers", lambda s: _table_headers(s.pdf)),
     Rule("alt-text", lambda s: _alt_text(s.pdf)),
+    Rule("tree-complete", lambda s: _structure_complete(s.pdf)),
+    Rule("content-in-tree", lambda s: _content_in_tree(s.pdf)),
+    Rule("lists-whole", lambda s: _lists_whole(s.pdf, s.expected)),
     Rule("font-size", lambda s: _font_size(s.text, s.expected)),
     Rule("no-italic", lambda s: _no_italic(s.pdf), optional=True),
     Rule("draft-notice", lambda s: _draft_notice(s.text, s.expected)),

@@ -1,20 +1,24 @@
 """Repair the structure tree WeasyPrint 70 writes, where the PDF/UA validators do not look.
 
 WeasyPrint tags a leaflet well enough to pass PDF/UA-1 validation, but a screen reader still
-misses four things, each repaired here by one function over the finished file:
+misses these things, each repaired here by one function over the finished file:
 
+- ``mark_margin_artifacts``: running headers and footers are tagged content the tree does
+  not reach: neither real content nor artifacts, and read aloud on every page;
 - ``add_scope``: header cells carry no ``/Scope``, though the HTML says ``scope``;
 - ``build_id_tree``: header cells carry ``/ID`` and data cells name them in ``/Headers``, but
   without the structure tree's ``/IDTree`` no reader can resolve those names;
 - ``mark_languages``: an element's own ``lang`` (an English passage left in an Arabic leaflet)
   never reaches the structure tree, so it is read with the document's voice;
 - ``merge_split_tables``: WeasyPrint builds the tree page by page, so a table that breaks
-  across pages becomes two tables, the second with a repeated, re-tagged header row.
+  across pages becomes two tables, the second with a repeated, re-tagged header row;
+  ``join_split_elements`` does the same for lists, list items and paragraphs.
 
-Two of them need facts only the layout knows (which text came from which ``lang``, which
-table fragments belong together): ``read_layout`` takes them from the WeasyPrint document,
-in the order WeasyPrint writes the tree. ``walk`` is a small public walker over the tree,
-meant for the repairs here and for checks that read the tree.
+Some need facts only the layout knows (which text came from which ``lang`` or margin box,
+which fragments on two pages are one HTML element): ``read_layout`` takes them from the
+WeasyPrint document, in the order WeasyPrint writes the tree. ``walk`` and
+``stray_content`` are small public readers of the tree, meant for the repairs here and for
+checks that read the tree.
 
 One more repair is for the validator itself: ``group_outline`` nests the bookmarks of a
 leaflet with hundreds of headings, whose long flat list the validator refuses to walk.
@@ -143,10 +147,21 @@ class Layout:
     when an element's ``lang`` makes it differ from the document's, else None.
     ``tables``: for each Table element, a number naming the HTML table it came from; a number
     seen before means a continuation of that table on a later page.
+    ``margins``: for each piece of content in a page's margin boxes (running title, footer,
+    page number, draft notice), the pagination artifact it is: ``"Header"`` or ``"Footer"``.
+    ``blocks``: for each piece of content in the tree (as ``languages``), the paragraphs,
+    list items and lists it is in, innermost first, as (structure type, a number naming the
+    HTML element): the same number on two pages means one element broken across them.
     """
 
     languages: tuple[str | None, ...]
     tables: tuple[int, ...]
+    margins: tuple[str, ...] = ()
+    blocks: tuple[tuple[tuple[str, int], ...], ...] = ()
+
+
+# The HTML elements whose parts on several pages are joined into one structure element.
+JOINED = {"p": "P", "li": "LI", "dt": "LI", "dd": "LI", "ul": "L", "ol": "L", "dl": "L"}
 
 
 def read_layout(document: Any) -> Layout:
@@ -156,28 +171,48 @@ def read_layout(document: Any) -> Layout:
 
     languages: list[str | None] = []
     tables: list[int] = []
+    margins: list[str] = []
+    blocks: list[tuple[tuple[str, int], ...]] = []
     table_numbers: dict[int, int] = {}
+    element_numbers: dict[int, int] = {}
     root_lang = document.metadata.lang or ""
 
-    def visit(box: Any, lang: str) -> None:
+    def visit_margin(box: Any, subtype: str) -> None:
+        if isinstance(box, (boxes.TextBox, boxes.ReplacedBox)):
+            margins.append(subtype)
+        for child in getattr(box, "children", ()):
+            visit_margin(child, subtype)
+
+    def visit(box: Any, lang: str, within: tuple[tuple[str, int], ...]) -> None:
         if isinstance(box, AbsolutePlaceholder):
             box = box._box
-        if isinstance(box, boxes.MarginBox):
-            return  # running headers and footers are not in the tree
+        if isinstance(box, boxes.MarginBox):  # running headers and footers: not in the tree
+            visit_margin(box, "Footer" if box.at_keyword.startswith("@bottom") else "Header")
+            return
         if box.element is not None and box.element.get("lang"):
             lang = box.element.get("lang")
         if isinstance(box, (boxes.TextBox, boxes.ReplacedBox)):
             languages.append(None if lang.lower() == root_lang.lower() else lang)
+            blocks.append(within)
             return
+        if box.element is not None and box.element_tag in JOINED:
+            number = element_numbers.setdefault(id(box.element), len(element_numbers))
+            if not within or within[0][1] != number:  # anonymous boxes share their element
+                within = ((JOINED[box.element_tag], number), *within)
         if box.element_tag == "table" and box.is_table_wrapper:
             number = table_numbers.setdefault(id(box.element), len(table_numbers))
             tables.append(number)
         for child in getattr(box, "children", ()):
-            visit(child, lang)
+            visit(child, lang, within)
 
     for page in document.pages:
-        visit(page._page_box, root_lang)
-    return Layout(languages=tuple(languages), tables=tuple(tables))
+        visit(page._page_box, root_lang, ())
+    return Layout(
+        languages=tuple(languages),
+        tables=tuple(tables),
+        margins=tuple(margins),
+        blocks=tuple(blocks),
+    )
 
 
 # -- The repairs ----------------------------------------------------------------------------
@@ -185,12 +220,58 @@ def read_layout(document: Any) -> Layout:
 
 def repair(pdf: pikepdf.Pdf, layout: Layout) -> None:
     """Apply every repair, in the order they depend on each other."""
+    mark_margin_artifacts(pdf, layout)
     mark_languages(pdf, layout)  # first: it pairs content with the layout in original order
+    join_split_elements(pdf, layout)  # before the tables: it pairs content in original order
     merge_split_tables(pdf, layout)
     joined = list(walk(pdf))  # one walk of the joined tree serves the last two repairs
     add_scope(joined)
     build_id_tree(pdf, joined)  # last: after the repeated headers and their IDs are gone
     group_outline(pdf)  # the bookmarks, not the tree: independent of the repairs above
+
+
+def mark_margin_artifacts(pdf: pikepdf.Pdf, layout: Layout) -> None:
+    """Make the margin boxes' content pagination artifacts, off the tree and its ParentTree.
+
+    WeasyPrint tags a running header or footer as marked content whose element names the
+    Document as its parent while the Document does not list it: neither in the tree nor an
+    artifact, which PDF/UA-1 forbids, and which readers then read aloud on every page. Those
+    elements are the ParentTree's entries the tree does not reach; WeasyPrint creates them
+    in layout order, so in order of their object numbers they pair one to one with the
+    layout's margin content, which says whether each is a header or a footer.
+    """
+    orphans = sorted((holder.objgen, page, mcid) for page, mcid, holder in stray_content(pdf))
+    if len(orphans) != len(layout.margins):
+        raise RenderError(
+            f"{len(orphans)} pieces of content are outside the structure tree, the layout "
+            f"has {len(layout.margins)} in its margins: cannot make them artifacts"
+        )
+    artifacts: dict[tuple[int, int], dict[int, str]] = {}
+    pages = {page.obj.objgen: page for page in pdf.pages}
+    for (_, page_key, mcid), subtype in zip(orphans, layout.margins, strict=True):
+        artifacts.setdefault(page_key, {})[mcid] = subtype
+    for key, mcids in artifacts.items():
+        _mark_artifacts(pdf, pages[key], mcids)
+
+
+def stray_content(pdf: pikepdf.Pdf) -> Iterator[tuple[tuple[int, int], int, Element]]:
+    """(page, MCID, element) of each piece of marked content the ParentTree gives to an
+    element the structure tree does not reach: content that is neither in the tree nor an
+    artifact."""
+    root = pdf.Root.get("/StructTreeRoot")
+    if root is None or "/ParentTree" not in root:
+        return
+    reached = {node.element.objgen for node in walk(pdf)}
+    parent_tree = pikepdf.NumberTree(root.ParentTree)
+    for page in pdf.pages:
+        if "/StructParents" not in page.obj:
+            continue
+        entries = parent_tree.get(int(page.obj.StructParents))
+        if not isinstance(entries, pikepdf.Array):
+            continue
+        for mcid, holder in enumerate(entries):
+            if _is_dict(holder) and holder.objgen not in reached:
+                yield page.obj.objgen, mcid, holder
 
 
 def mark_languages(pdf: pikepdf.Pdf, layout: Layout) -> None:
@@ -228,6 +309,81 @@ def _content_in_order(pdf: pikepdf.Pdf) -> Iterator[Element]:
                 yield element
 
     yield from visit(pdf.Root.StructTreeRoot)
+
+
+def join_split_elements(pdf: pikepdf.Pdf, layout: Layout) -> None:
+    """Make each list, list item and paragraph that breaks across pages one element again.
+
+    WeasyPrint builds the tree page by page: a list broken by a page becomes two lists (a
+    reader announces 1 item, then 4), and an item broken by it a second, bullet-less item.
+    Each piece of content is paired with the HTML elements the layout says it is in (as
+    ``mark_languages`` pairs it), which names each structure element above it; the parts of
+    one HTML element then move into its first part, in order.
+    """
+    holders = list(_content_in_order(pdf))
+    if len(holders) != len(layout.blocks):
+        raise RenderError(
+            f"structure tree has {len(holders)} pieces of content, the layout "
+            f"{len(layout.blocks)}: cannot join elements split across pages"
+        )
+    role_map = pdf.Root.StructTreeRoot.get("/RoleMap", pikepdf.Dictionary())
+    names: dict[tuple[int, int], tuple[str, int]] = {}
+    for holder, within in zip(holders, layout.blocks, strict=True):
+        seen: dict[str, int] = {}
+        element: Any = holder
+        while _is_element(element):
+            kind = _standard_type(element, role_map)
+            numbers = [number for other, number in within if other == kind]
+            rank = seen[kind] = seen.get(kind, -1) + 1
+            if rank < len(numbers):
+                names.setdefault(element.objgen, (kind, numbers[rank]))
+            element = element.get("/P")
+    for kind in ("L", "LI", "P"):  # a list first: its items' parts then share one list
+        first: dict[tuple[str, int], Node] = {}
+        parts: list[tuple[Node, Node]] = []
+        for node in walk(pdf):
+            name = names.get(node.element.objgen)
+            if node.type != kind or name is None:
+                continue
+            if name in first:
+                parts.append((first[name], node))
+            else:
+                first[name] = node
+        for into, part in parts:
+            _absorb(pdf, into, part)
+
+
+def _absorb(pdf: pikepdf.Pdf, into: Node, part: Node) -> None:
+    """Move the kids of ``part`` to the end of ``into`` and remove ``part``.
+
+    A list item's continuation brings its body's kids into the first part's body; a label
+    it has (a second bullet) becomes an artifact.
+    """
+    target, source = into.element, part.element
+    if into.type == "LI":
+        target = next((kid for kid in into.kids if str(kid.S) == "/LBody"), target)
+        bodies = [kid for kid in part.kids if str(kid.S) == "/LBody"]
+        for label in (kid for kid in part.kids if str(kid.S) == "/Lbl"):
+            _make_artifact(pdf, label)
+        kids = [kid for body in bodies for kid in kids_of(body)] + [
+            kid
+            for kid in kids_of(source)
+            if not (_is_element(kid) and str(kid.S) in ("/Lbl", "/LBody"))
+        ]
+    else:
+        kids = kids_of(source)
+    moved = pikepdf.Array(kids_of(target))
+    parent_tree = pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree)
+    for kid in kids:
+        if _is_element(kid):
+            kid.P = target
+        elif isinstance(kid, int) or (_is_dict(kid) and kid.get("/Type") == "/MCR"):
+            page, mcid = _content_item(source, kid)
+            kid = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.MCR, Pg=page, MCID=mcid))
+            parent_tree[int(page.StructParents)][mcid] = target
+        moved.append(kid)
+    target.K = moved
+    _remove(source, part.parents)
 
 
 def merge_split_tables(pdf: pikepdf.Pdf, layout: Layout) -> None:
@@ -296,33 +452,40 @@ def _remove(element: Element, parents: tuple[Element, ...]) -> None:
 
 def _make_artifact(pdf: pikepdf.Pdf, element: Element) -> None:
     """Turn the marked content below ``element`` into pagination artifacts, off the tree."""
-    pages: dict[tuple[int, int], set[int]] = {}
+    pages: dict[tuple[int, int], dict[int, str | None]] = {}
     page_objects: dict[tuple[int, int], pikepdf.Object] = {}
     for holder in [element, *_descendants(element)]:
         for page, mcid in Node(holder, "", ()).mcids:
-            pages.setdefault(page.objgen, set()).add(mcid)
+            pages.setdefault(page.objgen, {})[mcid] = None
             page_objects[page.objgen] = page
-    parent_tree = pdf.Root.StructTreeRoot.ParentTree
     for key, mcids in pages.items():
-        page = pikepdf.Page(page_objects[key])
-        instructions = []
-        for instruction in pikepdf.parse_content_stream(page):
-            operands = instruction.operands
-            if (
-                str(instruction.operator) == "BDC"
-                and _is_dict(operands[1])
-                and int(operands[1].get("/MCID", -1)) in mcids
-            ):
-                instruction = pikepdf.ContentStreamInstruction(
-                    [pikepdf.Name.Artifact, pikepdf.Dictionary(Type=pikepdf.Name.Pagination)],
-                    pikepdf.Operator("BDC"),
-                )
-            instructions.append(instruction)
-        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
-        # The page's entry in the ParentTree is indexed by MCID: the artifacts have none.
-        entries = pikepdf.NumberTree(parent_tree)[int(page.obj.StructParents)]
-        for mcid in mcids:
-            entries[mcid] = None
+        _mark_artifacts(pdf, pikepdf.Page(page_objects[key]), mcids)
+
+
+def _mark_artifacts(pdf: pikepdf.Pdf, page: pikepdf.Page, mcids: dict[int, str | None]) -> None:
+    """Re-mark the page's content ``mcids`` as pagination artifacts (of the subtype each
+    names, if any) and take them out of the ParentTree, whose page entry is indexed by MCID."""
+    instructions = []
+    for instruction in pikepdf.parse_content_stream(page):
+        operands = instruction.operands
+        if (
+            str(instruction.operator) == "BDC"
+            and _is_dict(operands[1])
+            and int(operands[1].get("/MCID", -1)) in mcids
+        ):
+            properties = pikepdf.Dictionary(Type=pikepdf.Name.Pagination)
+            subtype = mcids[int(operands[1].MCID)]
+            if subtype is not None:
+                properties.Subtype = pikepdf.Name("/" + subtype)
+            instruction = pikepdf.ContentStreamInstruction(
+                [pikepdf.Name.Artifact, properties], pikepdf.Operator("BDC")
+            )
+        instructions.append(instruction)
+    page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+    parent_tree = pdf.Root.StructTreeRoot.ParentTree
+    entries = pikepdf.NumberTree(parent_tree)[int(page.obj.StructParents)]
+    for mcid in mcids:
+        entries[mcid] = None
 
 
 def add_scope(nodes: Iterable[Node]) -> None:

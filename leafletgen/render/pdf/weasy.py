@@ -7,9 +7,8 @@ import io
 import logging
 import mimetypes
 import os
-import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +24,6 @@ from leafletgen.render.pdf import tagging, text_layer
 os.environ["FONTCONFIG_FILE"] = str(PACKAGE_TEMPLATES / FONTS / "fonts.conf")
 
 import pikepdf
-from fontTools.ttLib import TTFont
 
 
 @contextmanager
@@ -137,7 +135,7 @@ def render_pdf(
 def _finish(data: bytes, layout: tagging.Layout, name: str) -> bytes:
     """Repair what WeasyPrint leaves wrong in the file, in one pass over it."""
     pdf = pikepdf.open(io.BytesIO(data))
-    _complete_to_unicode(pdf)
+    text_layer.repair_to_unicode(pdf)
     try:
         tagging.repair(pdf, layout)
     except RenderError as error:
@@ -145,38 +143,3 @@ def _finish(data: bytes, layout: tagging.Layout, name: str) -> bytes:
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True)  # the file ID comes from the content: reproducible
     return out.getvalue()
-
-
-_EMPTY_MAPPING = re.compile(rb"<([0-9a-f]{4})> <>")
-
-
-def _complete_to_unicode(pdf: pikepdf.Pdf) -> None:
-    """Give every glyph a Unicode value in the fonts' ToUnicode maps.
-
-    WeasyPrint 70 maps a glyph to an empty string when it shares a cluster with a mark drawn
-    before it in right-to-left text (ئ followed by a tanwin, say): a malformed map that PDF/UA-1
-    rejects and that hides the letter from text extraction. Such a glyph gets the code point
-    the font's own cmap gives it.
-    """
-    for font in pdf.objects:
-        if not isinstance(font, pikepdf.Dictionary) or "/ToUnicode" not in font:
-            continue
-        to_unicode = font.ToUnicode.read_bytes()
-        if not _EMPTY_MAPPING.search(to_unicode) or "/DescendantFonts" not in font:
-            continue
-        program = font.DescendantFonts[0].FontDescriptor.FontFile2.read_bytes()
-        font.ToUnicode.write(
-            _EMPTY_MAPPING.sub(_code_point_of(TTFont(io.BytesIO(program))), to_unicode)
-        )
-
-
-def _code_point_of(ttfont: TTFont) -> Callable[[re.Match[bytes]], bytes]:
-    code_points = {ttfont.getGlyphID(glyph): cp for cp, glyph in ttfont.getBestCmap().items()}
-
-    def mapped(match: re.Match[bytes]) -> bytes:
-        code_point = code_points.get(int(match[1], 16))
-        if code_point is None:
-            return match[0]  # left as it is: the validator will say so
-        return b"<%s> <%s>" % (match[1], chr(code_point).encode("utf-16-be").hex().encode())
-
-    return mapped
