@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 
 from leafletgen import __version__
 from leafletgen.content.loader import find_source, load_leaflet
@@ -76,12 +76,14 @@ class InputHashes:
         and language link: a change to the Arabic layer rebuilds Arabic outputs only, one to
         large-print.css the large-print ones."""
         if (known := self.templates.get((variant, language))) is None:
-            linked = {
-                *VARIANTS[variant].stylesheets,
-                *language_stylesheets(Locale.parse(language, sep="-")),
-                HTML_TWIN_STYLESHEET,
-                *self.project.extra_css,
-            }
+            linked = {HTML_TWIN_STYLESHEET, *self.project.extra_css}
+            try:
+                linked |= {
+                    *VARIANTS[variant].stylesheets,
+                    *language_stylesheets(Locale.parse(language, sep="-")),
+                }
+            except (KeyError, ValueError, UnknownLocaleError):  # the job fails and says why
+                linked |= {name for name in self.assets if name.endswith(".css")}
             used = [
                 (name, path)
                 for name, path in self.assets.items()
