@@ -123,3 +123,30 @@ def test_the_package_chrome_is_never_written(tmp_path: Path) -> None:
     # German has no shipped chrome: the project got its own; Spanish's was asked for.
     assert catalog_path(root / "locales", "de", CHROME).is_file()
     assert catalog_path(root / "locales", "es", CHROME).is_file()
+
+
+def test_previous_msgids_are_written_as_po_and_survive_updates(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    source = root / "leaflets" / SEED.name
+    old = "Research suggests paradoxical reactions happen in about 5–10% of patients"
+    source.write_text(
+        source.read_text("utf-8").replace(old, old.replace("of patients", "of all patients")),
+        "utf-8",
+    )
+    leaflet(root, "i18n", "extract")
+    leaflet(root, "i18n", "update")
+    path = catalog_path(root / "locales", "es", SEED.stem)
+    once = path.read_text("utf-8")
+    leaflet(root, "i18n", "update")  # a second update changes nothing
+    assert path.read_text("utf-8") == once
+    lines = once.splitlines()
+    previous = [line for line in lines if line.startswith("#|")]
+    assert previous[0] == '#| msgid ""'
+    assert all(line.startswith('#| "') and line.endswith('"') for line in previous[1:])
+    assert not [line for line in lines if line.startswith("# |")]  # never a garbled comment
+    # What GNU gettext would read: the previous msgid, whole.
+    text = "".join(line[4:-1] for line in previous[1:])
+    assert text.startswith(old) and text.endswith("must be taken seriously when present.")
+    with path.open("rb") as handle:
+        fuzzy = [m for m in read_po(handle) if m.fuzzy]
+    assert len(fuzzy) == 1 and "de los pacientes" in fuzzy[0].string

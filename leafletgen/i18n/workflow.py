@@ -19,7 +19,7 @@ from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import denormalize, normalize, read_po, write_po
 
 from leafletgen import __version__
 from leafletgen.content.loader import is_source_file, load_leaflet
@@ -68,9 +68,64 @@ def _template(domain: str) -> Catalog:
 
 
 def _write_catalog(path: Path, catalog: Catalog, *, template: bool = False) -> None:
+    """Write a catalog as pybabel would, its previous msgids (``#| msgid``) in PO syntax.
+
+    Babel wraps a long previous msgid as prose, quotes and all, and cannot read it back
+    (it keeps ``#|`` lines as translator comments, rewrapped again on every update): each one
+    is written as a short marker first, then replaced by the msgid, one quoted line each.
+    """
+    previous: dict[str, str] = {}
+    saved = {}
+    for index, message in enumerate(m for m in catalog if m.id and m.previous_id):
+        saved[message.id if isinstance(message.id, str) else message.id[0], message.context] = (
+            message.previous_id
+        )
+        markers = []
+        for form, text in enumerate(message.previous_id):
+            marker = f"leafletgen-previous-{index}-{form}"
+            quoted = normalize(text, width=_WIDTH - len("#| msgid "))
+            previous[f'"{marker}"'] = quoted.replace("\n", "\n#| ")
+            markers.append(marker)
+        message.previous_id = markers
     out = io.BytesIO()
-    write_po(out, catalog, width=_WIDTH, sort_by_file=template, include_previous=True)
-    write_atomic(path, out.getvalue())
+    try:
+        write_po(out, catalog, width=_WIDTH, sort_by_file=template, include_previous=True)
+    finally:
+        for message in catalog:
+            if message.id and message.previous_id:
+                key = message.id if isinstance(message.id, str) else message.id[0]
+                message.previous_id = saved[key, message.context]
+    lines = []
+    for line in out.getvalue().decode("utf-8").splitlines(keepends=True):
+        keyword, _, marker = line.removeprefix("#| ").rstrip("\n").partition(" ")
+        if line.startswith("#| ") and marker in previous:
+            line = f"#| {keyword} {previous[marker]}\n"
+        lines.append(line)
+    write_atomic(path, "".join(lines).encode("utf-8"))
+
+
+def _read_for_update(path: Path) -> Catalog:
+    """A catalog as `update` merges it: Babel reads its ``#| msgid`` lines as translator
+    comments; they are the previous msgids of its fuzzy entries again."""
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    for message in catalog:
+        lines = [c.removeprefix("|").strip() for c in message.user_comments if c.startswith("|")]
+        if not lines:
+            continue
+        message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
+        forms: list[list[str]] = []
+        for line in lines:
+            keyword, _, rest = line.partition(" ")
+            if keyword in ("msgid", "msgid_plural"):
+                forms.append([rest])
+            elif forms and line.startswith('"'):
+                forms[-1].append(line)
+        try:
+            message.previous_id = [denormalize("\n".join(form)) for form in forms]
+        except (ValueError, IndexError):  # not written by us or pybabel: dropped
+            message.previous_id = []
+    return catalog
 
 
 def _not_python_format(catalog: Catalog) -> None:
@@ -162,9 +217,12 @@ def update(project: Project) -> list[Path]:
     for pot in sorted(project.locales_dir.glob("*.pot")):
         template = _read_template(project, pot.stem)
         for _, path in catalogs_of(project.locales_dir, pot.stem):
-            with path.open("rb") as handle:
-                catalog = read_po(handle)
+            catalog = _read_for_update(path)
+            before = {(m.id, m.context): m.previous_id for m in catalog if m.previous_id}
             catalog.update(template, update_header_comment=False)
+            for message in catalog:  # still fuzzy against the same text: keep what it was
+                if message.fuzzy and not message.previous_id:
+                    message.previous_id = before.get((message.id, message.context), [])
             _not_python_format(catalog)
             _write_catalog(path, catalog)
             updated.append(path)
