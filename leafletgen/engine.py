@@ -140,6 +140,11 @@ def _warnings(l10n: Localization) -> list[str]:
             f"{len(l10n.gaps)} passages are printed in {l10n.source_language_name}, "
             "not translated (marked on the page)"
         )
+    if l10n.unchecked:
+        warnings.append(
+            f"{len(l10n.unchecked)} translations negate where their source does not, or the "
+            "other way round, and no translator has checked them (`leaflet i18n check`)"
+        )
     if l10n.draft:
         warnings.append(f"the {l10n.language} translation is a draft (marked on every page)")
     return warnings

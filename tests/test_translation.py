@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from leafletgen.errors import LeafletError, SourceError
 from leafletgen.i18n import workflow as catalogs
+from leafletgen.i18n.factlock import CHECKED_FLAG
 from leafletgen.i18n.localization import localize
 from leafletgen.i18n.store import CHROME, catalog_path
 from leafletgen.render.pdf.validate import check_pdfua
@@ -63,11 +64,16 @@ def chrome_of(locales: Path, language: str = "es") -> Path:
     return catalog_path(locales, language, CHROME)
 
 
-def fill(path: Path, translate, header_comment: str | None = None) -> None:
+def fill(path: Path, translate, header_comment: str | None = None, *, checked: bool = True) -> None:
+    """Translate what ``path`` leaves untranslated. ``fake_translation`` keeps the English
+    words, so a "not" is no Spanish negation: ``checked`` stands for the translator's check of
+    each such entry (the flag of leafletgen.i18n.factlock)."""
     with path.open("rb") as handle:
         catalog = read_po(handle, locale="es")
     for message in catalog:
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.id and checked:
+            message.flags.add(CHECKED_FLAG)
         if message.id and not all(strings):
             if isinstance(message.id, tuple):
                 message.string = tuple(
@@ -156,7 +162,7 @@ def test_changed_source_makes_the_translation_fuzzy_and_the_build_says_so(
     report = build_files([source], tmp_path / "out", languages=("es",), locales_dir=locales)
     assert not report.built
     message = report.failed[0].message
-    assert "1 translations missing or out of date" in message
+    assert "1 translations missing, out of date" in message
     assert (
         f"{path}: fuzzy translation of 'Ask your doctor or pharmacist first.' (context 'sample|faqs.answer')"
         in message

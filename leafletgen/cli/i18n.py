@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 
 @click.group()
 def i18n() -> None:
-    """Translation catalogs: extract, init, update, compile, status (Babel's workflow)."""
+    """Translation catalogs: extract, init, update, compile, status (Babel's workflow), and
+    check (the fact lock)."""
 
 
 @i18n.command("extract")
@@ -89,4 +90,36 @@ def i18n_status(project: Project) -> None:
             f"{row.missing} missing; {row.state}"
         )
     if broken:
+        raise SystemExit(1)
+
+
+@i18n.command("check")
+@click.option("--lang", "languages", multiple=True, metavar="LANG",
+              help="Only this language (repeatable); all by default.")  # fmt: skip
+@pass_project
+def i18n_check(project: Project, languages: tuple[str, ...]) -> None:
+    """The fact lock: every translation whose numbers, doses, phone numbers, URLs, placeholders
+    or medicine names differ from its source (not printed), or that negates on one side only
+    (printed as a draft until a translator adds the flag negation-checked). Exits with 1 if an
+    entry differs or a catalog is refused."""
+    from leafletgen.i18n import workflow
+
+    failed = False
+    for row in workflow.check(project, languages):
+        if isinstance(row, workflow.BrokenCatalog):
+            failed = True
+            click.echo(f"{row.path}: refused by the build:")
+            for problem in row.problems:
+                click.echo(f"Error: {problem}", err=True)
+            continue
+        errors = sum(len(entry.errors) for entry in row.entries)
+        unchecked = sum(entry.needs_review for entry in row.entries)
+        click.echo(
+            f"{row.language:<6} {row.domain}: {errors} facts differ, {unchecked} negations to check"
+        )
+        for entry in row.entries:
+            for finding in entry.findings:
+                click.echo(f"  {entry.describe(finding)}")
+        failed = failed or bool(errors)
+    if failed:
         raise SystemExit(1)

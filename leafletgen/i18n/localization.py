@@ -26,6 +26,7 @@ from leafletgen.content.markup import to_html
 from leafletgen.content.messages import Message, translate
 from leafletgen.content.model import Leaflet
 from leafletgen.errors import LeafletError
+from leafletgen.i18n.factlock import EntryFindings, lock
 from leafletgen.i18n.lint import read_catalog
 from leafletgen.i18n.scripts import script_stylesheets
 from leafletgen.i18n.store import (
@@ -42,16 +43,25 @@ from leafletgen.i18n.store import (
 
 @dataclass(frozen=True)
 class Gap:
-    """A message the catalog cannot translate: missing, or fuzzy (stale)."""
+    """A message the catalog cannot translate: missing, fuzzy (stale), or one whose facts
+    differ from its source's (the fact lock)."""
 
     catalog: Path
     context: str | None
     msgid: str
-    state: str  # "missing" | "fuzzy"
+    state: str  # "missing" | "fuzzy" | "differs"
+    line: int | None = None
+    detail: str = ""  # what differs
 
     def __str__(self) -> str:
         context = f" (context {self.context!r})" if self.context else ""
-        return f"{self.catalog}: {self.state} translation of {self.msgid[:70]!r}{context}"
+        where = f"{self.catalog}:{self.line}" if self.line else str(self.catalog)
+        if self.state == "differs":
+            return (
+                f"{where}: the translation of {self.msgid[:70]!r}{context} differs from its "
+                f"source: {self.detail}"
+            )
+        return f"{where}: {self.state} translation of {self.msgid[:70]!r}{context}"
 
 
 class CatalogTranslations:
@@ -69,6 +79,7 @@ class CatalogTranslations:
         self.path = path  # where a gap is reported when no catalog has the entry
         self.source_language = source_language
         self.gaps: list[Gap] = []
+        self.unchecked: list[EntryFindings] = []  # printed, but a negation needs a translator
         # Each catalog's own Plural-Forms expression, compiled as gettext does: the order of
         # the forms is the catalog's own.
         self._plurals = [gettext.c2py(catalog.plural_expr) for catalog, _ in catalogs]
@@ -84,15 +95,27 @@ class CatalogTranslations:
             return None, -1
         key = msgid[0] if isinstance(msgid, tuple) else msgid
         stale: Path | None = None
+        differs: Gap | None = None
         for index, (catalog, path) in enumerate(self.catalogs):
             message = catalog.get(key, context=context)
             if message is None:
                 continue
             if is_complete(message) and not message.fuzzy:
-                return message.string, index
+                locked = lock(catalog, path, str(catalog.locale), self.source_language)
+                found = locked.get((context, message.id[-1] if isinstance(message.id, tuple)
+                                    else message.id))  # fmt: skip
+                if found is None or not found.errors:
+                    if found is not None and found.needs_review:
+                        self.unchecked.append(found)
+                    return message.string, index
+                detail = "; ".join(str(f) for f in found.errors)
+                differs = differs or Gap(path, context, key, "differs", found.line, detail)
+                continue
             stale = stale or path if is_complete(message) else stale
-        state = "fuzzy" if stale else "missing"
-        self.gaps.append(Gap(stale or self.path, context, key, state))
+        if differs is not None:
+            self.gaps.append(differs)
+        else:
+            self.gaps.append(Gap(stale or self.path, context, key, "fuzzy" if stale else "missing"))
         return None, -1
 
     def _marked(self, text: str) -> str:
@@ -177,7 +200,14 @@ class Localization:
         that changed since, or one with gaps: say so."""
         if not self.is_translation:
             return False
-        return bool(self.gaps) or not all(state.reviewed for state in self.catalogs)
+        if self.gaps or self.unchecked:
+            return True
+        return not all(state.reviewed for state in self.catalogs)
+
+    @property
+    def unchecked(self) -> list[EntryFindings]:
+        """Printed translations with a negation on one side only, not yet checked."""
+        return self.chrome.unchecked + self.text_translations.unchecked
 
     @property
     def gaps(self) -> list[Gap]:

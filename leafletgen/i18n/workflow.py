@@ -27,10 +27,12 @@ from leafletgen.content.messages import messages
 from leafletgen.content.model import Leaflet
 from leafletgen.errors import LeafletError, Problem, SourceError
 from leafletgen.files import write_atomic
+from leafletgen.i18n.factlock import CHECKED_FLAG, EntryFindings, lock
 from leafletgen.i18n.lint import read_catalog
 from leafletgen.i18n.store import (
     CHROME,
     PACKAGE_LOCALES,
+    SOURCE_LANGUAGE,
     Review,
     catalog_languages,
     catalog_path,
@@ -223,6 +225,8 @@ def update(project: Project) -> list[Path]:
             for message in catalog:  # still fuzzy against the same text: keep what it was
                 if message.fuzzy and not message.previous_id:
                     message.previous_id = before.get((message.id, message.context), [])
+                if message.fuzzy:  # a translator's check was of the text that changed
+                    message.flags.discard(CHECKED_FLAG)
             _not_python_format(catalog)
             _write_catalog(path, catalog)
             updated.append(path)
@@ -308,6 +312,13 @@ def status(project: Project) -> list[CatalogStatus | BrokenCatalog]:
     """The state of every catalog a build of the project reads: each leaflet's, and the
     chrome's (the project's own, else the package's); a broken one is listed with its
     problems, not skipped."""
+    rows = [_status_of(lang, path) for lang, path in _read_catalogs(project)]
+    return sorted(rows, key=lambda row: (row.language, row.domain == CHROME, row.domain))
+
+
+def _read_catalogs(project: Project) -> list[tuple[str, Path]]:
+    """(language folder, path) of every catalog a build of the project reads: each leaflet's,
+    and the chrome's (the project's own, else the package's)."""
     paths = list(_project_catalogs(project))
     own_chrome = {lang for lang, path in paths if path.stem == CHROME}
     leaflet_languages = {lang for lang, path in paths if path.stem != CHROME}
@@ -316,8 +327,7 @@ def status(project: Project) -> list[CatalogStatus | BrokenCatalog]:
         for lang in sorted(leaflet_languages - own_chrome)
         if catalog_path(PACKAGE_LOCALES, lang, CHROME).is_file()
     ]
-    rows = [_status_of(lang, path) for lang, path in paths]
-    return sorted(rows, key=lambda row: (row.language, row.domain == CHROME, row.domain))
+    return paths
 
 
 def _status_of(code: str, path: Path) -> CatalogStatus | BrokenCatalog:
@@ -380,3 +390,41 @@ def leaflet_languages(
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class CatalogFindings:
+    """What the fact lock finds in one catalog (a broken catalog is a BrokenCatalog)."""
+
+    language: str
+    domain: str
+    path: Path
+    entries: tuple[EntryFindings, ...]
+
+
+def check(project: Project, languages: Iterable[str] = ()) -> list[CatalogFindings | BrokenCatalog]:
+    """The fact lock on every catalog a build reads (each leaflet's, and the chrome's), in
+    ``languages`` or all of them."""
+    wanted = {language.replace("-", "_") for language in languages}
+    rows: list[CatalogFindings | BrokenCatalog] = []
+    for code, path in _read_catalogs(project):
+        if wanted and code not in wanted:
+            continue
+        language = code.replace("_", "-")
+        try:
+            catalog = read_catalog(path, code)
+        except SourceError as error:
+            rows.append(BrokenCatalog(language, path.stem, path, tuple(error.problems)))
+            continue
+        source = SOURCE_LANGUAGE if path.stem == CHROME else _source_language(project, path.stem)
+        found = lock(catalog, path, code, source)
+        entries = sorted(found.values(), key=lambda e: e.line or 0)
+        rows.append(CatalogFindings(language, path.stem, path, tuple(entries)))
+    return rows
+
+
+def _source_language(project: Project, leaflet_id: str) -> str:
+    for source in _sources(project):
+        if source.stem == leaflet_id:
+            return load_leaflet(source).language
+    return SOURCE_LANGUAGE
