@@ -147,3 +147,39 @@ def test_plain_variant_without_any_plain_text_is_refused(tmp_path: Path) -> None
     leaflet = load_leaflet(write_leaflet(tmp_path, minimal_leaflet()))
     with pytest.raises(LeafletError, match="has no plain-language text"):
         edition(leaflet, VARIANTS["plain-large-print"])
+
+
+def test_the_plain_text_keeps_every_number_and_dose_of_the_standard_text(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    standard = (
+        "Take 0.5 mg twice a day for 2 weeks. About 5–10% of people cry. Do not stop suddenly."
+    )
+    kept = "Take 0.5 mg two times a day for 2 weeks. About 5 to 10 in 100 people (5–10%) cry. Do not stop all at once."
+    data = minimal_leaflet(
+        sections=[{"heading": "Doses", "blocks": [{"paragraph": standard}],
+                   "plain": {"heading": "How much", "blocks": [{"paragraph": kept}]}}],
+        plain=PLAIN,
+    )  # fmt: skip
+    source = write_leaflet(tmp_path, data)
+    result = check_leaflet(load_leaflet(source), ReadabilityLimits())
+    assert not [f for f in result.failures if "plain text of" in f] and not result.warnings
+
+    dropped = "Take a small dose twice a day for 2 days. Some people cry. Stop slowly."
+    data["sections"][0]["plain"]["blocks"] = [{"paragraph": dropped}]
+    write_leaflet(tmp_path, data)
+    result = check_leaflet(load_leaflet(source), ReadabilityLimits())
+    assert (
+        "plain text of section 'Doses': number: 0.5 mg, 2 weeks, 5% and 10% are not in the "
+        "plain text; it has 2 days"
+    ) in result.failures
+    assert result.warnings == [
+        "plain text of section 'Doses': negation: the standard text negates (not), the plain "
+        "text does not"
+    ]
+    from leafletgen.cli import main
+
+    output = runner.invoke(main, ["check", str(source)])
+    assert output.exit_code == 1
+    assert "FAIL: plain text of section 'Doses': number: 0.5 mg" in output.output
+    assert "WARN: plain text of section 'Doses': negation" in output.output

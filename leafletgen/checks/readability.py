@@ -30,7 +30,7 @@ class PartGrade:
     omitted: str | None = None  # the author's reason for leaving the part out of the plain text
 
 
-def _sentences(texts: Iterable[str]) -> str:
+def sentences(texts: Iterable[str]) -> str:
     # List items, cells and captions are read as sentences of their own: without a full stop
     # they would be counted as one endless sentence.
     out = []
@@ -58,11 +58,11 @@ def section_text(section: SectionText) -> str:
     texts = list(_block_texts(section.blocks))
     for sub in section.subsections:
         texts += [sub.heading, *_block_texts(sub.blocks)]
-    return _sentences(texts)
+    return sentences(texts)
 
 
 def faq_text(faq: FaqText) -> str:
-    return _sentences([faq.question, *faq.answer])
+    return sentences([faq.question, *faq.answer])
 
 
 def grade(text: str, language: str) -> float:
@@ -81,8 +81,8 @@ def grades(leaflet: Leaflet) -> list[PartGrade]:
     rows = [
         PartGrade(
             "Key takeaways",
-            grade(_sentences(leaflet.key_takeaways), lang),
-            grade(_sentences(plain.key_takeaways), lang) if plain else None,
+            grade(sentences(leaflet.key_takeaways), lang),
+            grade(sentences(plain.key_takeaways), lang) if plain else None,
         )
     ]
     for section in leaflet.sections:
@@ -92,8 +92,8 @@ def grades(leaflet: Leaflet) -> list[PartGrade]:
     rows.append(
         PartGrade(
             "The bottom line",
-            grade(_sentences(leaflet.bottom_line), lang),
-            grade(_sentences(plain.bottom_line), lang) if plain else None,
+            grade(sentences(leaflet.bottom_line), lang),
+            grade(sentences(plain.bottom_line), lang) if plain else None,
         )
     )
     return rows
@@ -113,14 +113,14 @@ def plain_parts(leaflet: Leaflet) -> Iterable[tuple[str, str]]:
     if plain is None:
         return
     yield "the summary", to_text(plain.summary or "")
-    yield "Key takeaways", _sentences(plain.key_takeaways)
+    yield "Key takeaways", sentences(plain.key_takeaways)
     for section in leaflet.sections:
         if isinstance(section.plain, SectionText):
             yield (
                 f"section {section.plain.heading!r}",
-                _sentences([section.plain.heading]) + " " + section_text(section.plain),
+                sentences([section.plain.heading]) + " " + section_text(section.plain),
             )
     for faq in leaflet.faqs:
         if isinstance(faq.plain, FaqText):
             yield f"FAQ {faq.plain.question!r}", faq_text(faq.plain)
-    yield "The bottom line", _sentences(plain.bottom_line)
+    yield "The bottom line", sentences(plain.bottom_line)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources import files
 
+from leafletgen.checks.plain_facts import plain_facts
 from leafletgen.checks.readability import PartGrade, grades, plain_parts
 from leafletgen.config import ReadabilityLimits
 from leafletgen.content.model import Leaflet
@@ -23,6 +24,7 @@ class LeafletCheck:
     omissions: list[tuple[str, str]]  # (part, reason) the author left out on purpose
     jargon: list[tuple[str, str]]  # (word, part) in the plain text, not in "Words to know"
     failures: list[str]  # broken limits, in words
+    warnings: list[str] = field(default_factory=list)  # for a person to look at
 
     @property
     def ok(self) -> bool:
@@ -63,7 +65,10 @@ def check_leaflet(leaflet: Leaflet, limits: ReadabilityLimits) -> LeafletCheck:
     ]
     jargon = find_jargon(leaflet, limits.jargon)
     failures += [f"'{word}' in {part} is not explained in Words to know" for word, part in jargon]
-    return LeafletCheck(leaflet.id, rows, gaps, omissions(leaflet), jargon, failures)
+    facts = plain_facts(leaflet)  # the plain text keeps every fact of the standard text
+    failures += [f"plain text of {finding}" for finding in facts if finding.is_error]
+    warnings = [f"plain text of {finding}" for finding in facts if not finding.is_error]
+    return LeafletCheck(leaflet.id, rows, gaps, omissions(leaflet), jargon, failures, warnings)
 
 
 def find_jargon(leaflet: Leaflet, extra: list[str]) -> list[tuple[str, str]]:

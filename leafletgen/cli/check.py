@@ -125,6 +125,8 @@ def _print_leaflet_check(result: Any, limits: Any) -> None:
         "  unexplained jargon: "
         + (", ".join(f"{w} ({p})" for w, p in result.jargon) if result.jargon else "none")
     )
+    for warning in result.warnings:
+        click.echo(f"  WARN: {warning}")
     if result.ok:
         click.echo("  OK")
     else:
