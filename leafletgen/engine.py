@@ -92,7 +92,8 @@ def prepare(project: Project, leaflet: str, language: str | None, variant: str) 
     path = find_source(leaflet, project.leaflets_dir)
     source = load_leaflet(path)
     l10n = localize(language or source.language, project.locales_dir, source.language, source.id)
-    return Prepared(path, source, l10n, edition(translate_leaflet(source, l10n), chosen))
+    translated = translate_leaflet(source, l10n, chosen.text)
+    return Prepared(path, source, l10n, edition(translated, chosen))
 
 
 def render(project: Project, request: Request) -> Rendered:

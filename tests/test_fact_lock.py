@@ -4,12 +4,15 @@ is not printed, one that drops or adds a negation keeps the leaflet a draft unti
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from leafletgen.cli import main
 from leafletgen.content.loader import load_leaflet
+from leafletgen.errors import LeafletError
 from leafletgen.i18n import workflow as catalogs
 from leafletgen.i18n.factlock import CHECKED_FLAG
 from leafletgen.i18n.localization import localize, translate_leaflet
@@ -92,9 +95,7 @@ def test_a_dropped_negation_needs_a_translator_s_check(tmp_path: Path) -> None:
         "'Do not stop medication abruptly.'" in result.output  # fmt: skip
 
 
-def test_a_checked_negation_no_longer_makes_a_draft_until_the_source_changes(
-    tmp_path: Path,
-) -> None:
+def test_an_unchecked_negation_makes_a_reviewed_leaflet_a_draft(tmp_path: Path) -> None:
     leaflets = tmp_path / "leaflets"
     leaflets.mkdir()
     source = write_leaflet(leaflets, minimal_leaflet(key_takeaways=["Do not stop it suddenly."]))
@@ -103,26 +104,32 @@ def test_a_checked_negation_no_longer_makes_a_draft_until_the_source_changes(
     catalogs.init(project, "es", chrome=True)
     locales = tmp_path / "locales"
     path = catalog_path(locales, "es", "sample")
-    review = "# Reviewed-By: Dra. Ana Ruiz; 2099-01-15"
-    for catalog in (path, chrome_of(locales)):
-        fill(catalog, fake_translation, header_comment=review, checked=catalog != path)
-    # "ES Do not stop it suddenly." has no Spanish negation: the reviewed leaflet is a draft
-    l10n = localize("es", locales, leaflet_id="sample")
-    translate_leaflet(load_leaflet(source), l10n)
-    assert [entry.msgid for entry in l10n.unchecked] == ["Do not stop it suddenly."]
-    assert l10n.draft
-    report = build_files([source], tmp_path / "out", languages=("es",), locales_dir=locales)
-    assert "ES Draft translation" in body_text(report.built[0].path)
-
-    # The translator checks it and says so with the flag.
-    text = path.read_text("utf-8")
-    marker = 'msgctxt "sample|key_takeaways"'
-    path.write_text(text.replace(marker, f"#, {CHECKED_FLAG}\n{marker}"), "utf-8")
+    fill(path, fake_translation, checked=False)
+    fill(chrome_of(locales), fake_translation)
+    # "ES Do not stop it suddenly." has no Spanish negation: a translator must check it first
+    with pytest.raises(LeafletError, match="not ready for review: draft: 1 negations to check"):
+        catalogs.review(project, "es", "Dra. Ana Ruiz", today=date(2026, 1, 15))
+    flagged = path.read_text("utf-8").replace(
+        'msgctxt "sample|key_takeaways"', f'#, {CHECKED_FLAG}\nmsgctxt "sample|key_takeaways"'
+    )
+    path.write_text(flagged, "utf-8")
+    catalogs.review(project, "es", "Dra. Ana Ruiz", today=date(2026, 1, 15))
     l10n = localize("es", locales, leaflet_id="sample")
     translate_leaflet(load_leaflet(source), l10n)
     assert not l10n.unchecked and not l10n.draft
 
-    # The source changes: the entry is fuzzy, and the check is of the old text.
+    # The flag removed (flags are not what the review's fingerprints cover): a draft again.
+    path.write_text(path.read_text("utf-8").replace(f"#, {CHECKED_FLAG}\n", ""), "utf-8")
+    l10n = localize("es", locales, leaflet_id="sample")
+    translate_leaflet(load_leaflet(source), l10n)
+    assert [entry.msgid for entry in l10n.unchecked] == ["Do not stop it suddenly."]
+    assert l10n.draft and l10n.stale_review is None
+    report = build_files([source], tmp_path / "out", languages=("es",), locales_dir=locales)
+    assert "ES Draft translation" in body_text(report.built[0].path)
+    path.write_text(flagged.replace("\n# Reviewed-By", "\n# Reviewed-By"), "utf-8")
+
+    # The source changes: the entry is fuzzy, and the check was of the old text.
+    path.write_text(flagged, "utf-8")
     source.write_text(source.read_text("utf-8").replace("suddenly", "all at once"), "utf-8")
     catalogs.extract(project)
     catalogs.update(project)

@@ -70,10 +70,11 @@ def i18n_compile(project: Project) -> None:
 @i18n.command("status")
 @pass_project
 def i18n_status(project: Project) -> None:
-    """Each catalog: how much is translated, what is stale, and who reviewed it."""
-    from babel.numbers import format_percent
-
+    """Each catalog: how much is translated, fuzzy, missing or refused by the fact lock (for
+    each leaflet also per text its variants print), whether it is behind its source, and its
+    review. Percentages are rounded down: 100% means every entry."""
     from leafletgen.i18n import workflow
+    from leafletgen.variants import VARIANTS
 
     broken = False
     for row in workflow.status(project):
@@ -83,12 +84,13 @@ def i18n_status(project: Project) -> None:
             for problem in row.problems:
                 click.echo(f"Error: {problem}", err=True)
             continue
-        done = format_percent(row.translated / row.total if row.total else 1, locale="en")
         click.echo(
             f"{row.language:<6} {row.native_name} ({row.english_name}) {row.name}: "
-            f"{row.translated}/{row.total} translated ({done}), {row.fuzzy} fuzzy, "
-            f"{row.missing} missing; {row.state}"
+            f"{row.counts}; {row.state}"
         )
+        for text, counts in row.by_text:
+            names = ", ".join(v.name for v in VARIANTS.values() if v.text == text)
+            click.echo(f"         {text} text ({names}): {counts}")
     if broken:
         raise SystemExit(1)
 
@@ -123,3 +125,22 @@ def i18n_check(project: Project, languages: tuple[str, ...]) -> None:
         failed = failed or bool(errors)
     if failed:
         raise SystemExit(1)
+
+
+@i18n.command("review")
+@click.argument("language")
+@click.argument("leaflets", nargs=-1, metavar="[LEAFLET]...")
+@click.option("--by", required=True, metavar="NAME",
+              help='Who reviewed it, for example "Dr Ana Ruiz <ana.ruiz@example.org>".')  # fmt: skip
+@pass_project
+def i18n_review(project: Project, language: str, leaflets: tuple[str, ...], by: str) -> None:
+    """Record that a qualified translator has reviewed LANGUAGE's catalogs (the LEAFLETs',
+    or every leaflet's, and the project's own chrome): who, today's date, and fingerprints of
+    the source text and of the translations. Any later change to either makes the leaflet a
+    draft again ("review out of date")."""
+    from datetime import date
+
+    from leafletgen.i18n import workflow
+
+    for path in workflow.review(project, language, by, leaflets, today=date.today()):
+        click.echo(f"reviewed {path}")

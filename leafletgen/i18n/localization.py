@@ -23,7 +23,7 @@ from babel.numbers import format_decimal, format_percent
 from markupsafe import Markup, escape
 
 from leafletgen.content.markup import to_html
-from leafletgen.content.messages import Message, translate
+from leafletgen.content.messages import Message, printed_in, translate
 from leafletgen.content.model import Leaflet
 from leafletgen.errors import LeafletError
 from leafletgen.i18n.factlock import EntryFindings, lock
@@ -89,8 +89,11 @@ class CatalogTranslations:
         """The first catalog looked up, or None in the source language."""
         return self.catalogs[0][0] if self.catalogs else None
 
-    def _lookup(self, context: str | None, msgid: str | tuple[str, str]) -> tuple[Any, int]:
-        """The usable translation and the index of the catalog it came from, or (None, -1)."""
+    def _lookup(
+        self, context: str | None, msgid: str | tuple[str, str], *, record: bool = True
+    ) -> tuple[Any, int]:
+        """The usable translation and the index of the catalog it came from, or (None, -1);
+        a gap, or a negation to check, is recorded if ``record`` (the text is printed)."""
         if not self.catalogs:  # the source language itself
             return None, -1
         key = msgid[0] if isinstance(msgid, tuple) else msgid
@@ -105,13 +108,15 @@ class CatalogTranslations:
                 found = locked.get((context, message.id[-1] if isinstance(message.id, tuple)
                                     else message.id))  # fmt: skip
                 if found is None or not found.errors:
-                    if found is not None and found.needs_review:
+                    if found is not None and found.needs_review and record:
                         self.unchecked.append(found)
                     return message.string, index
                 detail = "; ".join(str(f) for f in found.errors)
                 differs = differs or Gap(path, context, key, "differs", found.line, detail)
                 continue
             stale = stale or path if is_complete(message) else stale
+        if not record:
+            return None, -1
         if differs is not None:
             self.gaps.append(differs)
         else:
@@ -122,9 +127,12 @@ class CatalogTranslations:
         # Chrome that falls back to the source language says so to screen readers.
         return Markup(f'<span lang="{self.source_language}">{escape(text)}</span>')
 
-    def translation_of(self, context: str | None, message: str) -> str | None:
-        """The translated text, or None (recorded as a gap) when there is none to use."""
-        found, _ = self._lookup(context, message)
+    def translation_of(
+        self, context: str | None, message: str, *, printed: bool = True
+    ) -> str | None:
+        """The translated text, or None (recorded as a gap, if ``printed``) when there is
+        none to use."""
+        found, _ = self._lookup(context, message, record=printed)
         return found if isinstance(found, str) else None
 
     def pgettext(self, context: str | None, message: str) -> str:
@@ -149,18 +157,23 @@ class CatalogTranslations:
 
 @dataclass(frozen=True)
 class CatalogState:
-    """A catalog a localization reads: who reviewed it, and when it last changed."""
+    """A catalog a localization reads: who reviewed it, when it last changed, and whether it
+    still holds the text that was reviewed."""
 
     path: Path
     review: Review | None
     revised: date | None
+    covered: bool = False  # the review's fingerprints are the catalog's (Review.covers)
 
     @property
     def reviewed(self) -> bool:
-        """Signed off by someone qualified, and unchanged since."""
-        if self.review is None:
-            return False
-        return self.revised is None or self.revised <= self.review.on
+        """Signed off by someone qualified, and neither its source nor its translations
+        changed since (fuzzy flags or not)."""
+        return self.review is not None and self.covered
+
+    @property
+    def out_of_date(self) -> bool:
+        return self.review is not None and not self.covered
 
 
 @dataclass
@@ -185,6 +198,11 @@ class Localization:
     def review(self) -> Review | None:
         """The review of the leaflet's own translation (its catalog is the last)."""
         return self.catalogs[-1].review if self.catalogs else None
+
+    @property
+    def stale_review(self) -> Review | None:
+        """A review of one of its catalogs that no longer covers what the catalog holds."""
+        return next((state.review for state in self.catalogs if state.out_of_date), None)
 
     @property
     def direction(self) -> str:
@@ -292,10 +310,7 @@ def localize(
         [(read_catalog(path, language), path) for path in chrome_catalogs(locales_dir, language)]
     )
     text = [(read_catalog(text_path, language), text_path)] if leaflet_id is not None else []
-    states = tuple(
-        CatalogState(path, review_of(catalog), revision_date_of(catalog))
-        for catalog, path in (*chrome, *text)
-    )
+    states = tuple(_state(catalog, path) for catalog, path in (*chrome, *text))
     return Localization(
         language,
         locale,
@@ -304,6 +319,12 @@ def localize(
         source_language,
         catalogs=states,
     )
+
+
+def _state(catalog: Catalog, path: Path) -> CatalogState:
+    review = review_of(catalog)
+    covered = review is not None and review.covers(catalog)
+    return CatalogState(path, review, revision_date_of(catalog), covered)
 
 
 def _chrome_chain(chain: list[tuple[Catalog, Path]]) -> list[tuple[Catalog, Path]]:
@@ -322,16 +343,18 @@ def _usable(message: PoMessage | None) -> bool:
     return message is not None and is_complete(message) and not message.fuzzy
 
 
-def translate_leaflet(leaflet: Leaflet, l10n: Localization) -> Leaflet:
+def translate_leaflet(leaflet: Leaflet, l10n: Localization, text: str | None = None) -> Leaflet:
     """The leaflet in ``l10n``'s language; what the catalog cannot translate stays in the
-    source language, is recorded as a gap and marked in the output."""
+    source language, is marked in the output and, if a variant of text level ``text`` prints
+    it (all text when None), recorded as a gap: the draft notice counts what is printed."""
     if not l10n.is_translation:
         return leaflet
     translations = l10n.text_translations
 
     def lookup(message: Message) -> str:
         # read_catalog has checked every translation as it checks a source's text.
-        found = translations.translation_of(message.context, message.msgid)
+        printed = text is None or printed_in(leaflet, message, text)
+        found = translations.translation_of(message.context, message.msgid, printed=printed)
         if found is None:
             l10n.untranslated.add(message.msgid)
             return message.msgid
