@@ -63,6 +63,7 @@ class Rendered:
     checks: tuple[Check, ...]
     warnings: tuple[str, ...]
     title: str  # the edition's title in its language
+    translation: str  # Localization.state: "original", "draft translation", …
     leaflet: Leaflet  # the source (not translated)
     language: str
     variant: Variant
@@ -126,6 +127,7 @@ def render(project: Project, request: Request) -> Rendered:
         checks=(check,),
         warnings=tuple(_warnings(l10n)),
         title=text.title,
+        translation=l10n.state,
         leaflet=prepared.source,
         language=l10n.language,
         variant=text.variant,

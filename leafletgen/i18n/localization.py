@@ -200,6 +200,16 @@ class Localization:
         return self.catalogs[-1].review if self.catalogs else None
 
     @property
+    def state(self) -> str:
+        """In words, as index.html lists it: "original", "reviewed translation", "draft
+        translation", or "review out of date"."""
+        if not self.is_translation:
+            return "original"
+        if self.stale_review is not None:
+            return "review out of date"
+        return "draft translation" if self.draft else "reviewed translation"
+
+    @property
     def stale_review(self) -> Review | None:
         """A review of one of its catalogs that no longer covers what the catalog holds."""
         return next((state.review for state in self.catalogs if state.out_of_date), None)

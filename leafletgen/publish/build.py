@@ -114,6 +114,7 @@ def _entry(job: Job, request: BuildRequest, built: BuiltFile, inputs: Inputs) ->
         "format": built.format,
         "pages": built.pages,
         "title": built.title,
+        "translation": built.translation,
         "sha256": built.sha256,
         "inputs": inputs,
     }

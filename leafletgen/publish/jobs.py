@@ -30,6 +30,7 @@ class BuiltFile:
     pages: int | None = None  # paged formats only
     verdict: str = ""  # the format's own check, e.g. "PDF/UA-1 pass"
     title: str = ""  # the edition's title in its language, for index.html
+    translation: str = ""  # Localization.state, for index.html
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,9 @@ def _render_job(project: Project, job: Job, request: BuildRequest) -> list[tuple
         )
         digest = hashlib.sha256(output.data).hexdigest()
         verdict = ", ".join(str(check) for check in output.checks)
-        built = BuiltFile(path, fmt, output.seconds, digest, output.pages, verdict, output.title)
+        built = BuiltFile(
+            path, fmt, output.seconds, digest, output.pages, verdict, output.title,
+            output.translation,
+        )  # fmt: skip
         rendered.append((built, output.data))
     return rendered
