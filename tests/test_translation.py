@@ -336,3 +336,37 @@ def test_a_translation_that_drops_a_placeholder_is_refused(project, tmp_path) ->
     assert not report.built
     assert f"{path}:" in report.failed[0].message
     assert "msgid 'Version %(version)s'" in report.failed[0].message
+
+
+def test_each_variant_counts_the_gaps_it_prints(tmp_path: Path) -> None:
+    """The draft notice of the standard leaflet counts the standard text's gaps, the plain
+    leaflet's the plain text's: one passage left out of each, differently."""
+    import shutil
+
+    from leafletgen.content.loader import load_leaflet
+    from leafletgen.i18n.localization import translate_leaflet
+    from tests.conftest import SEED
+
+    locales = tmp_path / "locales"
+    shutil.copytree(ROOT / "locales", locales)
+    path = catalog_path(locales, "es", SEED.stem)
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale="es")
+    standard = next(m for m in catalog if m.context and m.context.endswith("|sections.heading"))
+    plain = [m for m in catalog if m.context and ".plain.blocks." in m.context][:2]
+    for message in (standard, *plain):
+        message.string = ""
+    with path.open("wb") as handle:
+        write_po(handle, catalog)
+    leaflet = load_leaflet(SEED)
+    counted = {}
+    for text in ("full", "plain"):
+        l10n = localize("es", locales, leaflet_id=SEED.stem)
+        translate_leaflet(leaflet, l10n, text)
+        counted[text] = sorted(gap.msgid for gap in l10n.gaps)
+    assert counted == {"full": [standard.id], "plain": sorted(m.id for m in plain)}
+    status = catalogs.status(make_project(root=ROOT, locales_dir=locales))
+    row = next(r for r in status if r.language == "es" and r.domain == SEED.stem)
+    assert dict(row.by_text)["full"].missing == 1 and dict(row.by_text)["plain"].missing == 2
+    assert str(row.counts).startswith("254/257 translated (98%)")  # never rounded up
+    assert catalogs.percent(282, 283) == "99%" and catalogs.percent(283, 283) == "100%"
