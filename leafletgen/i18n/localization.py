@@ -26,6 +26,7 @@ from leafletgen.content.markup import to_html
 from leafletgen.content.messages import Message, printed_in, translate
 from leafletgen.content.model import Leaflet
 from leafletgen.errors import LeafletError
+from leafletgen.i18n.collation import collated, is_collated
 from leafletgen.i18n.factlock import EntryFindings, lock
 from leafletgen.i18n.lint import read_catalog
 from leafletgen.i18n.scripts import script_stylesheets
@@ -370,4 +371,16 @@ def translate_leaflet(leaflet: Leaflet, l10n: Localization, text: str | None = N
             return message.msgid
         return found
 
-    return translate(leaflet, lookup)
+    return _in_alphabetical_order(leaflet, translate(leaflet, lookup), l10n.language)
+
+
+def _in_alphabetical_order(source: Leaflet, translated: Leaflet, language: str) -> Leaflet:
+    """ "Words to know" in the alphabetical order of the translation's language, when the
+    source lists them alphabetically (an author's own order is kept)."""
+    if source.plain is None or translated.plain is None or not source.plain.glossary:
+        return translated
+    if not is_collated([entry.term for entry in source.plain.glossary], source.language):
+        return translated
+    glossary = collated(translated.plain.glossary, language, lambda entry: entry.term)
+    plain = translated.plain.model_copy(update={"glossary": glossary})
+    return translated.model_copy(update={"plain": plain})
