@@ -15,6 +15,7 @@ from pydantic import (
     field_validator,
 )
 
+from leafletgen.countries import CountryCode
 from leafletgen.errors import Problem, SourceError
 from leafletgen.files import read_bounded
 
@@ -129,8 +130,16 @@ def _check_template_name(name: str) -> None:
         raise ValueError(f"{name!r}: not a stylesheet (a name ending in .css)")
 
 
+class MarketSettings(_Settings):
+    """Where the leaflets are handed out: which brands print (``medicine.brands`` per
+    country). ``leaflet build --country`` overrides it for one build."""
+
+    country: CountryCode | None = None
+
+
 class Config(_Settings):
     readability: ReadabilityLimits = ReadabilityLimits()
+    market: MarketSettings = MarketSettings()
     build: BuildDefaults = BuildDefaults()
     counter: CounterDefaults = CounterDefaults()
     review: ReviewPolicy = ReviewPolicy()

@@ -94,7 +94,7 @@ def prepare(project: Project, leaflet: str, language: str | None, variant: str) 
     source = load_leaflet(path)
     l10n = localize(language or source.language, project.locales_dir, source.language, source.id)
     translated = translate_leaflet(source, l10n, chosen.text)
-    return Prepared(path, source, l10n, edition(translated, chosen))
+    return Prepared(path, source, l10n, edition(translated, chosen, project.country))
 
 
 def render(project: Project, request: Request) -> Rendered:

@@ -112,14 +112,26 @@ def _texts(message: PoMessage) -> tuple[str, str]:
 
 
 def _names(catalog: Catalog) -> list[Name]:
-    names = []
+    """The generic, spelled as the source and as the catalog translates it; each brand, which
+    a translation may also name by another brand of the same medicine (the brand of its
+    market, ``medicine.brands`` per country), never by something else."""
+    generic, brands = [], {}
     for message in catalog:
         context = message.context or ""
-        if context.endswith(("|medicine.generic", "|medicine.brands")) and message.id:
-            msgid, string = _texts(message)
-            spellings = (string,) if string and not message.fuzzy and string != msgid else ()
-            names.append(Name(msgid, spellings))
-    return names
+        if not message.id or "|medicine." not in context:
+            continue
+        msgid, string = _texts(message)
+        spellings = (string,) if string and not message.fuzzy and string != msgid else ()
+        if context.endswith("|medicine.generic"):
+            generic.append(Name(msgid, spellings))
+        elif "|medicine.brands" in context:
+            brands[msgid] = (*brands.get(msgid, ()), *spellings)
+    if not brands:
+        return generic
+    # one name for every brand of the medicine: a text that names one of them names "it"
+    first, *others = brands
+    spellings = (*brands[first], *(s for name in others for s in (name, *brands[name])))
+    return [*generic, Name(first, tuple(dict.fromkeys(spellings)))]
 
 
 def _short(text: str) -> str:
