@@ -33,6 +33,10 @@ class ReadabilityLimits(_Settings):
     max_mean_grade: float = Field(6.0, gt=0)
     max_part_grade: float = Field(8.0, gt=0)
     jargon: list[str] = []  # added to the bundled list of words to avoid or explain
+    # The lowest reading ease of each part of a translated plain text, per language, on the
+    # first formula made for it (leafletgen.checks.readability.EASE_FORMULAS). Spanish: 55,
+    # the lower bound of INFLESZ's "normal".
+    min_reading_ease: dict[str, float] = {"es": 55.0}
 
 
 class BuildDefaults(_Settings):

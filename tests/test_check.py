@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -183,3 +184,34 @@ def test_the_plain_text_keeps_every_number_and_dose_of_the_standard_text(
     assert output.exit_code == 1
     assert "FAIL: plain text of section 'Doses': number: 0.5 mg" in output.output
     assert "WARN: plain text of section 'Doses': negation" in output.output
+
+
+def test_a_translated_plain_text_is_measured_with_a_formula_for_its_language(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    from leafletgen.cli import main
+    from tests.conftest import SEED
+
+    root = tmp_path / "project"
+    (root / "leaflets").mkdir(parents=True)
+    shutil.copy(SEED, root / "leaflets")
+    shutil.copytree(ROOT / "locales", root / "locales")
+    (root / "leaflet.toml").write_text("", encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(main, ["--project", str(root), "check", SEED.stem, "--lang", "es,ar"])
+    assert result.exit_code == 0, result.output
+    spanish = result.output.split("in es: reading ease")[1].split("in ar:")[0]
+    assert "Szigriszt-Pazos (INFLESZ) standard / plain" in spanish and "Fernández-Huerta" in spanish
+    assert re.search(r"Key takeaways\s+73\.8 /  82\.5    78\.3 /  86\.6", spanish)
+    assert "lowest plain part allowed: 55.0" in spanish
+    assert "no validated reading-ease formula for Arabic" in result.output
+    # a stricter limit in leaflet.toml fails the parts below it, by name
+    (root / "leaflet.toml").write_text("[readability]\nmin_reading_ease = {es = 70}\n", "utf-8")
+    result = runner.invoke(main, ["--project", str(root), "check", SEED.stem, "--lang", "es"])
+    assert result.exit_code == 1
+    assert (
+        "FAIL: plain text of \"FAQ '¿Por qué Klonopin hace que algunas personas lloren con más "
+        "facilidad?'\" reads at 65.6 (Szigriszt-Pazos (INFLESZ)), below 70.0"
+    ) in result.output

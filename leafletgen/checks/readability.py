@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from leafletgen.content.markup import to_text
@@ -124,3 +124,64 @@ def plain_parts(leaflet: Leaflet) -> Iterable[tuple[str, str]]:
         if isinstance(faq.plain, FaqText):
             yield f"FAQ {faq.plain.question!r}", faq_text(faq.plain)
     yield "The bottom line", sentences(plain.bottom_line)
+
+
+@dataclass(frozen=True)
+class EaseFormula:
+    """A reading-ease formula made for a language: higher is easier."""
+
+    name: str
+    measure: Callable[[str], float]
+    band: Callable[[float], str] | None = None  # the formula's own words for a score
+
+
+@dataclass(frozen=True)
+class PartEase:
+    part: str
+    standard: float
+    plain: float
+
+
+def _inflesz(score: float) -> str:
+    # Barrio-Cantalejo et al. (2008), the INFLESZ scale of the Szigriszt-Pazos index
+    for limit, words in ((40, "muy difícil"), (55, "algo difícil"), (65, "normal"),
+                         (80, "bastante fácil")):  # fmt: skip
+        if score < limit:
+            return words
+    return "muy fácil"
+
+
+def _textstat(language: str, metric: str) -> Callable[[str], float]:
+    def measure(text: str) -> float:
+        import sys
+
+        import textstat  # noqa: F401  (its module is shadowed by its default instance)
+
+        # An instance of its own: textstat.set_lang would change the process's language.
+        statistics = sys.modules["textstat.textstat"].textstatistics()
+        statistics.set_lang(language)
+        return round(float(getattr(statistics, metric)(text)), 1)
+
+    return measure
+
+
+# The formulas of each language; a language absent here has none we trust (see NO_FORMULA).
+EASE_FORMULAS: dict[str, tuple[EaseFormula, ...]] = {
+    "es": (
+        EaseFormula("Szigriszt-Pazos (INFLESZ)", _textstat("es", "szigriszt_pazos"), _inflesz),
+        EaseFormula("Fernández-Huerta", _textstat("es", "fernandez_huerta")),
+    ),
+    "ru": (
+        EaseFormula(
+            "Flesch reading ease, Oborneva's adaptation", _textstat("ru", "flesch_reading_ease")
+        ),
+    ),
+}
+NO_FORMULA = (
+    "no validated reading-ease formula for {language}: the plain text's ease is not measured "
+    "(a reader of the language must judge it)"
+)
+
+
+def ease_formulas(language: str) -> tuple[EaseFormula, ...]:
+    return EASE_FORMULAS.get(language.replace("_", "-").split("-")[0].lower(), ())
