@@ -10,6 +10,7 @@ import click
 from leafletgen.cli.common import pass_project
 
 if TYPE_CHECKING:
+    from leafletgen.i18n.workflow import BrokenCatalog
     from leafletgen.project import Project
 
 
@@ -79,10 +80,7 @@ def i18n_status(project: Project) -> None:
     broken = False
     for row in workflow.status(project):
         if isinstance(row, workflow.BrokenCatalog):
-            broken = True
-            click.echo(f"{row.language:<6} {row.domain}: refused by the build:")
-            for problem in row.problems:
-                click.echo(f"Error: {problem}", err=True)
+            broken = _refused(row)
             continue
         click.echo(
             f"{row.language:<6} {row.native_name} ({row.english_name}) {row.name}: "
@@ -109,10 +107,7 @@ def i18n_check(project: Project, languages: tuple[str, ...]) -> None:
     failed = False
     for row in workflow.check(project, languages):
         if isinstance(row, workflow.BrokenCatalog):
-            failed = True
-            click.echo(f"{row.path}: refused by the build:")
-            for problem in row.problems:
-                click.echo(f"Error: {problem}", err=True)
+            failed = _refused(row)
             continue
         errors = sum(len(entry.errors) for entry in row.entries)
         unchecked = sum(entry.needs_review for entry in row.entries)
@@ -144,3 +139,11 @@ def i18n_review(project: Project, language: str, leaflets: tuple[str, ...], by: 
 
     for path in workflow.review(project, language, by, leaflets, today=date.today()):
         click.echo(f"reviewed {path}")
+
+
+def _refused(row: BrokenCatalog) -> bool:
+    """Say that the build refuses a catalog, and why; True, for the command's exit code."""
+    click.echo(f"{row.language:<6} {row.domain}: refused by the build:")
+    for problem in row.problems:
+        click.echo(f"Error: {problem}", err=True)
+    return True
