@@ -153,3 +153,26 @@ def test_previous_msgids_are_written_as_po_and_survive_updates(tmp_path: Path) -
     with path.open("rb") as handle:
         fuzzy = [m for m in read_po(handle) if m.fuzzy]
     assert len(fuzzy) == 1 and "de los pacientes" in fuzzy[0].string
+
+
+def test_plain_pybabel_works_on_the_same_catalogs(tmp_path: Path) -> None:
+    """As docs/translating.md says: one domain per leaflet, the project's babel.cfg."""
+    import subprocess
+    import sys
+
+    from leafletgen.i18n.lint import read_catalog
+
+    root = _project(tmp_path)
+    shutil.copy(ROOT / "babel.cfg", root)
+    before = _strings(catalog_path(root / "locales", "es", SEED.stem))
+    pot = f"locales/{SEED.stem}.pot"
+    for command in (
+        ["extract", "-F", "babel.cfg", "-o", pot, f"leaflets/{SEED.name}"],
+        ["update", "-D", SEED.stem, "-i", pot, "-d", "locales", "-l", "es", "--previous"],
+    ):
+        subprocess.run([sys.executable, "-m", "babel.messages.frontend", *command],
+                       cwd=root, check=True, capture_output=True)  # fmt: skip
+    path = catalog_path(root / "locales", "es", SEED.stem)
+    assert _strings(path) == before  # every translation kept, nothing fuzzy-filled
+    catalog = read_catalog(path, "es")  # and the build reads what pybabel wrote
+    assert not [m for m in catalog if m.id and m.fuzzy]
