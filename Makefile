@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install lint preview benchmark clean
+.PHONY: demo test install lint preview benchmark benchmark-scale clean
 
 demo: install
 	$(BIN)/leaflet build clonazepam-emotional-effects --variant all --format all --lang en --lang es --lang ar --lang ru
@@ -33,6 +33,11 @@ preview: demo
 
 benchmark: install
 	$(BIN)/python benchmarks/speed.py
+
+# Plan and no-op rebuild at 100, 1,000 and 10,000 leaflets, render time per page; the plot.
+benchmark-scale: install
+	$(BIN)/python -m pip install -q 'matplotlib==3.11.2'
+	$(BIN)/python benchmarks/scale.py
 
 clean:
 	rm -rf output/* $(VENV) build dist *.egg-info

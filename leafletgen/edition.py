@@ -53,7 +53,7 @@ def omissions(leaflet: Leaflet) -> list[tuple[str, str]]:
 
 def edition(leaflet: Leaflet, variant: Variant, country: str | None = None) -> Edition:
     """What ``variant`` prints of ``leaflet``, with the brands of ``country``'s market."""
-    brands = leaflet.medicine.brands_in(country)
+    brands = leaflet.medicine.brands_in(country) if leaflet.medicine else []
     if variant.text == "full":
         return Edition(
             leaflet=leaflet,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -91,16 +92,27 @@ class Assets:
     def digest(self, under: str = "", *, exclude: str | None = None) -> str:
         """One hash over the names and contents of the assets below ``under`` (less those
         below ``exclude``): what the manifest records as an output's inputs."""
-        digest = hashlib.sha256()
-        for name, path in self.files(under).items():
-            if exclude is not None and name.startswith(f"{exclude}/"):
-                continue
-            digest.update(name.encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-        return digest.hexdigest()
+        files = self.files(under)
+        return digest_of(
+            (name, path)
+            for name, path in files.items()
+            if exclude is None or not name.startswith(f"{exclude}/")
+        )
 
     def _listed(self) -> str:
         return ", ".join(str(folder) for folder in self.dirs)
+
+
+def digest_of(
+    files: Iterable[tuple[str, Path]], hashed: Callable[[Path], bytes] | None = None
+) -> str:
+    """One hash over the names and contents of ``files`` ((name, path) pairs, in order);
+    ``hashed`` gives a file's sha256 (to hash each file once in a batch)."""
+    digest = hashlib.sha256()
+    for name, path in files:
+        digest.update(name.encode() + b"\0")
+        digest.update(hashed(path) if hashed else hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
 
 
 def _same(a: Path, b: Path) -> bool:

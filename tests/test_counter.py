@@ -184,9 +184,10 @@ def test_a_counter_print_to_standard_output(project: Path) -> None:
         (["--variant", "all"], "one leaflet in one language, variant and format"),
         (["--format", "pdf,html"], "one leaflet in one language, variant and format"),
         (["--all"], "name one or more LEAFLETs, or --all"),
-        (["--shard", "1/2"], "--all, --force and --shard are for publications"),
+        (["--shard", "1/2"], "--all, --force, --verify and --shard are for publications"),
+        (["--verify"], "--all, --force, --verify and --shard are for publications"),
     ],
-    ids=["two-languages", "all-variants", "two-formats", "all-leaflets", "shard"],
+    ids=["two-languages", "all-variants", "two-formats", "all-leaflets", "shard", "verify"],
 )
 def test_a_counter_print_is_one_output(project: Path, options: list[str], message: str) -> None:
     result = leaflet(project, "build", "sample", "--patient", "Maria Test", *options)

@@ -40,7 +40,8 @@ class Expected:
     output: OutputName
     title: str
     variant: Variant
-    draft_notice: str | None  # the notice's text, when the translation is a draft
+    draft_notice: str | None  # the notice's text, when the source or translation is a draft
+    draft: str = "unreviewed translation"  # or "draft source": what the notice is for
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,12 @@ def expected_for(project: Project, path: Path) -> Expected:
         output=name,
         title=text.document_title,
         variant=text.variant,
-        draft_notice=draft_notice(l10n, project.assets) if l10n.draft else None,
+        draft_notice=(
+            draft_notice(l10n, project.assets, source=prepared.source.draft is not None)
+            if l10n.draft or prepared.source.draft
+            else None
+        ),
+        draft="draft source" if prepared.source.draft else "unreviewed translation",
     )
 
 
@@ -374,9 +380,9 @@ def _draft_notice(text: _Text, expected: Expected) -> Finding:
     if _squeezed(expected.draft_notice) not in printed:
         return Finding(
             False,
-            f"unreviewed translation without the notice {expected.draft_notice!r}",
+            f"{expected.draft} without the notice {expected.draft_notice!r}",
         )
-    return Finding(True, "unreviewed translation: notice printed")
+    return Finding(True, f"{expected.draft}: notice printed")
 
 
 # Every rule, named once; pdf-ua-1 first (it is the one an unreadable file still gets).

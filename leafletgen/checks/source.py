@@ -55,7 +55,8 @@ def check_leaflet(leaflet: Leaflet, limits: ReadabilityLimits) -> LeafletCheck:
     rows = grades(leaflet)
     gaps = coverage_gaps(leaflet)
     plain = [row.plain for row in rows if row.plain is not None]
-    failures = [f"no plain-language text for {gap}" for gap in gaps]
+    failures = draft_failures(leaflet)
+    failures += [f"no plain-language text for {gap}" for gap in gaps]
     if plain and (mean := _mean(plain)) > limits.max_mean_grade:
         failures.append(f"plain text mean grade {mean} is above {limits.max_mean_grade}")
     failures += [
@@ -69,6 +70,19 @@ def check_leaflet(leaflet: Leaflet, limits: ReadabilityLimits) -> LeafletCheck:
     failures += [f"plain text of {finding}" for finding in facts if finding.is_error]
     warnings = [f"plain text of {finding}" for finding in facts if not finding.is_error]
     return LeafletCheck(leaflet.id, rows, gaps, omissions(leaflet), jargon, failures, warnings)
+
+
+def draft_failures(leaflet: Leaflet) -> list[str]:
+    """Why a draft is not for publication yet: what it lacks, then what it asks to check."""
+    if leaflet.draft is None:
+        return []
+    fill = ", ".join(leaflet.draft.to_fill)
+    failures = [
+        "a draft, not for publication: "
+        + (f"fill in {fill}, then " if fill else "")
+        + "delete the `draft:` block"
+    ]
+    return failures + [f"draft: to check: {item}" for item in leaflet.draft.to_check]
 
 
 def find_jargon(leaflet: Leaflet, extra: list[str]) -> list[tuple[str, str]]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from leafletgen import __version__
-from leafletgen.cli import authoring, build, check, docs, i18n, project
+from leafletgen.cli import authoring, build, check, docs, i18n, importing, merge, project
 from leafletgen.cli.common import PROJECT_DIR
 
 
@@ -36,9 +36,11 @@ def main(context: click.Context, project_dir: Path | None, debug: bool) -> None:
 for command in (
     project.init,
     build.build,
+    merge.merge,
     check.check,
     i18n.i18n,
     authoring.new,
+    importing.import_,
     authoring.preview,
     authoring.list_leaflets,
     docs.docs,

@@ -116,9 +116,16 @@ def list_leaflets(project: Project, leaflets_dir: Path | None) -> None:
             failed = True
             continue
         for row in rows:
-            overdue = f"  REVIEW OVERDUE (older than {max_age} days)" if row.review_overdue else ""
+            if row.reviewed is None:
+                reviewed, overdue = "never", "  DRAFT (not for patients)"
+            else:
+                reviewed = str(row.reviewed)
+                overdue = (
+                    f"  REVIEW OVERDUE (older than {max_age} days)" if row.review_overdue else ""
+                )
+            version = row.version if row.version == "draft" else f"v{row.version}"
             click.echo(
-                f"{row.leaflet_id}  {row.language:<5}  v{row.version}  reviewed {row.reviewed}  {row.state}{overdue}"
+                f"{row.leaflet_id}  {row.language:<5}  {version}  reviewed {reviewed}  {row.state}{overdue}"
             )
     if failed:
         raise SystemExit(1)

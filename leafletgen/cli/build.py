@@ -48,7 +48,9 @@ def _shard(value: str | None) -> tuple[int, int]:
 @click.option("--variant", "variants", multiple=True,
               help="standard, large-print, plain, plain-large-print (repeat or comma-separate), or 'all'.")  # fmt: skip
 @click.option("--paper", type=click.Choice(tuple(PAPERS)), default=None, help="[default: a4]")
-@click.option("--format", "formats", multiple=True, help="pdf, html (or 'all')  [default: pdf]")
+@click.option(
+    "--format", "formats", multiple=True, help="pdf, html, epi (or 'all')  [default: pdf]"
+)
 @out_option("Folder the leaflets are published to.")
 @click.option(
     "-j",
@@ -58,6 +60,8 @@ def _shard(value: str | None) -> tuple[int, int]:
     help="Worker processes [default: cores].",
 )
 @click.option("--force", is_flag=True, help="Rebuild outputs the manifest says are up to date.")
+@click.option("--verify", is_flag=True,
+              help="Hash every output again, not trusting its recorded size and time.")  # fmt: skip
 @click.option(
     "--shard", "shard_spec", metavar="K/N", help="Build only the K-th of N slices of the matrix."
 )
@@ -91,6 +95,7 @@ def build(
     out_dir: Path | None,
     jobs: int | None,
     force: bool,
+    verify: bool,
     shard_spec: str | None,
     allow_incomplete: bool,
     country: str | None,
@@ -123,10 +128,10 @@ def build(
     checked_names(chosen_variants, VARIANTS, "--variant")
     chosen_languages = listed(languages) or tuple(defaults.languages)
     if (patient or note or pharmacy) and not branded:
-        if force or shard_spec or all_leaflets:
+        if force or verify or shard_spec or all_leaflets:
             raise click.UsageError(
-                "a counter print (--patient, --note, --pharmacy) is one leaflet: --all, --force "
-                "and --shard are for publications"
+                "a counter print (--patient, --note, --pharmacy) is one leaflet: --all, --force, "
+                "--verify and --shard are for publications"
             )
         return _counter_print(
             project,
@@ -160,6 +165,7 @@ def build(
         allow_incomplete=allow_incomplete,
         jobs=jobs or defaults.jobs or default_jobs(),
         force=force,
+        verify=verify,
         shard=_shard(shard_spec),
         branded=_pharmacy(project, pharmacy, required=True) if branded else None,
     )
@@ -276,13 +282,18 @@ def _counter_option_error(error: CounterError) -> click.ClickException:
 
 
 class _Reporter:
-    """A progress bar on a terminal, one plain line per output otherwise."""
+    """A progress bar on a terminal, one plain line per output otherwise (up-to-date ones only
+    in a small batch: a no-op rebuild of a catalogue is its summary line, not 100,000 lines)."""
+
+    LIST_UP_TO_DATE = 100  # jobs
 
     def __init__(self) -> None:
         self.interactive = sys.stdout.isatty()
         self.bar: Any = None
+        self.list_skipped = True
 
     def start(self, total: int) -> None:
+        self.list_skipped = total <= self.LIST_UP_TO_DATE
         if self.interactive and total > 1:
             self.bar = click.progressbar(length=total, label="Building", show_pos=True)
             self.bar.__enter__()
@@ -291,7 +302,7 @@ class _Reporter:
         if self.bar is not None:
             self.bar.update(1)
             return
-        if result.skipped:
+        if result.skipped and self.list_skipped:
             click.echo(f"up to date: {result.job.name}")
         for built in result.built:
             pages = f"{built.pages} page{'' if built.pages == 1 else 's'}, " if built.pages else ""

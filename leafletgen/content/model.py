@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import typing
 from datetime import date
 from typing import Annotated, ClassVar, Literal
 
@@ -16,6 +17,7 @@ from pydantic import (
     Tag,
     TypeAdapter,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
@@ -256,20 +258,61 @@ class PlainLeaflet(_Model):
     glossary: list[GlossaryEntry] = []
 
 
+DraftField = Literal["medicine", "version", "reviewed", "source", "key_takeaways", "bottom_line"]
+DRAFT_FIELDS: tuple[DraftField, ...] = typing.get_args(DraftField)
+"""What a draft may leave out: what an imported document may not tell."""
+
+
+class Draft(_Model):
+    """A source that is not ready for patients, such as one `leaflet import` wrote: it builds,
+    marked "Draft — not reviewed" on every page, and `leaflet check` refuses it until the
+    author has filled ``to_fill``, done ``to_check`` and removed the ``draft`` block."""
+
+    imported_from: PlainText | None = None
+    to_fill: list[DraftField] = []
+    to_check: list[PlainText] = []  # what the import could not do without guessing, in words
+
+
 class Leaflet(_Model):
     """One leaflet: the validated content of one source file."""
 
     id: LeafletId
+    draft: Draft | None = None
     title: PlainText
     subtitle: PlainText | None = None
     summary: InlineText | None = None
-    medicine: Medicine
+    medicine: Medicine | None = None
     language: LanguageTag
-    version: Version
-    reviewed: Review
-    source: SourceReference
-    key_takeaways: list[InlineText] = Field(min_length=1)
+    version: Version | None = None
+    reviewed: Review | None = None
+    source: SourceReference | None = None
+    # Absent only in a draft (checked below); never an empty list.
+    key_takeaways: list[InlineText] = Field(default=[], min_length=1)
     sections: list[Section] = Field(min_length=1)
     faqs: list[Faq] = []
-    bottom_line: list[InlineText] = Field(min_length=1)
+    bottom_line: list[InlineText] = Field(default=[], min_length=1)
     plain: PlainLeaflet | None = None
+
+    @property
+    def version_label(self) -> str:
+        """The version, or "draft" while a draft has none (manifests, lists and the index)."""
+        return self.version or "draft"
+
+    @field_validator("medicine", "version", "reviewed", "source", mode="before")
+    @classmethod
+    def _not_empty(cls, value: object) -> object:
+        # Written but empty (`version:`) is a gap to fill, draft or not: a draft leaves it out.
+        if value is None:
+            raise ValueError("is empty: fill it in")
+        return value
+
+    @model_validator(mode="after")
+    def _complete_unless_draft(self) -> Leaflet:
+        # Only a draft may leave out what a patient's leaflet must print; it names each one.
+        empty = [name for name in DRAFT_FIELDS if getattr(self, name) in (None, [])]
+        listed = self.draft.to_fill if self.draft else []
+        if missing := [name for name in empty if name not in listed]:
+            raise ValidationError.from_exception_data(
+                "Leaflet", [{"type": "missing", "loc": (name,), "input": None} for name in missing]
+            )
+        return self

@@ -29,7 +29,7 @@ from leafletgen.errors import LeafletError
 from leafletgen.i18n.collation import collated, is_collated
 from leafletgen.i18n.factlock import EntryFindings, lock
 from leafletgen.i18n.lint import read_catalog
-from leafletgen.i18n.scripts import script_stylesheets
+from leafletgen.i18n.scripts import language_stylesheets
 from leafletgen.i18n.store import (
     CHROME,
     SOURCE_LANGUAGE,
@@ -249,10 +249,7 @@ class Localization:
     @property
     def stylesheets(self) -> tuple[str, ...]:
         """CSS layers this language adds: its script's fonts, and right-to-left layout."""
-        layers = list(script_stylesheets(self.locale))
-        if self.direction == "rtl":
-            layers.append("css/rtl.css")
-        return tuple(layers)
+        return language_stylesheets(self.locale)
 
     @property
     def counter_style(self) -> str:

@@ -13,3 +13,9 @@ def script_stylesheets(locale: Locale) -> tuple[str, ...]:
     """The font layer of the language's script, if the base font does not cover it."""
     script = get_global("likely_subtags").get(str(locale.language), "").split("_")
     return tuple(SCRIPT_STYLESHEETS[s] for s in script[1:2] if s in SCRIPT_STYLESHEETS)
+
+
+def language_stylesheets(locale: Locale) -> tuple[str, ...]:
+    """The CSS layers a language adds: its script's fonts, and right-to-left layout."""
+    rtl = ("css/rtl.css",) if locale.character_order == "right-to-left" else ()
+    return (*script_stylesheets(locale), *rtl)

@@ -125,10 +125,20 @@ def review_of(catalog: Catalog) -> Review | None:
 def catalog_languages(locales_dir: Path, domain: str) -> list[str]:
     """The languages with a catalog of ``domain`` in ``locales_dir``, as language tags
     (pt-BR), sorted."""
-    return sorted(
-        path.parent.parent.name.replace("_", "-")
-        for path in locales_dir.glob(f"*/LC_MESSAGES/{domain}.po")
-    )
+    return sorted(_language_tag(path) for path in locales_dir.glob(f"*/LC_MESSAGES/{domain}.po"))
+
+
+def catalog_domains(locales_dir: Path) -> dict[str, list[str]]:
+    """Every domain with catalogs in ``locales_dir`` and its languages, as
+    ``catalog_languages`` gives them: the folder listed once, for a batch of many leaflets."""
+    domains: dict[str, list[str]] = {}
+    for path in locales_dir.glob("*/LC_MESSAGES/*.po"):
+        domains.setdefault(path.stem, []).append(_language_tag(path))
+    return {domain: sorted(languages) for domain, languages in domains.items()}
+
+
+def _language_tag(catalog: Path) -> str:
+    return catalog.parent.parent.name.replace("_", "-")
 
 
 def catalogs_of(locales_dir: Path, domain: str) -> list[tuple[str, Path]]:

@@ -454,7 +454,7 @@ class LeafletLanguage:
 
     leaflet_id: str
     version: str
-    reviewed: date
+    reviewed: date | None  # None: a draft, never reviewed
     review_overdue: bool
     language: str
     state: str  # "source", "incomplete: 3 missing, …", "draft (not reviewed)", "reviewed …"
@@ -464,10 +464,11 @@ def leaflet_languages(
     leaflet: Leaflet, locales_dir: Path, today: date, max_age_days: int
 ) -> list[LeafletLanguage]:
     """The leaflet in its own language and in every language it has a catalog in."""
-    overdue = (today - leaflet.reviewed.date).days > max_age_days
+    reviewed = leaflet.reviewed.date if leaflet.reviewed else None  # a draft: never
+    overdue = reviewed is None or (today - reviewed).days > max_age_days
     rows = [
         LeafletLanguage(
-            leaflet.id, leaflet.version, leaflet.reviewed.date, overdue, leaflet.language, "source"
+            leaflet.id, leaflet.version_label, reviewed, overdue, leaflet.language, "source"
         )
     ]
     for language in catalog_languages(locales_dir, leaflet.id):
@@ -475,9 +476,7 @@ def leaflet_languages(
         row = _status_of(language.replace("-", "_"), path, {leaflet.id: leaflet})
         state = row.state if isinstance(row, CatalogStatus) else "refused by the build"
         rows.append(
-            LeafletLanguage(
-                leaflet.id, leaflet.version, leaflet.reviewed.date, overdue, language, state
-            )
+            LeafletLanguage(leaflet.id, leaflet.version_label, reviewed, overdue, language, state)
         )
     return rows
 

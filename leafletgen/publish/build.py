@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
-from leafletgen.errors import LeafletError
+from leafletgen.errors import LeafletError, OutputError
 from leafletgen.files import check_output_folder
 from leafletgen.project import Project
+from leafletgen.publish.cache import BuildCache
 from leafletgen.publish.commit import commit
 from leafletgen.publish.index import write_index
-from leafletgen.publish.inputs import Inputs, job_inputs, shared_inputs
+from leafletgen.publish.inputs import InputHashes, Inputs
 from leafletgen.publish.jobs import BuiltFile, JobOutput, run_job
-from leafletgen.publish.manifest import Manifest
-from leafletgen.publish.plan import BuildRequest, Failure, Job, paths, plan
+from leafletgen.publish.manifest import JOURNAL, Manifest, compact, locked
+from leafletgen.publish.plan import BuildRequest, Failure, Job, keys, paths, plan
 from leafletgen.publish.workers import run_in_workers
 
 
@@ -57,17 +59,19 @@ def build(project: Project, request: BuildRequest, progress: Progress | None = N
     started = time.perf_counter()
     out_dir = project.output_dir
     check_output_folder(out_dir)
-    jobs, failures = plan(project, request)
+    cache = BuildCache.load(out_dir, trusted=not request.verify)
+    jobs, failures = plan(project, request, cache)
     report = BuildReport(failed=failures)
     manifest = Manifest(out_dir)
-    shared = shared_inputs(project, request)
+    hashes = InputHashes(project, request)
     if progress is not None:
         progress.start(len(jobs))
     todo = []
     for job in jobs:
-        inputs = job_inputs(project, job, request, shared)
-        job_paths = paths(project, job, request)
-        if not request.force and all(manifest.is_current(p, inputs) for p in job_paths):
+        inputs = hashes.of(job)
+        if not request.force and all(
+            manifest.is_current(key, inputs, cache) for key in keys(job, request)
+        ):
             report.skipped += 1
             _tell(progress, JobResult(job, skipped=True))
         else:
@@ -75,7 +79,9 @@ def build(project: Project, request: BuildRequest, progress: Progress | None = N
 
     def finished(output: JobOutput, inputs: Inputs) -> None:
         entries = [_entry(output.job, request, built, inputs) for built, _ in output.files]
-        built, failure = commit(output, paths(project, output.job, request), out_dir, entries)
+        built, failure = commit(
+            output, paths(project, output.job, request), out_dir, entries, cache
+        )
         report.built.extend(built)
         if failure:
             report.failed.append(failure)
@@ -87,16 +93,43 @@ def build(project: Project, request: BuildRequest, progress: Progress | None = N
         else:
             for job, inputs in todo:
                 finished(run_job(project, job, request), inputs)
-        if todo:  # a no-op, or sources that failed to load, leave it be
+    finally:
+        _finish(project, request, report, out_dir, wrote=bool(todo), cache=cache)
+        report.seconds = time.perf_counter() - started
+    return report
+
+
+def _finish(
+    project: Project,
+    request: BuildRequest,
+    report: BuildReport,
+    out_dir: Path,
+    *,
+    wrote: bool,
+    cache: BuildCache,
+) -> None:
+    """Fold the journal into manifest.json, write index.html from it, keep the caches: once
+    per batch, under the folder's lock (also after a failure or a signal: what was committed
+    is listed)."""
+    if not wrote and not cache.changed:
+        return  # a no-op, or sources that failed to load, leave it be
+    try:
+        with locked(out_dir):
+            cache.save()
+            if not wrote:
+                return
+            manifest = compact(out_dir)
             try:
-                write_index(project, out_dir, wrote_html="html" in request.formats)
+                write_index(project, manifest, wrote_html="html" in request.formats)
             # Not written, or a theme's stylesheet it cannot carry: the leaflets are built,
             # and the batch says what went wrong with the index beside their failures.
             except LeafletError as error:
                 report.failed.append(Failure("index.html", error.format_message()))
-    finally:
-        report.seconds = time.perf_counter() - started
-    return report
+    except OutputError as error:  # the journal holds what was built; the next build folds it
+        report.warnings.append(
+            f"{error.format_message()} (what was built is listed in {JOURNAL}, which readers "
+            "of the manifest read too; the next build folds it in)"
+        )
 
 
 def _tell(progress: Progress | None, result: JobResult) -> None:
@@ -114,6 +147,7 @@ def _entry(job: Job, request: BuildRequest, built: BuiltFile, inputs: Inputs) ->
         "format": built.format,
         "pages": built.pages,
         "title": built.title,
+        "size": built.size,
         "translation": built.translation,
         "sha256": built.sha256,
         "inputs": inputs,

@@ -2,12 +2,15 @@
 
 Ctrl-C or SIGTERM waits until both are written, and a file the manifest cannot list is taken
 back: whatever stops a batch (a full disk, a signal, a killed worker), the manifest lists
-exactly the complete files on disk. The folder is locked for the commit, and the manifest read
-afresh under the lock, so builds running at once into one folder each add their own entries.
+exactly the complete files on disk. The folder is locked for the commit, whose changes go to
+the manifest's journal as blind writes by name, so builds running at once into one folder each
+add their own entries, and a commit costs the same with ten outputs listed or a million.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
 import threading
 from collections.abc import Iterator
@@ -17,8 +20,9 @@ from types import FrameType
 
 from leafletgen.errors import OutputError
 from leafletgen.files import discard, is_inside, write_atomic
+from leafletgen.publish.cache import BuildCache
 from leafletgen.publish.jobs import BuiltFile, JobOutput
-from leafletgen.publish.manifest import Manifest, locked
+from leafletgen.publish.manifest import append, locked
 from leafletgen.publish.plan import Failure, Job
 
 
@@ -27,17 +31,18 @@ def commit(
     paths: list[Path],
     out_dir: Path,
     entries: list[dict[str, object]],
+    cache: BuildCache,
 ) -> tuple[tuple[BuiltFile, ...], Failure | None]:
     """Write a job's files (``paths``: every file the job stands for, written or not) into
     ``out_dir`` and record them with ``entries``, one per file; return what was built, or
-    why not."""
+    why not. ``cache`` learns each written file's size and time."""
     job = output.job
     if output.failure is not None and not out_dir.exists():
         return (), output.failure  # no manifest to correct: a failed job makes no folder
     try:
         # Locked before the signals are held: Ctrl-C while another build commits still stops.
-        with locked(out_dir) as manifest, _signals_held():
-            return _commit_locked(output, paths, manifest, entries)
+        with locked(out_dir), _signals_held():
+            return _commit_locked(output, paths, out_dir, entries, cache)
     except OutputError as error:  # the folder cannot even be locked: nothing was written
         return (), output.failure or _not_written(job, error)
 
@@ -45,33 +50,42 @@ def commit(
 def _commit_locked(
     output: JobOutput,
     paths: list[Path],
-    manifest: Manifest,
+    out_dir: Path,
     entries: list[dict[str, object]],
+    cache: BuildCache,
 ) -> tuple[tuple[BuiltFile, ...], Failure | None]:
     job = output.job
     try:
-        # What the manifest says about these files stops being true before they change.
-        if manifest.forget(paths):
-            manifest.save()
+        # What the manifest says about these files stops being true before they change (a
+        # file that is not there is listed by nothing true already).
+        append(out_dir, forget=[_key(path, out_dir) for path in paths if os.path.lexists(path)])
     except OutputError as error:
         # Nothing was written, so the manifest on disk still matches the files.
         return (), output.failure or _not_written(job, error)
     if output.failure is not None:
         return (), output.failure
     try:
-        _write_files(output.files, manifest.out_dir)
+        _write_files(output.files, out_dir)
     except OutputError as error:
         return (), Failure(job.name, error.format_message())
-    for (built, _), entry in zip(output.files, entries, strict=True):
-        manifest.record(built.path, entry)
+    record = {
+        _key(built.path, out_dir): entry
+        for (built, _), entry in zip(output.files, entries, strict=True)
+    }
     try:
-        manifest.save()
+        append(out_dir, record=record)
     except OutputError as error:
-        manifest.forget(built.path for built, _ in output.files)
         for built, _ in output.files:
             discard(built.path)
         return (), _not_written(job, error)
+    for built, _ in output.files:
+        with contextlib.suppress(OSError):
+            cache.note(_key(built.path, out_dir), built.path.stat(), built.sha256)
     return tuple(built for built, _ in output.files), None
+
+
+def _key(path: Path, out_dir: Path) -> str:
+    return path.relative_to(out_dir).as_posix()
 
 
 def _write_files(files: tuple[tuple[BuiltFile, bytes], ...], out_dir: Path) -> None:

@@ -20,7 +20,7 @@ from leafletgen.i18n.localization import localize
 from leafletgen.i18n.scripts import script_stylesheets
 from leafletgen.i18n.store import SOURCE_LANGUAGE
 from leafletgen.project import Project
-from leafletgen.publish.manifest import Manifest, locked
+from leafletgen.publish.manifest import Manifest
 from leafletgen.render.templates import HTML_TWIN_STYLESHEET, inline_stylesheets, make_environment
 from leafletgen.variants import BASE_STYLESHEET, PAPERS, VARIANTS
 
@@ -179,14 +179,16 @@ def stylesheets(leaflets: list[IndexedLeaflet]) -> tuple[str, ...]:
     return (BASE_STYLESHEET, *scripts, "css/index.css", HTML_TWIN_STYLESHEET)
 
 
-def write_index(project: Project, out_dir: Path, *, wrote_html: bool) -> Path | None:
+def write_index(project: Project, manifest: Manifest, *, wrote_html: bool) -> Path | None:
     """Write ``index.html`` beside the manifest when a build wrote HTML, or keep the one an
-    earlier build wrote up to date; return its path, or None when there is none."""
-    path = out_dir / INDEX
+    earlier build wrote up to date; return its path, or None when there is none.
+
+    Call it holding the folder's lock, with the manifest read under it: every build's outputs
+    so far, not only this one's, and no other build's index written from an older manifest
+    after this one.
+    """
+    path = manifest.out_dir / INDEX
     if not wrote_html and not path.is_file():
         return None
-    # From the manifest under its lock: every build's outputs so far, not only this one's, and
-    # no other build's index written from an older manifest after this one.
-    with locked(out_dir) as manifest:
-        write_atomic(path, render_index(project, indexed_leaflets(manifest)).encode("utf-8"))
+    write_atomic(path, render_index(project, indexed_leaflets(manifest)).encode("utf-8"))
     return path

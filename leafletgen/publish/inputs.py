@@ -3,29 +3,35 @@ inputs are unchanged is not built again."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from babel import Locale
+
 from leafletgen import __version__
 from leafletgen.content.loader import find_source, load_leaflet
 from leafletgen.counter import Pharmacy
+from leafletgen.i18n.scripts import language_stylesheets
 from leafletgen.i18n.store import catalog_path, chrome_catalogs
-from leafletgen.project import FONTS, Project
+from leafletgen.project import FONTS, Project, digest_of
 from leafletgen.publish.manifest import file_hash, value_hash
 from leafletgen.publish.plan import BuildRequest, Job
+from leafletgen.render.templates import HTML_TWIN_STYLESHEET
+from leafletgen.variants import VARIANTS
 
 Inputs = dict[str, str]
 
 
 def shared_inputs(project: Project, request: BuildRequest) -> Inputs:
-    """The inputs every job of a batch shares: templates, fonts, the package, the theme's
-    stylesheets, the pharmacy."""
+    """The inputs every job of a batch shares: fonts, the package, the theme's stylesheets,
+    the pharmacy."""
     inputs = {
-        "templates": project.assets.digest(exclude=FONTS),
         "fonts": project.assets.digest(FONTS),
         "leafletgen": __version__,
     }
     if project.extra_css:
         # The files are in the templates' digest; which of them apply, and in which order,
         # is a setting. Recorded only when set, so a project without a theme keeps the
-        # inputs (and the manifest) it always had.
+        # inputs it always had.
         inputs["theme"] = value_hash({"extra_css": list(project.extra_css)})
     if request.branded is not None:
         inputs["pharmacy"] = _pharmacy_hash(request.branded)
@@ -34,26 +40,78 @@ def shared_inputs(project: Project, request: BuildRequest) -> Inputs:
     return inputs
 
 
-def job_inputs(project: Project, job: Job, request: BuildRequest, shared: Inputs) -> Inputs:
-    options = {"paper": request.paper, "allow_incomplete": request.allow_incomplete}
-    return {
-        "source": file_hash(job.source),
-        "catalog": _catalogs_hash(project, job),
-        **shared,
-        "options": value_hash(options),
-    }
+class InputHashes:
+    """The inputs of each job of one batch. Each file is hashed once per batch, not once per
+    job: a source serves every language and variant, a catalog every variant, the chrome's
+    catalogs every leaflet."""
+
+    def __init__(self, project: Project, request: BuildRequest) -> None:
+        self.project = project
+        self.shared = shared_inputs(project, request)
+        self.options = value_hash(
+            {"paper": request.paper, "allow_incomplete": request.allow_incomplete}
+        )
+        self.files: dict[Path, str] = {}
+        self.chrome: dict[str, list[Path]] = {}
+        self.known: dict[tuple[Path, str, str, str], Inputs] = {}
+        self.assets = project.assets.files()
+        self.templates: dict[tuple[str, str], str] = {}
+
+    def of(self, job: Job) -> Inputs:
+        """The inputs of ``job`` (one dict for every variant of a leaflet and language: do
+        not change it)."""
+        key = (job.source, job.leaflet_id, job.language, job.variant)
+        if (inputs := self.known.get(key)) is None:
+            inputs = self.known[key] = {
+                "source": self._file(job.source),
+                "catalog": self._catalogs(job),
+                "templates": self._templates(job.variant, job.language),
+                **self.shared,
+                "options": self.options,
+            }
+        return inputs
+
+    def _templates(self, variant: str, language: str) -> str:
+        """The templates and images every output uses, and the stylesheets this variant
+        and language link: a change to the Arabic layer rebuilds Arabic outputs only, one to
+        large-print.css the large-print ones."""
+        if (known := self.templates.get((variant, language))) is None:
+            linked = {
+                *VARIANTS[variant].stylesheets,
+                *language_stylesheets(Locale.parse(language, sep="-")),
+                HTML_TWIN_STYLESHEET,
+                *self.project.extra_css,
+            }
+            used = [
+                (name, path)
+                for name, path in self.assets.items()
+                if not name.startswith(f"{FONTS}/")
+                and (not name.endswith(".css") or name in linked)
+            ]
+            known = digest_of(used, lambda path: bytes.fromhex(self._file(path)))
+            self.templates[(variant, language)] = known
+        return known
+
+    def _file(self, path: Path) -> str:
+        if (known := self.files.get(path)) is None:
+            known = self.files[path] = file_hash(path) if path.is_file() else ""
+        return known
+
+    def _catalogs(self, job: Job) -> str:
+        """The leaflet's catalog and the chrome's (the project's and the package's) in its
+        language; nothing for the source language."""
+        if job.language == job.source_language:
+            return ""
+        locales = self.project.locales_dir
+        if (chrome := self.chrome.get(job.language)) is None:
+            chrome = self.chrome[job.language] = chrome_catalogs(locales, job.language)
+        catalogs = [catalog_path(locales, job.language, job.leaflet_id), *chrome]
+        return value_hash([self._file(path) for path in catalogs])
 
 
-def _catalogs_hash(project: Project, job: Job) -> str:
-    """The leaflet's catalog and the chrome's (the project's and the package's) in its
-    language; nothing for the source language."""
-    if job.language == job.source_language:
-        return ""
-    catalogs = [
-        catalog_path(project.locales_dir, job.language, job.leaflet_id),
-        *chrome_catalogs(project.locales_dir, job.language),
-    ]
-    return value_hash([file_hash(path) if path.is_file() else "" for path in catalogs])
+def job_inputs(project: Project, job: Job, request: BuildRequest) -> Inputs:
+    """The inputs of one job, on its own (a batch uses one InputHashes for all its jobs)."""
+    return InputHashes(project, request).of(job)
 
 
 def _pharmacy_hash(pharmacy: Pharmacy) -> str:
@@ -81,10 +139,10 @@ def changed_inputs(project: Project, entry: dict[str, object]) -> list[str]:
     source = find_source(leaflet_id, project.leaflets_dir)
     leaflet = load_leaflet(source)
     job = Job(
-        source, leaflet.id, leaflet.version, leaflet.language, language, str(entry["variant"])
+        source, leaflet.id, leaflet.version_label, leaflet.language, language, str(entry["variant"])
     )
     request = BuildRequest(leaflets=(leaflet_id,), paper=str(entry["paper"]))
-    today = job_inputs(project, job, request, shared_inputs(project, request))
+    today = job_inputs(project, job, request)
     recorded = entry.get("inputs")
     recorded = recorded if isinstance(recorded, dict) else {}
     keys = sorted((set(recorded) | set(today)) - set(_REQUESTED))

@@ -27,6 +27,7 @@ class BuiltFile:
     format: str
     seconds: float
     sha256: str
+    size: int = 0  # bytes
     pages: int | None = None  # paged formats only
     verdict: str = ""  # the format's own check, e.g. "PDF/UA-1 pass"
     title: str = ""  # the edition's title in its language, for index.html
@@ -74,8 +75,15 @@ def _render_job(project: Project, job: Job, request: BuildRequest) -> list[tuple
         digest = hashlib.sha256(output.data).hexdigest()
         verdict = ", ".join(str(check) for check in output.checks)
         built = BuiltFile(
-            path, fmt, output.seconds, digest, output.pages, verdict, output.title,
+            path,
+            fmt,
+            output.seconds,
+            digest,
+            len(output.data),
+            output.pages,
+            verdict,
+            output.title,
             output.translation,
-        )  # fmt: skip
+        )
         rendered.append((built, output.data))
     return rendered

@@ -21,7 +21,13 @@ def output_path(
     out_dir: Path, leaflet_id: str, language: str, variant: str, paper: str, fmt: str
 ) -> Path:
     """``DIR/<id>/<id>.<lang>.<variant>.<paper>.<fmt>``."""
-    return out_dir / leaflet_id / f"{leaflet_id}.{language}.{variant}.{paper}.{fmt}"
+    return out_dir / output_key(leaflet_id, language, variant, paper, fmt)
+
+
+def output_key(leaflet_id: str, language: str, variant: str, paper: str, fmt: str) -> str:
+    """``<id>/<id>.<lang>.<variant>.<paper>.<fmt>``: the output's name inside the folder, as
+    the manifest lists it."""
+    return f"{leaflet_id}/{leaflet_id}.{language}.{variant}.{paper}.{fmt}"
 
 
 def parse_output_name(path: Path) -> OutputName:

@@ -7,12 +7,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from leafletgen.content.loader import find_source, is_source_file, load_leaflet
+from leafletgen.content.loader import find_source, is_source_file
 from leafletgen.counter import Pharmacy
 from leafletgen.errors import LeafletError
-from leafletgen.i18n.store import catalog_languages
+from leafletgen.i18n.store import catalog_domains
 from leafletgen.project import Project
-from leafletgen.publish.names import output_path
+from leafletgen.publish.cache import BuildCache
+from leafletgen.publish.names import output_key, output_path
 from leafletgen.variants import VARIANTS
 
 ALL = "all"
@@ -31,6 +32,7 @@ class BuildRequest:
     formats: tuple[str, ...] = ("pdf",)  # names from FORMATS
     jobs: int = 1  # worker processes
     force: bool = False  # rebuild outputs the manifest says are current
+    verify: bool = False  # hash every output again instead of trusting its size and time
     shard: tuple[int, int] = (1, 1)  # build the K-th of N deterministic slices of the matrix
     branded: Pharmacy | None = None  # publications that carry this pharmacy (--branded)
 
@@ -57,24 +59,28 @@ class Job:
         return f"{self.leaflet_id} ({self.language}, {self.variant})"
 
 
-def plan(project: Project, request: BuildRequest) -> tuple[list[Job], list[Failure]]:
+def plan(
+    project: Project, request: BuildRequest, cache: BuildCache | None = None
+) -> tuple[list[Job], list[Failure]]:
     """Every job of this shard of the request, in a stable order, and the sources that
-    failed to load."""
+    failed to load. ``cache`` saves reading a source whose bytes it has seen valid."""
+    cache = cache or BuildCache()
     references = request.leaflets
     if references == (ALL,):
         references = tuple(
             str(p) for p in sorted(project.leaflets_dir.iterdir()) if is_source_file(p)
         )
     variants = tuple(VARIANTS) if request.variants == (ALL,) else request.variants
+    languages = _Languages(project, request)
     jobs, failures = [], []
     for reference in references:
         try:
             path = find_source(reference, project.leaflets_dir)
-            leaflet = load_leaflet(path)
+            leaflet = cache.planned(path)
         except LeafletError as error:
             failures.append(Failure(reference, error.format_message()))
             continue
-        for language in _languages(project, request, leaflet.id, leaflet.language):
+        for language in languages.of(leaflet.id, leaflet.language):
             for variant in variants:
                 jobs.append(
                     Job(path, leaflet.id, leaflet.version, leaflet.language, language, variant)
@@ -84,15 +90,22 @@ def plan(project: Project, request: BuildRequest) -> tuple[list[Job], list[Failu
     return [job for n, job in enumerate(jobs) if n % count == index - 1], failures
 
 
-def _languages(
-    project: Project, request: BuildRequest, leaflet_id: str, source_language: str
-) -> tuple[str, ...]:
-    if not request.languages:
-        return (source_language,)
-    if request.languages == (ALL,):  # every language the leaflet has a catalog in
-        translated = catalog_languages(project.locales_dir, leaflet_id)
-        return (source_language, *(t for t in translated if t != source_language))
-    return request.languages
+class _Languages:
+    """The languages each leaflet is built in; the catalogs folder is listed once."""
+
+    def __init__(self, project: Project, request: BuildRequest) -> None:
+        self.request = request
+        self.catalogs: dict[str, list[str]] | None = None
+        if request.languages == (ALL,):
+            self.catalogs = catalog_domains(project.locales_dir)
+
+    def of(self, leaflet_id: str, source_language: str) -> tuple[str, ...]:
+        if not self.request.languages:
+            return (source_language,)
+        if self.catalogs is not None:  # every language the leaflet has a catalog in
+            translated = self.catalogs.get(leaflet_id, [])
+            return (source_language, *(t for t in translated if t != source_language))
+        return self.request.languages
 
 
 def paths(project: Project, job: Job, request: BuildRequest) -> list[Path]:
@@ -101,6 +114,14 @@ def paths(project: Project, job: Job, request: BuildRequest) -> list[Path]:
         output_path(
             project.output_dir, job.leaflet_id, job.language, job.variant, request.paper, fmt
         )
+        for fmt in request.formats
+    ]
+
+
+def keys(job: Job, request: BuildRequest) -> list[str]:
+    """The names of a job's files inside the output folder, as the manifest lists them."""
+    return [
+        output_key(job.leaflet_id, job.language, job.variant, request.paper, fmt)
         for fmt in request.formats
     ]
 

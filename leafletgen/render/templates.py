@@ -166,11 +166,11 @@ def render_html(
     return RenderedHtml(html=html, stylesheets=stylesheets)
 
 
-def draft_notice(localization: Localization, assets: Assets) -> str:
-    """The draft-translation notice in the localization's language, as the PDF shows it."""
-    notice = (
-        make_environment(localization, assets).get_template("_notices.html.j2").module.draft_notice
-    )
+def draft_notice(localization: Localization, assets: Assets, *, source: bool = False) -> str:
+    """The draft notice in the localization's language, as the PDF shows it: the source's
+    own ("Draft — not reviewed", ``source``) or the draft translation's."""
+    module = make_environment(localization, assets).get_template("_notices.html.j2").module
+    notice = module.source_draft_notice() if source else module.draft_notice
     return notice.striptags() if isinstance(notice, Markup) else str(notice)
 
 

@@ -26,6 +26,8 @@ from leafletgen.i18n.lint import read_catalog
 from leafletgen.i18n.localization import CatalogTranslations, Localization
 from leafletgen.i18n.store import CHROME, catalog_path
 from leafletgen.project import PACKAGE_TEMPLATES, Assets
+from leafletgen.publish.cache import CACHE
+from leafletgen.render import FORMATS
 from leafletgen.render.templates import make_environment
 from tests.conftest import make_project, minimal_leaflet, write_leaflet
 
@@ -142,7 +144,7 @@ def assert_refused(project: Project, language: str, *problems: str) -> None:
     assert isinstance(result.exception, SystemExit) and "Traceback" not in result.output
     assert result.stderr.splitlines() == expected
     others = tuple(lang for lang in ("en", *LANGUAGES) if lang != language)
-    assert outputs(project.root) == built(others) | {"manifest.json", "index.html"}
+    assert outputs(project.root) == built(others) | {"manifest.json", "index.html", CACHE}
 
 
 def assert_accepted(project: Project) -> None:
@@ -197,9 +199,10 @@ def test_chrome_markup_refused_in_pdf_and_html_alike(project: Project) -> None:
         f"Error: {path}:{line}: msgid 'Key takeaways': "
         "translation has HTML markup ['</b>', '<b>'], the source has []\n"
     )
-    assert outputs(project.root) == built(("ar",), ("pdf", "html")) | {
+    assert outputs(project.root) == built(("ar",), tuple(FORMATS)) | {
         "manifest.json",
         "index.html",
+        CACHE,
     }
 
 
@@ -542,7 +545,11 @@ def test_a_catalog_for_an_unknown_locale_is_listed_and_refused(
     assert result.stderr == (
         f"Error: Unknown language '{language}': {path} is not the catalog of a known language\n"
     )
-    assert outputs(project.root) == built(("en", *LANGUAGES)) | {"manifest.json", "index.html"}
+    assert outputs(project.root) == built(("en", *LANGUAGES)) | {
+        "manifest.json",
+        "index.html",
+        CACHE,
+    }
 
 
 def test_a_catalog_whose_language_header_names_another_language_is_refused(

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+from leafletgen.render import FORMATS
 from tests.conftest import ROOT, minimal_leaflet, write_leaflet
 
 # What a build may read besides the project: the interpreter and its packages, the C libraries
@@ -103,7 +104,7 @@ def test_a_build_reads_only_the_project_and_connects_nowhere(
     )
     assert done.returncode == 0, done.stderr
     built = sorted(out.rglob("sample.*"))
-    assert len(built) == 4  # two variants, PDF and HTML
+    assert len(built) == 2 * len(FORMATS)  # two variants, every format
 
     logs = "\n".join(p.read_text(encoding="utf-8") for p in tmp_path.glob("strace.log.*"))
     opened, created, connections = _trace(logs, project)

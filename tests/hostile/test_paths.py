@@ -18,6 +18,7 @@ from click.testing import CliRunner, Result
 from PIL import Image
 
 from leafletgen.cli import main
+from leafletgen.publish.cache import CACHE
 from tests.conftest import minimal_leaflet, write_leaflet
 
 HTML = "sample.en.standard.a4.html"
@@ -97,7 +98,13 @@ def test_a_device_name_as_source_file_name_is_refused(project: Path) -> None:
         "Error: leaflets/aux.yaml:1: id: 'aux' is a reserved device name on Windows"
         in result.stderr.splitlines()
     )
-    assert written(project / "out") == ["index.html", "manifest.json", "sample", f"sample/{HTML}"]
+    assert written(project / "out") == [
+        CACHE,
+        "index.html",
+        "manifest.json",
+        "sample",
+        f"sample/{HTML}",
+    ]
 
 
 # --out and [build] out --------------------------------------------------------------------
@@ -177,7 +184,7 @@ def test_an_absolute_out_is_allowed(project: Path, tmp_path: Path) -> None:
     out = tmp_path / "elsewhere" / "site"
     result = leaflet("build", "sample", "--out", str(out), "--format", "html")
     assert result.exit_code == 0, result.output
-    assert written(out) == ["index.html", "manifest.json", "sample", f"sample/{HTML}"]
+    assert written(out) == [CACHE, "index.html", "manifest.json", "sample", f"sample/{HTML}"]
 
 
 # Symbolic links in leaflets/ ---------------------------------------------------------------
@@ -211,7 +218,13 @@ def test_a_symlinked_source_is_skipped_by_all_list_and_refused_by_check(
 ) -> None:
     built = leaflet("build", "--all", "--out", "out", "--format", "html")
     assert built.exit_code == 0, built.output
-    assert written(project / "out") == ["index.html", "manifest.json", "sample", f"sample/{HTML}"]
+    assert written(project / "out") == [
+        CACHE,
+        "index.html",
+        "manifest.json",
+        "sample",
+        f"sample/{HTML}",
+    ]
     listed = leaflet("list")
     assert listed.exit_code == 0 and "outside" not in listed.output
     checked = leaflet("check", "outside")

@@ -23,6 +23,7 @@ from leafletgen.cli import main
 from leafletgen.content.loader import load_leaflet
 from leafletgen.counter import load_pharmacy
 from leafletgen.errors import SourceError
+from leafletgen.publish.cache import CACHE
 from tests.conftest import VALID
 
 GOOD = VALID.replace("id: sample", "id: good")
@@ -185,6 +186,7 @@ def test_a_batch_builds_the_good_leaflet_and_reports_every_bad_one(project: Path
     assert sorted(result.stderr.splitlines()) == sorted(expected)
     assert "Traceback" not in result.output
     assert sorted(p.relative_to("out").as_posix() for p in Path("out").rglob("*")) == [
+        CACHE,
         "good",
         "good/good.en.standard.a4.html",
         "index.html",
