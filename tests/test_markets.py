@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from leafletgen.content.facts import compare, facts
 from leafletgen.content.loader import load_leaflet
 from leafletgen.errors import SourceError
 from leafletgen.i18n.factlock import _names
+from leafletgen.publish.manifest import Manifest
 from tests.conftest import minimal_leaflet, write_leaflet
 from tests.pdfutil import body_text
 
@@ -78,8 +78,7 @@ def test_the_market_picks_the_brands_that_print(tmp_path: Path) -> None:
     assert _kicker(root) == "clonazepam (Klonopin)"
     # --country overrides the project's market, and the manifest rebuilds for it
     assert _kicker(root, "--country", "ES") == "clonazepam (Rivotril)"
-    manifest = json.loads((root / "output" / "manifest.json").read_text("utf-8"))
-    (entry,) = manifest["outputs"].values()
+    (entry,) = Manifest(root / "output").entries.values()
     assert entry["inputs"]["country"] == "ES"
     assert _kicker(root, "--country", "FR") == "clonazepam"
     result = CliRunner().invoke(
