@@ -15,6 +15,7 @@ from pydantic import (
     field_validator,
 )
 
+from leafletgen.countries import CountryCode
 from leafletgen.errors import Problem, SourceError
 from leafletgen.files import read_bounded
 
@@ -32,6 +33,10 @@ class ReadabilityLimits(_Settings):
     max_mean_grade: float = Field(6.0, gt=0)
     max_part_grade: float = Field(8.0, gt=0)
     jargon: list[str] = []  # added to the bundled list of words to avoid or explain
+    # The lowest reading ease of each part of a translated plain text, per language, on the
+    # first formula made for it (leafletgen.checks.readability.EASE_FORMULAS). Spanish: 55,
+    # the lower bound of INFLESZ's "normal".
+    min_reading_ease: dict[str, float] = {"es": 55.0}
 
 
 class BuildDefaults(_Settings):
@@ -129,8 +134,16 @@ def _check_template_name(name: str) -> None:
         raise ValueError(f"{name!r}: not a stylesheet (a name ending in .css)")
 
 
+class MarketSettings(_Settings):
+    """Where the leaflets are handed out: which brands print (``medicine.brands`` per
+    country). ``leaflet build --country`` overrides it for one build."""
+
+    country: CountryCode | None = None
+
+
 class Config(_Settings):
     readability: ReadabilityLimits = ReadabilityLimits()
+    market: MarketSettings = MarketSettings()
     build: BuildDefaults = BuildDefaults()
     counter: CounterDefaults = CounterDefaults()
     review: ReviewPolicy = ReviewPolicy()

@@ -28,6 +28,7 @@ class Edition:
     faqs: list[FaqText]
     bottom_line: list[str]
     glossary: list[GlossaryEntry]
+    brands: list[str]  # the medicine's brands in the market it is printed for
 
     @property
     def document_title(self) -> str:
@@ -50,7 +51,9 @@ def omissions(leaflet: Leaflet) -> list[tuple[str, str]]:
     return [(name, plain.omit) for name, plain in parts if isinstance(plain, Omitted)]
 
 
-def edition(leaflet: Leaflet, variant: Variant) -> Edition:
+def edition(leaflet: Leaflet, variant: Variant, country: str | None = None) -> Edition:
+    """What ``variant`` prints of ``leaflet``, with the brands of ``country``'s market."""
+    brands = leaflet.medicine.brands_in(country) if leaflet.medicine else []
     if variant.text == "full":
         return Edition(
             leaflet=leaflet,
@@ -63,6 +66,7 @@ def edition(leaflet: Leaflet, variant: Variant) -> Edition:
             faqs=list(leaflet.faqs),
             bottom_line=leaflet.bottom_line,
             glossary=[],
+            brands=brands,
         )
     if leaflet.plain is None:
         raise LeafletError(f"Leaflet '{leaflet.id}': has no plain-language text (no 'plain:' part)")
@@ -81,4 +85,5 @@ def edition(leaflet: Leaflet, variant: Variant) -> Edition:
         faqs=[f.plain for f in leaflet.faqs if isinstance(f.plain, FaqText)],
         bottom_line=plain.bottom_line,
         glossary=plain.glossary,
+        brands=brands,
     )

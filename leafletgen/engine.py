@@ -63,6 +63,7 @@ class Rendered:
     checks: tuple[Check, ...]
     warnings: tuple[str, ...]
     title: str  # the edition's title in its language
+    translation: str  # Localization.state: "original", "draft translation", …
     leaflet: Leaflet  # the source (not translated)
     language: str
     variant: Variant
@@ -92,7 +93,8 @@ def prepare(project: Project, leaflet: str, language: str | None, variant: str) 
     path = find_source(leaflet, project.leaflets_dir)
     source = load_leaflet(path)
     l10n = localize(language or source.language, project.locales_dir, source.language, source.id)
-    return Prepared(path, source, l10n, edition(translate_leaflet(source, l10n), chosen))
+    translated = translate_leaflet(source, l10n, chosen.text)
+    return Prepared(path, source, l10n, edition(translated, chosen, project.country))
 
 
 def render(project: Project, request: Request) -> Rendered:
@@ -125,6 +127,7 @@ def render(project: Project, request: Request) -> Rendered:
         checks=(check,),
         warnings=tuple(_warnings(l10n)),
         title=text.title,
+        translation=l10n.state,
         leaflet=prepared.source,
         language=l10n.language,
         variant=text.variant,
@@ -139,6 +142,11 @@ def _warnings(l10n: Localization) -> list[str]:
         warnings.append(
             f"{len(l10n.gaps)} passages are printed in {l10n.source_language_name}, "
             "not translated (marked on the page)"
+        )
+    if l10n.unchecked:
+        warnings.append(
+            f"{len(l10n.unchecked)} translations negate where their source does not, or the "
+            "other way round, and no translator has checked them (`leaflet i18n check`)"
         )
     if l10n.draft:
         warnings.append(f"the {l10n.language} translation is a draft (marked on every page)")

@@ -57,6 +57,7 @@ class TranslationError(LeafletError):
         self.gaps = gaps
         lines = [str(gap) for gap in gaps]
         super().__init__(
-            f"{len(lines)} translations missing or out of date (build with --allow-incomplete to "
+            f"{len(lines)} translations missing, out of date or not stating the facts of their "
+            "source (build with --allow-incomplete to "
             "print those passages in the source language, marked as such):\n  " + "\n  ".join(lines)
         )

@@ -169,6 +169,20 @@ class Project:
         )
 
     @property
+    def country(self) -> str | None:
+        """The market the project's leaflets are for (``[market] country``)."""
+        return self.config.market.country
+
+    def for_country(self, country: str | None) -> Project:
+        """The same project for another market (``--country``), checked as the setting is."""
+        if country is None:
+            return self
+        from leafletgen.config import MarketSettings
+
+        market = MarketSettings.model_validate({"country": country})
+        return dataclasses.replace(self, config=self.config.model_copy(update={"market": market}))
+
+    @property
     def extra_css(self) -> tuple[str, ...]:
         """The theme's stylesheets (``[theme] extra_css``), after every other layer."""
         return tuple(self.config.theme.extra_css)

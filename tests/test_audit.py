@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pikepdf
@@ -15,7 +16,9 @@ from weasyprint import HTML
 from leafletgen.checks.audit import RULES, UP_TO_DATE
 from leafletgen.cli import main
 from leafletgen.content.loader import SOURCE_SUFFIXES
+from leafletgen.i18n.factlock import CHECKED_FLAG
 from leafletgen.i18n.store import CHROME, PACKAGE_LOCALES, catalog_path
+from leafletgen.i18n.workflow import review
 from leafletgen.project import PACKAGE_TEMPLATES as TEMPLATES_DIR
 from leafletgen.publish.build import build
 from leafletgen.publish.plan import BuildRequest
@@ -181,8 +184,12 @@ def test_a_draft_translation_without_its_notice(shipped: Path, tmp_path: Path) -
     shutil.copytree(LOCALES_DIR, locales)
     chrome = catalog_path(locales, "es", CHROME)  # the project's own copy of the chrome
     shutil.copy(catalog_path(PACKAGE_LOCALES, "es", CHROME), chrome)
-    for po in (catalog_path(locales, "es", SEED.stem), chrome):
-        po.write_text("# Reviewed-By: A. Reviewer; 2099-01-01\n" + po.read_text(encoding="utf-8"))
+    leaflet = catalog_path(locales, "es", SEED.stem)
+    # A translator has checked each negation the fact lock asks about, then reviewed both.
+    leaflet.write_text(
+        leaflet.read_text("utf-8").replace("\nmsgctxt ", f"\n#, {CHECKED_FLAG}\nmsgctxt "), "utf-8"
+    )
+    review(make_project(locales_dir=locales), "es", "A. Reviewer", today=date(2026, 12, 1))
     out = tmp_path / "out"
     request = BuildRequest(leaflets=(str(SEED),), languages=("es",))
     assert not build(make_project(out, locales_dir=locales), request).failed

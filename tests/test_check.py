@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -147,3 +148,70 @@ def test_plain_variant_without_any_plain_text_is_refused(tmp_path: Path) -> None
     leaflet = load_leaflet(write_leaflet(tmp_path, minimal_leaflet()))
     with pytest.raises(LeafletError, match="has no plain-language text"):
         edition(leaflet, VARIANTS["plain-large-print"])
+
+
+def test_the_plain_text_keeps_every_number_and_dose_of_the_standard_text(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    standard = (
+        "Take 0.5 mg twice a day for 2 weeks. About 5–10% of people cry. Do not stop suddenly."
+    )
+    kept = "Take 0.5 mg two times a day for 2 weeks. About 5 to 10 in 100 people (5–10%) cry. Do not stop all at once."
+    data = minimal_leaflet(
+        sections=[{"heading": "Doses", "blocks": [{"paragraph": standard}],
+                   "plain": {"heading": "How much", "blocks": [{"paragraph": kept}]}}],
+        plain=PLAIN,
+    )  # fmt: skip
+    source = write_leaflet(tmp_path, data)
+    result = check_leaflet(load_leaflet(source), ReadabilityLimits())
+    assert not [f for f in result.failures if "plain text of" in f] and not result.warnings
+
+    dropped = "Take a small dose twice a day for 2 days. Some people cry. Stop slowly."
+    data["sections"][0]["plain"]["blocks"] = [{"paragraph": dropped}]
+    write_leaflet(tmp_path, data)
+    result = check_leaflet(load_leaflet(source), ReadabilityLimits())
+    assert (
+        "plain text of section 'Doses': number: 0.5 mg, 2 weeks, 5% and 10% are not in the "
+        "plain text; it has 2 days"
+    ) in result.failures
+    assert result.warnings == [
+        "plain text of section 'Doses': negation: the standard text negates (not), the plain "
+        "text does not"
+    ]
+    from leafletgen.cli import main
+
+    output = runner.invoke(main, ["check", str(source)])
+    assert output.exit_code == 1
+    assert "FAIL: plain text of section 'Doses': number: 0.5 mg" in output.output
+    assert "WARN: plain text of section 'Doses': negation" in output.output
+
+
+def test_a_translated_plain_text_is_measured_with_a_formula_for_its_language(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    from leafletgen.cli import main
+    from tests.conftest import SEED
+
+    root = tmp_path / "project"
+    (root / "leaflets").mkdir(parents=True)
+    shutil.copy(SEED, root / "leaflets")
+    shutil.copytree(ROOT / "locales", root / "locales")
+    (root / "leaflet.toml").write_text("", encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(main, ["--project", str(root), "check", SEED.stem, "--lang", "es,ar"])
+    assert result.exit_code == 0, result.output
+    spanish = result.output.split("in es: reading ease")[1].split("in ar:")[0]
+    assert "Szigriszt-Pazos (INFLESZ) standard / plain" in spanish and "Fernández-Huerta" in spanish
+    assert re.search(r"Key takeaways\s+73\.8 /  82\.5    78\.3 /  86\.6", spanish)
+    assert "lowest plain part allowed: 55.0" in spanish
+    assert "no validated reading-ease formula for Arabic" in result.output
+    # a stricter limit in leaflet.toml fails the parts below it, by name
+    (root / "leaflet.toml").write_text("[readability]\nmin_reading_ease = {es = 70}\n", "utf-8")
+    result = runner.invoke(main, ["--project", str(root), "check", SEED.stem, "--lang", "es"])
+    assert result.exit_code == 1
+    assert (
+        "FAIL: plain text of \"FAQ '¿Por qué Klonopin hace que algunas personas lloren con más "
+        "facilidad?'\" reads at 65.6 (Szigriszt-Pazos (INFLESZ)), below 70.0"
+    ) in result.output

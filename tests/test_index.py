@@ -114,3 +114,50 @@ def test_no_index_without_html_or_for_a_counter_print(leaflets: Path, tmp_path: 
     assert result.exit_code == 0, result.output
     assert "A. Patient" in printed.read_text(encoding="utf-8")
     assert not out.exists()
+
+
+def test_marks_draft_and_out_of_date_translations_in_words(tmp_path: Path) -> None:
+    import shutil
+    from datetime import date
+
+    from leafletgen.i18n import workflow
+    from leafletgen.i18n.store import catalog_path
+    from leafletgen.variants import VARIANTS
+    from tests.conftest import ROOT, SEED
+
+    root = tmp_path / "project"
+    (root / "leaflets").mkdir(parents=True)
+    shutil.copy(SEED, root / "leaflets")
+    shutil.copytree(ROOT / "locales", root / "locales")
+    (root / "leaflet.toml").write_text("")
+    project = make_project(root / "out", root=root)
+    spanish = catalog_path(root / "locales", "es", SEED.stem)
+    out = root / "out"
+    request = BuildRequest(
+        leaflets=("all",), languages=("en", "es"), formats=("html",), variants=tuple(VARIANTS)
+    )
+    assert not build(project, request).failed
+    page = (out / INDEX).read_text(encoding="utf-8")
+    rows = re.findall(r"<tr>\s*<th scope=\"row\">(?:(?!</tr>).)*</tr>", page, re.DOTALL)
+    assert len(rows) == 2 * 4  # en and es, four variants each
+    english, spanish_rows = rows[:4], rows[4:]
+    assert all("Original text" in row for row in english)
+    assert all("<strong>Draft</strong>: not yet checked by a qualified translator" in row
+               for row in spanish_rows)  # fmt: skip
+
+    # Reviewed (its negations checked by the translator), then changed: out of date.
+    spanish.write_text(spanish.read_text("utf-8").replace(
+        "\nmsgctxt ", "\n#, negation-checked\nmsgctxt "), "utf-8")  # fmt: skip
+    chrome = catalog_path(root / "locales", "es", "leafletgen")
+    shutil.copy(catalog_path(workflow.PACKAGE_LOCALES, "es", "leafletgen"), chrome)
+    workflow.review(project, "es", "Dra. Ana Ruiz", today=date(2026, 11, 30))
+    assert not build(project, request).failed
+    assert "Reviewed</td>" in (out / INDEX).read_text(encoding="utf-8")
+    spanish.write_text(spanish.read_text("utf-8").replace(
+        "alrededor del 5–10% de los pacientes", "alrededor del 5–10 % de los pacientes"), "utf-8")  # fmt: skip
+    assert not build(project, request).failed
+    page = (out / INDEX).read_text(encoding="utf-8")
+    assert (
+        page.count("<strong>Review out of date</strong>: not to be handed out until reviewed again")
+        == 4
+    )

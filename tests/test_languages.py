@@ -116,3 +116,27 @@ def test_the_bundled_fonts_have_every_glyph_the_text_needs(language: str) -> Non
         char for text in texts for char in text if ord(char) not in covered and not char.isspace()
     }
     assert not missing, sorted(missing)
+
+
+def test_words_to_know_follow_each_language_s_alphabet() -> None:
+    from leafletgen.content.loader import load_leaflet
+    from leafletgen.i18n.collation import collated
+    from leafletgen.i18n.localization import localize, translate_leaflet
+    from tests.conftest import ROOT, SEED
+
+    # Spanish sorts ñ as a letter of its own after n, accents as their letters; Russian ё
+    # with е (CLDR).
+    assert collated(["oso", "ñandú", "nube", "Ánimo", "ansiedad"], "es", str) == [
+        "Ánimo", "ansiedad", "nube", "ñandú", "oso",
+    ]  # fmt: skip
+    assert collated(["жук", "елка", "ёж"], "ru", str) == ["ёж", "елка", "жук"]
+    source = load_leaflet(SEED)
+    assert [e.term for e in source.plain.glossary][:3] == ["Antidepressant", "Anxiety",
+                                                           "Benzodiazepine"]  # fmt: skip
+    spanish = translate_leaflet(source, localize("es", ROOT / "locales", leaflet_id=SEED.stem))
+    terms = [entry.term for entry in spanish.plain.glossary]
+    assert terms[:4] == ["Ansiedad", "Antidepresivo", "Benzodiacepina", "Convulsión"]
+    assert terms[-2:] == ["Trastorno bipolar", "Trastorno de pánico"]
+    # each term keeps its own definition
+    entry = next(e for e in spanish.plain.glossary if e.term == "Ansiedad")
+    assert "Preocupación" in entry.definition or "miedo" in entry.definition

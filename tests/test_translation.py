@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from click.testing import CliRunner
 
 from leafletgen.errors import LeafletError, SourceError
 from leafletgen.i18n import workflow as catalogs
+from leafletgen.i18n.factlock import CHECKED_FLAG
 from leafletgen.i18n.localization import localize
 from leafletgen.i18n.store import CHROME, catalog_path
 from leafletgen.render.pdf.validate import check_pdfua
@@ -63,11 +65,16 @@ def chrome_of(locales: Path, language: str = "es") -> Path:
     return catalog_path(locales, language, CHROME)
 
 
-def fill(path: Path, translate, header_comment: str | None = None) -> None:
+def fill(path: Path, translate, header_comment: str | None = None, *, checked: bool = True) -> None:
+    """Translate what ``path`` leaves untranslated. ``fake_translation`` keeps the English
+    words, so a "not" is no Spanish negation: ``checked`` stands for the translator's check of
+    each such entry (the flag of leafletgen.i18n.factlock)."""
     with path.open("rb") as handle:
         catalog = read_po(handle, locale="es")
     for message in catalog:
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.id and checked:
+            message.flags.add(CHECKED_FLAG)
         if message.id and not all(strings):
             if isinstance(message.id, tuple):
                 message.string = tuple(
@@ -115,26 +122,112 @@ def test_complete_unreviewed_translation_prints_draft_notice_on_every_page(
 
 def test_reviewed_translation_has_no_notice_and_names_the_reviewer(project, tmp_path) -> None:
     source, locales, path = project
-    for catalog in (path, chrome_of(locales)):  # the leaflet's and the chrome's: both reviewed
-        fill(catalog, fake_translation,
-             header_comment="# Spanish\n# Reviewed-By: Dra. Ana Ruiz; 2099-01-15")  # fmt: skip
+    # the leaflet's catalog and the project's own chrome: both reviewed
+    reviewed = catalogs.review(
+        make_project(root=tmp_path), "es", "Dra. Ana Ruiz", today=date(2026, 1, 15)
+    )
+    assert reviewed == [path, chrome_of(locales)]
     report = build_files([source], tmp_path / "out", languages=("es",), locales_dir=locales)
     text = body_text(report.built[0].path)
     assert "Draft translation" not in text
-    assert "ES Translation reviewed by Dra. Ana Ruiz on 15 de enero de 2099." in text
+    assert "ES Translation reviewed by Dra. Ana Ruiz on 15 de enero de 2026." in text
     l10n = localize("es", locales, leaflet_id="sample")
-    assert not l10n.draft and l10n.review and l10n.review.on == date(2099, 1, 15)
+    assert not l10n.draft and l10n.review and l10n.review.on == date(2026, 1, 15)
     # The chrome's review counts too: its unreviewed shipped translation makes a draft.
     chrome_of(locales).unlink()
     assert localize("es", locales, leaflet_id="sample").draft
 
 
-def test_catalog_changed_after_its_review_is_a_draft_again(project) -> None:
+def test_a_review_line_that_does_not_say_what_was_reviewed_is_a_draft(project) -> None:
     _, locales, path = project
     for catalog in (path, chrome_of(locales)):
-        fill(catalog, fake_translation, header_comment="# Reviewed-By: Dra. Ana Ruiz; 2020-01-15")
-    # PO-Revision-Date is today, after the review
-    assert localize("es", locales, leaflet_id="sample").draft
+        fill(catalog, fake_translation, header_comment="# Reviewed-By: Dra. Ana Ruiz; 2026-01-15")
+    l10n = localize("es", locales, leaflet_id="sample")
+    assert l10n.draft and l10n.stale_review is not None
+
+
+def test_a_reviewed_catalog_is_a_draft_again_after_any_change(project, tmp_path) -> None:
+    source, locales, path = project
+    root = make_project(root=tmp_path)
+    catalogs.review(root, "es", "Dra. Ana Ruiz <ana@example.org>", today=date(2026, 1, 15))
+    assert not localize("es", locales, leaflet_id="sample").draft
+    # A translation changed, its header untouched: out of date.
+    text = path.read_text("utf-8")
+    path.write_text(text.replace('msgstr "ES Ask your doctor first."',
+                                 'msgstr "ES Ask your nurse first."'), "utf-8")  # fmt: skip
+    assert localize("es", locales, leaflet_id="sample").stale_review is not None
+    path.write_text(text, "utf-8")
+    assert not localize("es", locales, leaflet_id="sample").draft  # the reviewed text again
+
+    # The source changes; the translator clears the fuzzy flag without retranslating.
+    source.write_text(source.read_text("utf-8").replace("Ask your doctor first.",
+                                                        "Ask your doctor today."), "utf-8")  # fmt: skip
+    catalogs.extract(root)
+    catalogs.update(root)
+    text = path.read_text("utf-8")
+    assert text.count("#, fuzzy") == 1
+    path.write_text(text.replace("#, fuzzy\n", ""), "utf-8")
+    l10n = localize("es", locales, leaflet_id="sample")
+    assert l10n.draft and l10n.stale_review is not None and l10n.stale_review.by.startswith("Dra.")
+    report = build_files([source], tmp_path / "out", languages=("es",), locales_dir=locales)
+    printed = body_text(report.built[0].path)
+    assert "ES Draft translation" in printed
+    assert "ES Review out of date: the text changed after the review of 15 de enero de 2026." \
+        in printed  # fmt: skip
+    status = (
+        CliRunner()
+        .invoke(
+            __import__("leafletgen.cli", fromlist=["main"]).main,
+            ["--project", str(tmp_path), "i18n", "status"],
+        )
+        .output
+    )
+    assert "sample: " in status and "draft: review out of date" in status
+
+
+@pytest.mark.parametrize(
+    ("header", "problem"),
+    [
+        ("# Reviewed-By: Dra. Ana Ruiz; 2999-01-15", "Reviewed-By: 2999-01-15 is in the future"),
+        ("# Reviewed-By: Dra. \u202eziuR anA; 2026-01-15", "Reviewed-By: the reviewer's name"),
+    ],
+    ids=["future", "direction-control"],
+)
+def test_an_untrustworthy_review_record_is_refused_with_its_line(
+    project, header: str, problem: str
+) -> None:
+    _, locales, path = project
+    fill(path, fake_translation, header_comment=f"# Spanish\n{header}")
+    with pytest.raises(SourceError) as refused:
+        localize("es", locales, leaflet_id="sample")
+    assert f"{path}:2: {problem}" in str(refused.value)
+
+
+def test_a_reviewed_catalog_without_a_revision_date_is_refused(project) -> None:
+    _, locales, path = project
+    fill(path, fake_translation, header_comment="# Reviewed-By: Dra. Ana Ruiz; 2026-01-15")
+    text = path.read_text("utf-8")
+    path.write_text(
+        "\n".join(line for line in text.split("\n") if "PO-Revision-Date" not in line), "utf-8"
+    )
+    with pytest.raises(SourceError, match="a reviewed catalog must say when it was last revised"):
+        localize("es", locales, leaflet_id="sample")
+    # and a revision date in the future likewise
+    path.write_text(re.sub(r"PO-Revision-Date: [^\\]*", "PO-Revision-Date: 2999-01-01 00:00+0000",
+                           text), "utf-8")  # fmt: skip
+    with pytest.raises(SourceError, match="PO-Revision-Date: 2999-01-01 is in the future"):
+        localize("es", locales, leaflet_id="sample")
+
+
+def test_review_refuses_a_catalog_that_is_not_ready(project, tmp_path) -> None:
+    source, _, path = project
+    source.write_text(source.read_text("utf-8").replace("Ask your doctor first.",
+                                                        "Ask your doctor today."), "utf-8")  # fmt: skip
+    with pytest.raises(LeafletError, match="not ready for review: behind its source"):
+        catalogs.review(make_project(root=tmp_path), "es", "A. Reviewer", today=date(2026, 1, 1))
+    with pytest.raises(LeafletError, match="the reviewer's name"):
+        catalogs.review(make_project(root=tmp_path), "es", "A\u202eB", today=date(2026, 1, 1))
+    assert "Reviewed-By" not in path.read_text("utf-8")
 
 
 def test_changed_source_makes_the_translation_fuzzy_and_the_build_says_so(
@@ -156,7 +249,7 @@ def test_changed_source_makes_the_translation_fuzzy_and_the_build_says_so(
     report = build_files([source], tmp_path / "out", languages=("es",), locales_dir=locales)
     assert not report.built
     message = report.failed[0].message
-    assert "1 translations missing or out of date" in message
+    assert "1 translations missing, out of date" in message
     assert (
         f"{path}: fuzzy translation of 'Ask your doctor or pharmacist first.' (context 'sample|faqs.answer')"
         in message
@@ -213,8 +306,10 @@ def test_i18n_status_names_languages_in_their_own_language_and_english(project) 
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].startswith("es     español (Spanish) sample: ")
-    assert lines[1].startswith("es     español (Spanish) leafletgen: ")
-    assert all("0 fuzzy, 0 missing; draft (not reviewed)" in line for line in lines)
+    assert lines[1].startswith("         full text (standard, large-print): ")
+    assert lines[3].startswith("es     español (Spanish) leafletgen: ")
+    assert all(" 0 fuzzy, 0 missing, 0 with facts that differ" in line for line in lines)
+    assert lines[0].endswith("; draft (not reviewed)") and lines[3].endswith("(not reviewed)")
 
 
 def test_arabic_plural_forms_come_from_babel(project) -> None:
@@ -241,3 +336,37 @@ def test_a_translation_that_drops_a_placeholder_is_refused(project, tmp_path) ->
     assert not report.built
     assert f"{path}:" in report.failed[0].message
     assert "msgid 'Version %(version)s'" in report.failed[0].message
+
+
+def test_each_variant_counts_the_gaps_it_prints(tmp_path: Path) -> None:
+    """The draft notice of the standard leaflet counts the standard text's gaps, the plain
+    leaflet's the plain text's: one passage left out of each, differently."""
+    import shutil
+
+    from leafletgen.content.loader import load_leaflet
+    from leafletgen.i18n.localization import translate_leaflet
+    from tests.conftest import SEED
+
+    locales = tmp_path / "locales"
+    shutil.copytree(ROOT / "locales", locales)
+    path = catalog_path(locales, "es", SEED.stem)
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale="es")
+    standard = next(m for m in catalog if m.context and m.context.endswith("|sections.heading"))
+    plain = [m for m in catalog if m.context and ".plain.blocks." in m.context][:2]
+    for message in (standard, *plain):
+        message.string = ""
+    with path.open("wb") as handle:
+        write_po(handle, catalog)
+    leaflet = load_leaflet(SEED)
+    counted = {}
+    for text in ("full", "plain"):
+        l10n = localize("es", locales, leaflet_id=SEED.stem)
+        translate_leaflet(leaflet, l10n, text)
+        counted[text] = sorted(gap.msgid for gap in l10n.gaps)
+    assert counted == {"full": [standard.id], "plain": sorted(m.id for m in plain)}
+    status = catalogs.status(make_project(root=ROOT, locales_dir=locales))
+    row = next(r for r in status if r.language == "es" and r.domain == SEED.stem)
+    assert dict(row.by_text)["full"].missing == 1 and dict(row.by_text)["plain"].missing == 2
+    assert str(row.counts).startswith("254/257 translated (98%)")  # never rounded up
+    assert catalogs.percent(282, 283) == "99%" and catalogs.percent(283, 283) == "100%"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from leafletgen.content.markup import to_text
@@ -30,7 +30,7 @@ class PartGrade:
     omitted: str | None = None  # the author's reason for leaving the part out of the plain text
 
 
-def _sentences(texts: Iterable[str]) -> str:
+def sentences(texts: Iterable[str]) -> str:
     # List items, cells and captions are read as sentences of their own: without a full stop
     # they would be counted as one endless sentence.
     out = []
@@ -58,11 +58,11 @@ def section_text(section: SectionText) -> str:
     texts = list(_block_texts(section.blocks))
     for sub in section.subsections:
         texts += [sub.heading, *_block_texts(sub.blocks)]
-    return _sentences(texts)
+    return sentences(texts)
 
 
 def faq_text(faq: FaqText) -> str:
-    return _sentences([faq.question, *faq.answer])
+    return sentences([faq.question, *faq.answer])
 
 
 def grade(text: str, language: str) -> float:
@@ -81,8 +81,8 @@ def grades(leaflet: Leaflet) -> list[PartGrade]:
     rows = [
         PartGrade(
             "Key takeaways",
-            grade(_sentences(leaflet.key_takeaways), lang),
-            grade(_sentences(plain.key_takeaways), lang) if plain else None,
+            grade(sentences(leaflet.key_takeaways), lang),
+            grade(sentences(plain.key_takeaways), lang) if plain else None,
         )
     ]
     for section in leaflet.sections:
@@ -92,8 +92,8 @@ def grades(leaflet: Leaflet) -> list[PartGrade]:
     rows.append(
         PartGrade(
             "The bottom line",
-            grade(_sentences(leaflet.bottom_line), lang),
-            grade(_sentences(plain.bottom_line), lang) if plain else None,
+            grade(sentences(leaflet.bottom_line), lang),
+            grade(sentences(plain.bottom_line), lang) if plain else None,
         )
     )
     return rows
@@ -113,14 +113,75 @@ def plain_parts(leaflet: Leaflet) -> Iterable[tuple[str, str]]:
     if plain is None:
         return
     yield "the summary", to_text(plain.summary or "")
-    yield "Key takeaways", _sentences(plain.key_takeaways)
+    yield "Key takeaways", sentences(plain.key_takeaways)
     for section in leaflet.sections:
         if isinstance(section.plain, SectionText):
             yield (
                 f"section {section.plain.heading!r}",
-                _sentences([section.plain.heading]) + " " + section_text(section.plain),
+                sentences([section.plain.heading]) + " " + section_text(section.plain),
             )
     for faq in leaflet.faqs:
         if isinstance(faq.plain, FaqText):
             yield f"FAQ {faq.plain.question!r}", faq_text(faq.plain)
-    yield "The bottom line", _sentences(plain.bottom_line)
+    yield "The bottom line", sentences(plain.bottom_line)
+
+
+@dataclass(frozen=True)
+class EaseFormula:
+    """A reading-ease formula made for a language: higher is easier."""
+
+    name: str
+    measure: Callable[[str], float]
+    band: Callable[[float], str] | None = None  # the formula's own words for a score
+
+
+@dataclass(frozen=True)
+class PartEase:
+    part: str
+    standard: float
+    plain: float
+
+
+def _inflesz(score: float) -> str:
+    # Barrio-Cantalejo et al. (2008), the INFLESZ scale of the Szigriszt-Pazos index
+    for limit, words in ((40, "muy difícil"), (55, "algo difícil"), (65, "normal"),
+                         (80, "bastante fácil")):  # fmt: skip
+        if score < limit:
+            return words
+    return "muy fácil"
+
+
+def _textstat(language: str, metric: str) -> Callable[[str], float]:
+    def measure(text: str) -> float:
+        import sys
+
+        import textstat  # noqa: F401  (its module is shadowed by its default instance)
+
+        # An instance of its own: textstat.set_lang would change the process's language.
+        statistics = sys.modules["textstat.textstat"].textstatistics()
+        statistics.set_lang(language)
+        return round(float(getattr(statistics, metric)(text)), 1)
+
+    return measure
+
+
+# The formulas of each language; a language absent here has none we trust (see NO_FORMULA).
+EASE_FORMULAS: dict[str, tuple[EaseFormula, ...]] = {
+    "es": (
+        EaseFormula("Szigriszt-Pazos (INFLESZ)", _textstat("es", "szigriszt_pazos"), _inflesz),
+        EaseFormula("Fernández-Huerta", _textstat("es", "fernandez_huerta")),
+    ),
+    "ru": (
+        EaseFormula(
+            "Flesch reading ease, Oborneva's adaptation", _textstat("ru", "flesch_reading_ease")
+        ),
+    ),
+}
+NO_FORMULA = (
+    "no validated reading-ease formula for {language}: the plain text's ease is not measured "
+    "(a reader of the language must judge it)"
+)
+
+
+def ease_formulas(language: str) -> tuple[EaseFormula, ...]:
+    return EASE_FORMULAS.get(language.replace("_", "-").split("-")[0].lower(), ())

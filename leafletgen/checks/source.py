@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources import files
 
-from leafletgen.checks.readability import PartGrade, grades, plain_parts
+from leafletgen.checks.plain_facts import counterparts, plain_facts
+from leafletgen.checks.readability import NO_FORMULA, PartGrade, ease_formulas, grades, plain_parts
 from leafletgen.config import ReadabilityLimits
 from leafletgen.content.model import Leaflet
 from leafletgen.edition import coverage_gaps, omissions
@@ -23,6 +24,7 @@ class LeafletCheck:
     omissions: list[tuple[str, str]]  # (part, reason) the author left out on purpose
     jargon: list[tuple[str, str]]  # (word, part) in the plain text, not in "Words to know"
     failures: list[str]  # broken limits, in words
+    warnings: list[str] = field(default_factory=list)  # for a person to look at
 
     @property
     def ok(self) -> bool:
@@ -64,7 +66,10 @@ def check_leaflet(leaflet: Leaflet, limits: ReadabilityLimits) -> LeafletCheck:
     ]
     jargon = find_jargon(leaflet, limits.jargon)
     failures += [f"'{word}' in {part} is not explained in Words to know" for word, part in jargon]
-    return LeafletCheck(leaflet.id, rows, gaps, omissions(leaflet), jargon, failures)
+    facts = plain_facts(leaflet)  # the plain text keeps every fact of the standard text
+    failures += [f"plain text of {finding}" for finding in facts if finding.is_error]
+    warnings = [f"plain text of {finding}" for finding in facts if not finding.is_error]
+    return LeafletCheck(leaflet.id, rows, gaps, omissions(leaflet), jargon, failures, warnings)
 
 
 def draft_failures(leaflet: Leaflet) -> list[str]:
@@ -96,3 +101,59 @@ def find_jargon(leaflet: Leaflet, extra: list[str]) -> list[tuple[str, str]]:
                 found.append((word, part))
     # A phrase ("paradoxical reaction") also matches its single words: report the longest.
     return [(w, p) for w, p in found if not any(o != w and w in o and op == p for o, op in found)]
+
+
+@dataclass(frozen=True)
+class TranslationCheck:
+    """What `leaflet check --lang LANG` finds in a translation: each part's reading ease, with
+    the formulas made for its language, standard beside plain."""
+
+    leaflet_id: str
+    language: str
+    formulas: list[str]  # names; empty: none validated for the language (see note)
+    rows: list[tuple[str, list[tuple[float, float]]]]  # part, (standard, plain) per formula
+    minimum: float | None  # of the first formula, for each plain part
+    note: str | None
+    failures: list[str]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def check_translation(
+    translated: Leaflet, language: str, limits: ReadabilityLimits, untranslated: int = 0
+) -> TranslationCheck:
+    """The reading ease of a translated leaflet, part by part (``translated`` is the source
+    with its catalog's text put in)."""
+    from babel import Locale
+
+    code = language.replace("_", "-").split("-")[0].lower()
+    formulas = ease_formulas(language)
+    warnings = []
+    if untranslated:
+        warnings.append(
+            f"{untranslated} passages are not translated: measured in the source language"
+        )
+    if not formulas:
+        name = Locale.parse(language, sep="-").get_display_name("en") or language
+        note = NO_FORMULA.format(language=name)
+        return TranslationCheck(translated.id, language, [], [], None, note, [], warnings)
+    rows = [
+        (part, [(f.measure(standard), f.measure(plain)) for f in formulas])
+        for part, standard, plain in counterparts(translated)
+        if standard and plain
+    ]
+    minimum = limits.min_reading_ease.get(code)
+    failures = []
+    if minimum is not None:
+        failures = [
+            f"plain text of {part!r} reads at {scores[0][1]} ({formulas[0].name}), below {minimum}"
+            for part, scores in rows
+            if scores[0][1] < minimum
+        ]
+    return TranslationCheck(
+        translated.id, language, [f.name for f in formulas], rows, minimum, None, failures,
+        warnings,
+    )  # fmt: skip

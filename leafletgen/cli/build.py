@@ -67,6 +67,8 @@ def _shard(value: str | None) -> tuple[int, int]:
 )
 @click.option("--allow-incomplete", is_flag=True,
               help="Print missing or stale translations in the source language, marked on the page.")  # fmt: skip
+@click.option("--country", metavar="CC",
+              help="The market (ES, US…): which brands print [default: [market] country].")  # fmt: skip
 @click.option("--pharmacy", type=click.Path(dir_okay=False, path_type=Path),
               help="Pharmacy profile (YAML or TOML): makes this a counter print, or brands the publications with --branded.")  # fmt: skip
 @click.option("--branded", is_flag=True,
@@ -96,6 +98,7 @@ def build(
     verify: bool,
     shard_spec: str | None,
     allow_incomplete: bool,
+    country: str | None,
     pharmacy: Path | None,
     branded: bool,
     patient: str | None,
@@ -111,6 +114,11 @@ def build(
     if bool(leaflets) == all_leaflets:
         raise click.UsageError("name one or more LEAFLETs, or --all")
     project = project.with_folders(leaflets_dir=leaflets_dir, output_dir=out_dir)
+    try:
+        project = project.for_country(country)
+    except ValueError as error:  # pydantic's, naming the code
+        message = "; ".join(e["msg"].removeprefix("Value error, ") for e in error.errors())  # type: ignore[attr-defined]
+        raise click.BadParameter(message, param_hint="--country") from None
     defaults = project.config.build
     chosen_paper = paper or defaults.paper
     checked_names((chosen_paper,), PAPERS, "--paper")

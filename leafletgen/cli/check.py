@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from leafletgen.cli.common import leaflets_dir_option, out_option, pass_project
+from leafletgen.cli.common import leaflets_dir_option, listed, out_option, pass_project
 
 if TYPE_CHECKING:
     from leafletgen.project import Project
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 @click.option("--built", is_flag=True, help="Every PDF the output folder's manifest lists.")
 @out_option("The output folder --built reads.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@click.option("--lang", "languages", multiple=True, metavar="LANG",
+              help="Also each LEAFLET's translation into LANG: its reading ease, part by part.")  # fmt: skip
 @pass_project
 def check(
     project: Project,
@@ -30,6 +32,7 @@ def check(
     built: bool,
     out_dir: Path | None,
     as_json: bool,
+    languages: tuple[str, ...],
 ) -> None:
     """Check LEAFLET sources (plain-language coverage, reading grades, jargon) and built PDFs
     (PDF/UA-1 and what the leaflet promises: language, title, fonts, headings, tables, alt
@@ -47,6 +50,12 @@ def check(
         if not pdfs:
             raise click.UsageError(f"no PDF listed in {project.output_dir}/manifest.json")
     sources = [_check_source(project, t, as_json) for t in targets if not t.endswith(".pdf")]
+    sources += [
+        _check_translation(project, target, language, as_json)
+        for target in targets
+        if not target.endswith(".pdf")
+        for language in listed(languages)
+    ]
     audits = []
     for audit in audit_outputs(project, pdfs, manifest):
         audits.append(audit)
@@ -101,6 +110,51 @@ def _check_source(project: Project, reference: str, as_json: bool) -> dict[str, 
     return {"leaflet": reference, **dataclasses.asdict(result), "ok": result.ok}
 
 
+def _check_translation(
+    project: Project, reference: str, language: str, as_json: bool
+) -> dict[str, Any]:
+    """Check one translation's reading ease, print it unless JSON is wanted, return it."""
+    from leafletgen.checks.source import check_translation
+    from leafletgen.engine import prepare
+    from leafletgen.errors import LeafletError
+
+    try:
+        prepared = prepare(project, reference, language, "plain")
+    except LeafletError as error:
+        if not as_json:
+            click.echo(f"Error: {error.format_message()}", err=True)
+        return {"leaflet": reference, "language": language, "ok": False,
+                "failures": [error.format_message()]}  # fmt: skip
+    untranslated = len(prepared.localization.text_translations.gaps)
+    result = check_translation(
+        prepared.edition.leaflet, language, project.config.readability, untranslated
+    )
+    if not as_json:
+        _print_translation_check(result)
+    return {"leaflet": reference, **dataclasses.asdict(result), "ok": result.ok}
+
+
+def _print_translation_check(result: Any) -> None:
+    click.echo(f"Leaflet '{result.leaflet_id}' in {result.language}: reading ease")
+    if result.note:
+        click.echo(f"  {result.note}")
+    else:
+        width = max(len(part) for part, _ in result.rows)
+        click.echo(f"  {'part':<{width}}  " + "  ".join(
+            f"{name} standard / plain" for name in result.formulas))  # fmt: skip
+        for part, scores in result.rows:
+            shown = "  ".join(f"{standard:6.1f} / {plain:5.1f}" for standard, plain in scores)
+            click.echo(f"  {part:<{width}}  {shown}")
+        if result.minimum is not None:
+            click.echo(f"  lowest plain part allowed: {result.minimum} ({result.formulas[0]})")
+    for warning in result.warnings:
+        click.echo(f"  WARN: {warning}")
+    if result.ok:
+        click.echo("  OK")
+    for failure in result.failures:
+        click.echo(f"  FAIL: {failure}")
+
+
 def _print_leaflet_check(result: Any, limits: Any) -> None:
     width = max(len(row.part) for row in result.grades)
     click.echo(f"Leaflet '{result.leaflet_id}': reading grade (Flesch-Kincaid)")
@@ -125,6 +179,8 @@ def _print_leaflet_check(result: Any, limits: Any) -> None:
         "  unexplained jargon: "
         + (", ".join(f"{w} ({p})" for w, p in result.jargon) if result.jargon else "none")
     )
+    for warning in result.warnings:
+        click.echo(f"  WARN: {warning}")
     if result.ok:
         click.echo("  OK")
     else:

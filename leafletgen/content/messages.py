@@ -71,6 +71,24 @@ def messages(leaflet: Leaflet) -> Iterator[Message]:
         yield Message(f"{leaflet.id}|{_field(path)}", text, path, _where(leaflet, path))
 
 
+def printed_in(leaflet: Leaflet, message: Message, text: str) -> bool:
+    """Whether a variant of text level ``text`` ("full" or "plain") prints the message: the
+    full text prints everything but the plain counterparts; the plain text prints those, the
+    medicine's names, and the title and subtitle where the plain text has none of its own (as
+    leafletgen.edition picks them)."""
+    path = message.path
+    if text == "full":
+        return "plain" not in path
+    if "plain" in path or path[0] == "medicine":
+        return True
+    plain = leaflet.plain
+    if path[0] == "title":
+        return plain is None or plain.title is None
+    if path[0] == "subtitle":
+        return plain is not None and plain.title is None and plain.subtitle is None
+    return False
+
+
 def translate(leaflet: Leaflet, lookup: Callable[[Message], str]) -> Leaflet:
     """The same leaflet with every message replaced by ``lookup(message)``; re-validated."""
     data = _source_data(leaflet)

@@ -23,6 +23,7 @@ from pydantic import (
 
 from leafletgen.content import markup
 from leafletgen.content.text import checked_inline, checked_words, clean_text
+from leafletgen.countries import CountryCode
 from leafletgen.files import is_device_name
 
 
@@ -96,7 +97,19 @@ class _Model(BaseModel):
 
 class Medicine(_Model):
     generic: PlainText
-    brands: list[PlainText] = []
+    brands: list[PlainText] = []  # sold under these names everywhere, or where none is listed
+    brands_by_country: dict[CountryCode, list[PlainText]] = {}  # {US: [Klonopin], ES: [Rivotril]}
+
+    def brands_in(self, country: str | None) -> list[str]:
+        """The brands a leaflet for ``country``'s market prints: that country's, if the source
+        lists it, else ``brands``; with no country set, every brand once."""
+        if country is None:
+            every = [
+                *self.brands,
+                *(b for brands in self.brands_by_country.values() for b in brands),
+            ]
+            return list(dict.fromkeys(every))
+        return list(self.brands_by_country.get(country, self.brands))
 
 
 class Review(_Model):

@@ -8,6 +8,7 @@ import functools
 import gettext
 import io
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -22,7 +23,7 @@ from leafletgen.content.markup import parse as parse_markup
 from leafletgen.content.text import check_text
 from leafletgen.errors import Problem, SourceError
 from leafletgen.files import read_bounded
-from leafletgen.i18n.store import is_leaflet_text, review_of
+from leafletgen.i18n.store import is_leaflet_text, review_of, revision_date_of
 
 
 def read_catalog(path: Path, language: str) -> Catalog:
@@ -164,11 +165,52 @@ def _header_problems(
     plural = _plural_forms_problem(catalog, locale)
     if plural:
         problems.append(Problem(path, _line_of(lines, '"Plural-Forms:'), "Plural-Forms", plural))
+    return problems + _review_problems(path, lines, catalog)
+
+
+# A reviewer east of UTC may date a review tomorrow, by UTC's calendar; later than that is not
+# a review that happened.
+_CLOCK_SKEW = timedelta(days=1)
+
+
+def _review_problems(path: Path, lines: list[str], catalog: Catalog) -> list[Problem]:
+    """A review record that cannot be trusted is refused, never read as "reviewed": a date
+    that is not a date or is in the future, a reviewer's name with control or direction
+    characters (U+202E would print it reversed), a catalog with no revision date."""
+    line = _line_of(lines, "Reviewed-By:")
     try:
-        review_of(catalog)
+        review = review_of(catalog)
     except ValueError as error:
+        return [Problem(path, line, "Reviewed-By", f"invalid date: {error}")]
+    problems = []
+    latest = datetime.now(UTC).date() + _CLOCK_SKEW
+    revised = revision_date_of(catalog)
+    if revised is not None and revised > latest:
         problems.append(
-            Problem(path, _line_of(lines, "Reviewed-By:"), "Reviewed-By", f"invalid date: {error}")
+            Problem(
+                path,
+                _line_of(lines, '"PO-Revision-Date:'),
+                "PO-Revision-Date",
+                f"{revised} is in the future",
+            )
+        )
+    if review is None:
+        return problems
+    if review.on > latest:
+        problems.append(Problem(path, line, "Reviewed-By", f"{review.on} is in the future"))
+    try:
+        check_text(review.by, inline=False)
+    except ValueError as error:
+        problems.append(Problem(path, line, "Reviewed-By", f"the reviewer's name: {error}"))
+    if revised is None:
+        problems.append(
+            Problem(
+                path,
+                _line_of(lines, '"PO-Revision-Date:') or line,
+                "PO-Revision-Date",
+                "a reviewed catalog must say when it was last revised (PO-Revision-Date: "
+                "YYYY-MM-DD HH:MM+ZONE)",
+            )
         )
     return problems
 

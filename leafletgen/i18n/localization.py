@@ -23,9 +23,11 @@ from babel.numbers import format_decimal, format_percent
 from markupsafe import Markup, escape
 
 from leafletgen.content.markup import to_html
-from leafletgen.content.messages import Message, translate
+from leafletgen.content.messages import Message, printed_in, translate
 from leafletgen.content.model import Leaflet
 from leafletgen.errors import LeafletError
+from leafletgen.i18n.collation import collated, is_collated
+from leafletgen.i18n.factlock import EntryFindings, lock
 from leafletgen.i18n.lint import read_catalog
 from leafletgen.i18n.scripts import language_stylesheets
 from leafletgen.i18n.store import (
@@ -42,16 +44,25 @@ from leafletgen.i18n.store import (
 
 @dataclass(frozen=True)
 class Gap:
-    """A message the catalog cannot translate: missing, or fuzzy (stale)."""
+    """A message the catalog cannot translate: missing, fuzzy (stale), or one whose facts
+    differ from its source's (the fact lock)."""
 
     catalog: Path
     context: str | None
     msgid: str
-    state: str  # "missing" | "fuzzy"
+    state: str  # "missing" | "fuzzy" | "differs"
+    line: int | None = None
+    detail: str = ""  # what differs
 
     def __str__(self) -> str:
         context = f" (context {self.context!r})" if self.context else ""
-        return f"{self.catalog}: {self.state} translation of {self.msgid[:70]!r}{context}"
+        where = f"{self.catalog}:{self.line}" if self.line else str(self.catalog)
+        if self.state == "differs":
+            return (
+                f"{where}: the translation of {self.msgid[:70]!r}{context} differs from its "
+                f"source: {self.detail}"
+            )
+        return f"{where}: {self.state} translation of {self.msgid[:70]!r}{context}"
 
 
 class CatalogTranslations:
@@ -69,6 +80,7 @@ class CatalogTranslations:
         self.path = path  # where a gap is reported when no catalog has the entry
         self.source_language = source_language
         self.gaps: list[Gap] = []
+        self.unchecked: list[EntryFindings] = []  # printed, but a negation needs a translator
         # Each catalog's own Plural-Forms expression, compiled as gettext does: the order of
         # the forms is the catalog's own.
         self._plurals = [gettext.c2py(catalog.plural_expr) for catalog, _ in catalogs]
@@ -78,30 +90,50 @@ class CatalogTranslations:
         """The first catalog looked up, or None in the source language."""
         return self.catalogs[0][0] if self.catalogs else None
 
-    def _lookup(self, context: str | None, msgid: str | tuple[str, str]) -> tuple[Any, int]:
-        """The usable translation and the index of the catalog it came from, or (None, -1)."""
+    def _lookup(
+        self, context: str | None, msgid: str | tuple[str, str], *, record: bool = True
+    ) -> tuple[Any, int]:
+        """The usable translation and the index of the catalog it came from, or (None, -1);
+        a gap, or a negation to check, is recorded if ``record`` (the text is printed)."""
         if not self.catalogs:  # the source language itself
             return None, -1
         key = msgid[0] if isinstance(msgid, tuple) else msgid
         stale: Path | None = None
+        differs: Gap | None = None
         for index, (catalog, path) in enumerate(self.catalogs):
             message = catalog.get(key, context=context)
             if message is None:
                 continue
             if is_complete(message) and not message.fuzzy:
-                return message.string, index
+                locked = lock(catalog, path, str(catalog.locale), self.source_language)
+                found = locked.get((context, message.id[-1] if isinstance(message.id, tuple)
+                                    else message.id))  # fmt: skip
+                if found is None or not found.errors:
+                    if found is not None and found.needs_review and record:
+                        self.unchecked.append(found)
+                    return message.string, index
+                detail = "; ".join(str(f) for f in found.errors)
+                differs = differs or Gap(path, context, key, "differs", found.line, detail)
+                continue
             stale = stale or path if is_complete(message) else stale
-        state = "fuzzy" if stale else "missing"
-        self.gaps.append(Gap(stale or self.path, context, key, state))
+        if not record:
+            return None, -1
+        if differs is not None:
+            self.gaps.append(differs)
+        else:
+            self.gaps.append(Gap(stale or self.path, context, key, "fuzzy" if stale else "missing"))
         return None, -1
 
     def _marked(self, text: str) -> str:
         # Chrome that falls back to the source language says so to screen readers.
         return Markup(f'<span lang="{self.source_language}">{escape(text)}</span>')
 
-    def translation_of(self, context: str | None, message: str) -> str | None:
-        """The translated text, or None (recorded as a gap) when there is none to use."""
-        found, _ = self._lookup(context, message)
+    def translation_of(
+        self, context: str | None, message: str, *, printed: bool = True
+    ) -> str | None:
+        """The translated text, or None (recorded as a gap, if ``printed``) when there is
+        none to use."""
+        found, _ = self._lookup(context, message, record=printed)
         return found if isinstance(found, str) else None
 
     def pgettext(self, context: str | None, message: str) -> str:
@@ -126,18 +158,23 @@ class CatalogTranslations:
 
 @dataclass(frozen=True)
 class CatalogState:
-    """A catalog a localization reads: who reviewed it, and when it last changed."""
+    """A catalog a localization reads: who reviewed it, when it last changed, and whether it
+    still holds the text that was reviewed."""
 
     path: Path
     review: Review | None
     revised: date | None
+    covered: bool = False  # the review's fingerprints are the catalog's (Review.covers)
 
     @property
     def reviewed(self) -> bool:
-        """Signed off by someone qualified, and unchanged since."""
-        if self.review is None:
-            return False
-        return self.revised is None or self.revised <= self.review.on
+        """Signed off by someone qualified, and neither its source nor its translations
+        changed since (fuzzy flags or not)."""
+        return self.review is not None and self.covered
+
+    @property
+    def out_of_date(self) -> bool:
+        return self.review is not None and not self.covered
 
 
 @dataclass
@@ -164,6 +201,21 @@ class Localization:
         return self.catalogs[-1].review if self.catalogs else None
 
     @property
+    def state(self) -> str:
+        """In words, as index.html lists it: "original", "reviewed translation", "draft
+        translation", or "review out of date"."""
+        if not self.is_translation:
+            return "original"
+        if self.stale_review is not None:
+            return "review out of date"
+        return "draft translation" if self.draft else "reviewed translation"
+
+    @property
+    def stale_review(self) -> Review | None:
+        """A review of one of its catalogs that no longer covers what the catalog holds."""
+        return next((state.review for state in self.catalogs if state.out_of_date), None)
+
+    @property
     def direction(self) -> str:
         return "rtl" if self.locale.character_order == "right-to-left" else "ltr"
 
@@ -177,7 +229,14 @@ class Localization:
         that changed since, or one with gaps: say so."""
         if not self.is_translation:
             return False
-        return bool(self.gaps) or not all(state.reviewed for state in self.catalogs)
+        if self.gaps or self.unchecked:
+            return True
+        return not all(state.reviewed for state in self.catalogs)
+
+    @property
+    def unchecked(self) -> list[EntryFindings]:
+        """Printed translations with a negation on one side only, not yet checked."""
+        return self.chrome.unchecked + self.text_translations.unchecked
 
     @property
     def gaps(self) -> list[Gap]:
@@ -259,10 +318,7 @@ def localize(
         [(read_catalog(path, language), path) for path in chrome_catalogs(locales_dir, language)]
     )
     text = [(read_catalog(text_path, language), text_path)] if leaflet_id is not None else []
-    states = tuple(
-        CatalogState(path, review_of(catalog), revision_date_of(catalog))
-        for catalog, path in (*chrome, *text)
-    )
+    states = tuple(_state(catalog, path) for catalog, path in (*chrome, *text))
     return Localization(
         language,
         locale,
@@ -271,6 +327,12 @@ def localize(
         source_language,
         catalogs=states,
     )
+
+
+def _state(catalog: Catalog, path: Path) -> CatalogState:
+    review = review_of(catalog)
+    covered = review is not None and review.covers(catalog)
+    return CatalogState(path, review, revision_date_of(catalog), covered)
 
 
 def _chrome_chain(chain: list[tuple[Catalog, Path]]) -> list[tuple[Catalog, Path]]:
@@ -289,19 +351,33 @@ def _usable(message: PoMessage | None) -> bool:
     return message is not None and is_complete(message) and not message.fuzzy
 
 
-def translate_leaflet(leaflet: Leaflet, l10n: Localization) -> Leaflet:
+def translate_leaflet(leaflet: Leaflet, l10n: Localization, text: str | None = None) -> Leaflet:
     """The leaflet in ``l10n``'s language; what the catalog cannot translate stays in the
-    source language, is recorded as a gap and marked in the output."""
+    source language, is marked in the output and, if a variant of text level ``text`` prints
+    it (all text when None), recorded as a gap: the draft notice counts what is printed."""
     if not l10n.is_translation:
         return leaflet
     translations = l10n.text_translations
 
     def lookup(message: Message) -> str:
         # read_catalog has checked every translation as it checks a source's text.
-        found = translations.translation_of(message.context, message.msgid)
+        printed = text is None or printed_in(leaflet, message, text)
+        found = translations.translation_of(message.context, message.msgid, printed=printed)
         if found is None:
             l10n.untranslated.add(message.msgid)
             return message.msgid
         return found
 
-    return translate(leaflet, lookup)
+    return _in_alphabetical_order(leaflet, translate(leaflet, lookup), l10n.language)
+
+
+def _in_alphabetical_order(source: Leaflet, translated: Leaflet, language: str) -> Leaflet:
+    """ "Words to know" in the alphabetical order of the translation's language, when the
+    source lists them alphabetically (an author's own order is kept)."""
+    if source.plain is None or translated.plain is None or not source.plain.glossary:
+        return translated
+    if not is_collated([entry.term for entry in source.plain.glossary], source.language):
+        return translated
+    glossary = collated(translated.plain.glossary, language, lambda entry: entry.term)
+    plain = translated.plain.model_copy(update={"glossary": glossary})
+    return translated.model_copy(update={"plain": plain})

@@ -15,6 +15,8 @@ below the project's, never written by a project's commands.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -28,14 +30,51 @@ CHROME = "leafletgen"  # the chrome's domain: never a leaflet id (the model refu
 PACKAGE_LOCALES = Path(__file__).resolve().parent.parent / "locales"  # the chrome's defaults
 
 
-# "# Reviewed-By: A. Translator <a@example.org>; 2026-12-01" in the catalog's header comment.
-_REVIEWED = re.compile(r"^#?\s*Reviewed-By:\s*(?P<who>.+?)\s*;\s*(?P<date>\d{4}-\d{2}-\d{2})\s*$")
+# The review record in the catalog's header comment, written by `leaflet i18n review`
+# (docs/translating.md). Babel and pybabel rewrap header comments at 76 columns, so it is
+# read from the comment as one text, wherever its lines were broken:
+#   # Reviewed-By: A. Translator <a@example.org>; 2026-12-01; source sha256:…; translation sha256:…
+_REVIEWED = re.compile(
+    r"Reviewed-By:\s*(?P<who>[^;]+?)\s*;\s*(?P<date>\d{4}-\d{2}-\d{2})(?![\d-])"
+    r"(?:\s*;\s*source\s+sha256:(?P<source>[0-9a-f]{64})"
+    r"\s*;\s*translation\s+sha256:(?P<translation>[0-9a-f]{64}))?"
+)
 
 
 @dataclass(frozen=True)
 class Review:
+    """Who reviewed a catalog, when, and the fingerprints of the source text and of the
+    translations they read (None: a line that does not say what was reviewed)."""
+
     by: str
     on: date
+    source: str | None = None
+    translation: str | None = None
+
+    def covers(self, catalog: Catalog) -> bool:
+        """The catalog holds exactly the text that was reviewed, whatever its flags say."""
+        return (self.source, self.translation) == fingerprints(catalog)
+
+    def line(self) -> str:
+        return (
+            f"# Reviewed-By: {self.by}; {self.on.isoformat()}; source sha256:{self.source}; "
+            f"translation sha256:{self.translation}"
+        )
+
+
+def fingerprints(catalog: Catalog) -> tuple[str, str]:
+    """SHA-256 of the catalog's source texts (context and msgid of every entry) and of their
+    translations, in a fixed order: any change to either, and only that, changes them."""
+    source, translation = hashlib.sha256(), hashlib.sha256()
+    entries = sorted((m for m in catalog if m.id), key=lambda m: (m.context or "", _strings(m.id)))
+    for message in entries:
+        source.update(json.dumps([message.context, _strings(message.id)]).encode() + b"\n")
+        translation.update(json.dumps(_strings(message.string)).encode() + b"\n")
+    return source.hexdigest(), translation.hexdigest()
+
+
+def _strings(value: object) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, tuple | list) else [str(value or "")]
 
 
 def catalog_path(locales_dir: Path, language: str, domain: str) -> Path:
@@ -74,9 +113,12 @@ def revision_date_of(catalog: Catalog) -> date | None:
 
 
 def review_of(catalog: Catalog) -> Review | None:
-    for line in (catalog.header_comment or "").splitlines():
-        if match := _REVIEWED.match(line.strip()):
-            return Review(match["who"], date.fromisoformat(match["date"]))
+    """The catalog's review record (lint.read_catalog has refused one it cannot trust)."""
+    comment = " ".join(line.lstrip("#").strip() for line in catalog.header_comment.splitlines())
+    if match := _REVIEWED.search(comment):
+        return Review(
+            match["who"], date.fromisoformat(match["date"]), match["source"], match["translation"]
+        )
     return None
 
 

@@ -148,6 +148,7 @@ def _entry(job: Job, request: BuildRequest, built: BuiltFile, inputs: Inputs) ->
         "pages": built.pages,
         "title": built.title,
         "size": built.size,
+        "translation": built.translation,
         "sha256": built.sha256,
         "inputs": inputs,
     }

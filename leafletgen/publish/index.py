@@ -51,6 +51,16 @@ class Language:
         )
 
 
+# Localization.state, from the least to the most cause for caution.
+_CAUTION = (
+    "original",
+    "reviewed translation",
+    "draft translation",
+    "unknown",
+    "review out of date",
+)
+
+
 @dataclass
 class Row:
     """One variant on one paper size: its HTML page and its PDF, where they were built."""
@@ -61,6 +71,11 @@ class Row:
     html: str | None = None  # link, relative to the index
     pdf: str | None = None
     pages: int | None = None
+    translation: str = "original"  # Localization.state when built; "unknown" in older manifests
+
+    @property
+    def is_draft(self) -> bool:
+        return _CAUTION.index(self.translation) > _CAUTION.index("reviewed translation")
 
     @property
     def label(self) -> str:
@@ -98,6 +113,10 @@ def indexed_leaflets(manifest: Manifest) -> list[IndexedLeaflet]:
         variant, paper = str(entry["variant"]), str(entry["paper"])
         row = rows.setdefault((leaflet, language, variant, paper), Row(variant, paper))
         row.title = row.title or str(entry.get("title") or "")
+        # the least reviewed of its files (a PDF and its HTML twin may be built apart)
+        state = str(entry.get("translation") or "unknown")
+        state = state if state in _CAUTION else "unknown"
+        row.translation = max(row.translation, state, key=_CAUTION.index)
         if fmt == "html":
             row.html = quote(key)
         else:

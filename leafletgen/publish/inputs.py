@@ -35,6 +35,8 @@ def shared_inputs(project: Project, request: BuildRequest) -> Inputs:
         inputs["theme"] = value_hash({"extra_css": list(project.extra_css)})
     if request.branded is not None:
         inputs["pharmacy"] = _pharmacy_hash(request.branded)
+    if project.country is not None:  # which brands print; recorded only when set
+        inputs["country"] = project.country
     return inputs
 
 

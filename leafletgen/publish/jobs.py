@@ -31,6 +31,7 @@ class BuiltFile:
     pages: int | None = None  # paged formats only
     verdict: str = ""  # the format's own check, e.g. "PDF/UA-1 pass"
     title: str = ""  # the edition's title in its language, for index.html
+    translation: str = ""  # Localization.state, for index.html
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ def _render_job(project: Project, job: Job, request: BuildRequest) -> list[tuple
             output.pages,
             verdict,
             output.title,
+            output.translation,
         )
         rendered.append((built, output.data))
     return rendered

@@ -139,7 +139,10 @@ def epi_bundle(document: Document) -> dict[str, Any]:
         "resourceType": "MedicinalProductDefinition",
         "id": ids["product"],
         "name": [{"productName": leaflet.medicine.generic, "type": {"text": "generic"}}]
-        + [{"productName": brand, "type": {"text": "brand"}} for brand in leaflet.medicine.brands],
+        + [
+            {"productName": brand, "type": {"text": "brand"}}
+            for brand in leaflet.medicine.brands_in(None)
+        ],
     }
     return {
         "resourceType": "Bundle",
