@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
+from typing import Literal
 
 from pydantic import (
     BaseModel,
@@ -129,12 +130,29 @@ def _check_template_name(name: str) -> None:
         raise ValueError(f"{name!r}: not a stylesheet (a name ending in .css)")
 
 
+class BrailleSettings(_Settings):
+    """The braille-ready file (``.brf``): contracted (grade 2) or uncontracted (grade 1)
+    Unified English Braille. The other languages have one liblouis table each."""
+
+    grade: Literal[1, 2] = 2
+
+
+class AudioSettings(_Settings):
+    """The leaflet read aloud by espeak-ng: a voice (espeak-ng's name, such as ``en-gb`` or
+    ``es``; default: the leaflet's language) and the speaking rate in words per minute."""
+
+    voice: str | None = Field(None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_+-]{0,40}$")
+    rate: int = Field(150, ge=100, le=250)  # what the audio check accepts
+
+
 class Config(_Settings):
     readability: ReadabilityLimits = ReadabilityLimits()
     build: BuildDefaults = BuildDefaults()
     counter: CounterDefaults = CounterDefaults()
     review: ReviewPolicy = ReviewPolicy()
     theme: ThemeSettings = ThemeSettings()
+    braille: BrailleSettings = BrailleSettings()
+    audio: AudioSettings = AudioSettings()
 
 
 def load_config(root: Path, *, asset_exists: Callable[[str], bool] | None = None) -> Config:

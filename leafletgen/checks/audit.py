@@ -18,15 +18,16 @@ from typing import NamedTuple
 
 import pikepdf
 
-from leafletgen.engine import prepare
+from leafletgen.engine import Prepared, document_of, prepare
 from leafletgen.errors import LeafletError, RenderError
 from leafletgen.project import Project
 from leafletgen.publish.inputs import changed_inputs
 from leafletgen.publish.manifest import Manifest
 from leafletgen.publish.names import OutputName, parse_output_name
+from leafletgen.render import FORMATS
 from leafletgen.render.pdf.tagging import walk
 from leafletgen.render.templates import draft_notice
-from leafletgen.variants import VARIANTS, Variant
+from leafletgen.variants import PAPERS, VARIANTS, Variant
 
 # PDF font descriptor flag for italic (PDF 32000-1, table 123, bit 7).
 _ITALIC_FLAG = 1 << 6
@@ -41,6 +42,7 @@ class Expected:
     title: str
     variant: Variant
     draft_notice: str | None  # the notice's text, when the translation is a draft
+    prepared: Prepared  # what the engine would print today
 
 
 @dataclass(frozen=True)
@@ -105,21 +107,26 @@ def expected_for(project: Project, path: Path) -> Expected:
         title=text.document_title,
         variant=text.variant,
         draft_notice=draft_notice(l10n, project.assets) if l10n.draft else None,
+        prepared=prepared,
     )
 
 
 def audit_outputs(
     project: Project, paths: list[Path], manifest: Manifest | None = None
 ) -> Iterator[OutputAudit]:
-    """Audit each PDF; one that cannot be matched to its source fails, the others go on.
-    With the manifest that lists them, each is also held against today's inputs."""
+    """Audit each PDF, and each output of another format by that format's own check; one
+    that cannot be matched to its source fails, the others go on. With the manifest that
+    lists them, each is also held against today's inputs."""
     for path in paths:
         try:
             expected = expected_for(project, path)
         except LeafletError as error:
             yield OutputAudit(path, [RuleResult("source", False, error.format_message())])
             continue
-        audit = audit_pdf(path, expected)
+        if expected.output.format == "pdf":
+            audit = audit_pdf(path, expected)
+        else:
+            audit = audit_by_format(project, path, expected)
         entry = manifest.entry(path) if manifest is not None else None
         if entry is not None:
             audit.results.append(_up_to_date(project, entry))
@@ -138,6 +145,27 @@ def _up_to_date(project: Project, entry: dict[str, object]) -> RuleResult:
 
 
 UP_TO_DATE = "up-to-date"  # with --built: the manifest's record against today's inputs
+
+
+def audit_by_format(project: Project, path: Path, expected: Expected) -> OutputAudit:
+    """An output that is not a PDF (braille, e-book, audio, the HTML twin), judged by its
+    format's own check against what the engine would render from today's sources."""
+    name = expected.output
+    fmt = FORMATS.get(name.format)
+    if fmt is None:
+        return OutputAudit(path, [_unreadable(f"not a format leafletgen builds: {name.format!r}")])
+    if name.paper not in PAPERS:
+        return OutputAudit(path, [_unreadable(f"unknown paper '{name.paper}' in the file name")])
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return OutputAudit(path, [_unreadable(f"cannot read the file: {error.strerror}")])
+    document = document_of(project, expected.prepared, PAPERS[name.paper], fmt)
+    try:
+        verdict = fmt.check(data, document)
+    except LeafletError as error:
+        return OutputAudit(path, [RuleResult(fmt.name, False, error.format_message())])
+    return OutputAudit(path, [RuleResult(fmt.name, verdict.ok, str(verdict) + _first(verdict.failures))])
 
 
 def audit_pdf(path: Path, expected: Expected) -> OutputAudit:

@@ -27,6 +27,10 @@ def shared_inputs(project: Project, request: BuildRequest) -> Inputs:
         # is a setting. Recorded only when set, so a project without a theme keeps the
         # inputs (and the manifest) it always had.
         inputs["theme"] = value_hash({"extra_css": list(project.extra_css)})
+    # The formats' settings likewise, only when a project changes them from the defaults.
+    for key, settings in (("braille", project.config.braille), ("audio", project.config.audio)):
+        if settings != type(settings)():
+            inputs[key] = value_hash(settings.model_dump(mode="json"))
     if request.branded is not None:
         inputs["pharmacy"] = _pharmacy_hash(request.branded)
     return inputs
@@ -67,6 +71,8 @@ _NAMES = {
     "fonts": "the fonts",
     "leafletgen": "leafletgen's version",
     "theme": "the theme",
+    "braille": "the [braille] settings",
+    "audio": "the [audio] settings",
 }
 # How the output was asked for, not what it was made from: not judged here.
 _REQUESTED = ("options", "pharmacy")

@@ -1,4 +1,5 @@
-"""Output names: ``<id>/<id>.<language>.<variant>.<paper>.<format>`` inside the output folder."""
+"""Output names: ``<id>/<id>.<language>.<variant>.<paper><suffix>`` inside the output folder,
+the suffix the format's (``.pdf``, ``.ogg`` for audio)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from leafletgen.errors import OutputError
+from leafletgen.render import FORMATS
 
 
 @dataclass(frozen=True)
@@ -20,8 +22,9 @@ class OutputName:
 def output_path(
     out_dir: Path, leaflet_id: str, language: str, variant: str, paper: str, fmt: str
 ) -> Path:
-    """``DIR/<id>/<id>.<lang>.<variant>.<paper>.<fmt>``."""
-    return out_dir / leaflet_id / f"{leaflet_id}.{language}.{variant}.{paper}.{fmt}"
+    """``DIR/<id>/<id>.<lang>.<variant>.<paper><suffix>``."""
+    suffix = FORMATS[fmt].suffix if fmt in FORMATS else f".{fmt}"
+    return out_dir / leaflet_id / f"{leaflet_id}.{language}.{variant}.{paper}{suffix}"
 
 
 def parse_output_name(path: Path) -> OutputName:
@@ -31,4 +34,6 @@ def parse_output_name(path: Path) -> OutputName:
         raise OutputError(
             f"{path}: not a leaflet output name (<id>.<language>.<variant>.<paper>.<format>)"
         )
-    return OutputName(*parts)
+    *named, suffix = parts
+    by_suffix = {f.suffix: f.name for f in FORMATS.values()}
+    return OutputName(*named, by_suffix.get(f".{suffix}", suffix))

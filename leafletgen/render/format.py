@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from leafletgen.config import AudioSettings, BrailleSettings
 from leafletgen.counter import PrintDetails
 from leafletgen.edition import Edition
 from leafletgen.errors import TranslationError
@@ -27,9 +28,11 @@ class Check:
     name: str
     ok: bool
     failures: tuple[str, ...] = ()  # "RULE-ID: message", one per failed check
+    detail: str = ""  # what was measured, for the report: "98.2% of the words read back"
 
     def __str__(self) -> str:
-        return f"{self.name} {'pass' if self.ok else 'FAIL'}"
+        verdict = f"{self.name} {'pass' if self.ok else 'FAIL'}"
+        return f"{verdict} ({self.detail})" if self.detail else verdict
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,8 @@ class Document:
     counter: PrintDetails | None = None
     allow_incomplete: bool = False  # print untranslated passages in the source language
     extra_css: tuple[str, ...] = ()  # the project's theme, after every other layer
+    braille: BrailleSettings = field(default_factory=BrailleSettings)
+    audio: AudioSettings = field(default_factory=AudioSettings)
 
     @property
     def extra_files(self) -> tuple[Path, ...]:
