@@ -165,7 +165,9 @@ def audit_by_format(project: Project, path: Path, expected: Expected) -> OutputA
         verdict = fmt.check(data, document)
     except LeafletError as error:
         return OutputAudit(path, [RuleResult(fmt.name, False, error.format_message())])
-    return OutputAudit(path, [RuleResult(fmt.name, verdict.ok, str(verdict) + _first(verdict.failures))])
+    return OutputAudit(
+        path, [RuleResult(fmt.name, verdict.ok, str(verdict) + _first(verdict.failures))]
+    )
 
 
 def audit_pdf(path: Path, expected: Expected) -> OutputAudit:

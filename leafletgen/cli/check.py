@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 @click.argument("targets", nargs=-1, metavar="[LEAFLET|OUTPUT]...")
 @leaflets_dir_option
 @click.option(
-    "--built", is_flag=True, help="Every output (PDF, HTML, BRF…) the output folder's manifest lists."
+    "--built",
+    is_flag=True,
+    help="Every output (PDF, HTML, BRF…) the output folder's manifest lists.",
 )
 @out_option("The output folder --built reads.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")

@@ -3,7 +3,7 @@ line below. Nothing else in leafletgen lists the formats."""
 
 from __future__ import annotations
 
-from leafletgen.render import braille, html, pdf
+from leafletgen.render import braille, epub, html, pdf
 from leafletgen.render.format import Check, Document, Format, Output
 
 FORMATS: dict[str, Format] = {
@@ -12,6 +12,7 @@ FORMATS: dict[str, Format] = {
         pdf.FORMAT,  # first: `--format all` builds the printable leaflet first
         html.FORMAT,
         braille.FORMAT,
+        epub.FORMAT,
     )
 }
 

@@ -11,7 +11,7 @@ first chapter, named by the title.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TypeAlias
 
@@ -103,50 +103,72 @@ def outline_of(document: Document) -> Outline:
 
 _SPACE = re.compile(r"\s+")
 _SKIPPED = {"style", "script", "head", "img", "nav"}
+_HEADING = re.compile(r"h[1-6]")
+
+
+def page_chapters(html: str) -> list[list[lxml.html.HtmlElement]]:
+    """The filled page's body cut into chapters, as its elements: each section with an
+    ``<h2>`` of its own (or a bare ``<h2>``) starts one; what comes before the first is the
+    first chapter. The e-book's chapters are these elements; the outline reads them."""
+    body = lxml.html.document_fromstring(html).find("body")
+    assert body is not None  # lxml always gives a document a body
+    chapters: list[list[lxml.html.HtmlElement]] = [[]]
+    for starts, element in _pieces(body):
+        if starts and chapters[-1]:
+            chapters.append([])
+        chapters[-1].append(element)
+    return [chapter for chapter in chapters if chapter]
+
+
+def _pieces(element: lxml.html.HtmlElement) -> Iterator[tuple[bool, lxml.html.HtmlElement]]:
+    for child in element:
+        if not isinstance(child.tag, str) or child.tag in _SKIPPED:
+            continue
+        if child.tag == "h2" or any(grand.tag == "h2" for grand in child):
+            yield True, child
+        elif child.find(".//h2") is not None:
+            yield from _pieces(child)
+        else:
+            yield False, child
 
 
 def read_outline(html: str, language: str, direction: str) -> Outline:
-    root = lxml.html.document_fromstring(html)
-    body = root.find("body")
-    assert body is not None  # lxml always gives a document a body
-    blocks = list(_blocks(body))
-    title = next((b.text for b in blocks if isinstance(b, Heading) and b.level == 1), "")
-    chapters: list[Chapter] = []
-    current: list[Block] = []
-    for block in blocks:
-        if isinstance(block, Heading) and block.level == 2:
-            if current:
-                chapters.append(_chapter(current, title))
-            current = []
-        current.append(block)
-    if current:
-        chapters.append(_chapter(current, title))
-    return Outline(language, direction, title, tuple(chapters))
+    chapters = [tuple(_blocks(elements)) for elements in page_chapters(html)]
+    title = next(
+        (b.text for blocks in chapters for b in blocks if isinstance(b, Heading) and b.level == 1),
+        "",
+    )
+    return Outline(
+        language,
+        direction,
+        title,
+        tuple(Chapter(_title_of(blocks, title), blocks) for blocks in chapters if blocks),
+    )
 
 
-def _chapter(blocks: list[Block], title: str) -> Chapter:
+def _title_of(blocks: tuple[Block, ...], title: str) -> str:
     first = blocks[0]
-    return Chapter(first.text if isinstance(first, Heading) else title, tuple(blocks))
+    return first.text if isinstance(first, Heading) and first.level == 2 else title
 
 
-def _blocks(element: lxml.html.HtmlElement) -> Iterator[Block]:
-    for child in element:
-        tag = child.tag if isinstance(child.tag, str) else ""
-        if tag in _SKIPPED or not tag:
+def _blocks(elements: Iterable[lxml.html.HtmlElement]) -> Iterator[Block]:
+    for element in elements:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if not tag or tag in _SKIPPED:
             continue
-        if re.fullmatch(r"h[1-6]", tag):
-            yield Heading(int(tag[1]), _text(child))
+        if _HEADING.fullmatch(tag):
+            yield Heading(int(tag[1]), _text(element))
         elif tag == "p":
-            if text := _text(child):
+            if text := _text(element):
                 yield Paragraph(text)
         elif tag in ("ul", "ol"):
-            items = tuple(_item(li) for li in child if li.tag == "li")
+            items = tuple(_item(li) for li in element if li.tag == "li")
             if items:
                 yield ItemList(items)
         elif tag == "table":
-            yield _table(child)
+            yield _table(element)
         else:
-            yield from _blocks(child)
+            yield from _blocks(element)
 
 
 def _item(li: lxml.html.HtmlElement) -> str:

@@ -220,6 +220,14 @@ def _inline_stylesheet(assets: Assets, name: str, subset_to: str | None = None) 
     return _URL.sub(embed, css)
 
 
+def stylesheet_assets(assets: Assets, name: str) -> list[str]:
+    """The template assets a stylesheet's url()s name (its fonts and images), in order; one
+    that names anything else is refused, as when the stylesheet is inlined."""
+    css = assets.find(name).read_text(encoding="utf-8")
+    found = (next(g for g in match.groups() if g is not None) for match in _URL.finditer(css))
+    return list(dict.fromkeys(_asset_of_url(name, url) for url in found))
+
+
 def _asset_of_url(stylesheet: str, url: str) -> str:
     """The asset a stylesheet's relative url() names: ``../fonts/x.ttf`` in ``css/a.css`` is
     ``fonts/x.ttf``. Anything else (another site, a data: URL, an absolute path, a way out of
@@ -240,10 +248,10 @@ def _data_url(path: Path, name: str, subset_to: str | None = None) -> str:
             f"'{name}': a page embeds only fonts and images ({', '.join(MEDIA_TYPES)})"
         )
     cut = subset_to if path.suffix.lower() in _SUBSETTABLE else None
-    return f"data:{media_type};base64,{base64.b64encode(_contents(path, cut)).decode('ascii')}"
+    return f"data:{media_type};base64,{base64.b64encode(asset_contents(path, cut)).decode('ascii')}"
 
 
-def _contents(path: Path, subset_to: str | None) -> bytes:
+def asset_contents(path: Path, subset_to: str | None) -> bytes:
     """The file's bytes; a font cut down to ``subset_to``'s characters when given."""
     if subset_to is None:
         return path.read_bytes()
