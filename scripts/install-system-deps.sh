@@ -6,12 +6,13 @@
 # libatomic1, which Playwright's bundled node needs; strace, with which a test proves that a
 # build reads no file outside the project and connects nowhere; liblouis and its tables for the
 # braille-ready file (loaded with ctypes: Debian's python3-louis is not in the venv); epubcheck
-# (and its Java) for the e-book's check.
+# (and its Java) for the e-book's check; espeak-ng and ffmpeg (ffprobe) to speak, encode and
+# check the audio.
 # Installs only what is missing.
 set -euo pipefail
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 poppler-utils
           chromium libatomic1 strace liblouis20 liblouis-data
-          epubcheck)
+          epubcheck espeak-ng ffmpeg)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -23,6 +23,7 @@ from leafletgen.publish.inputs import Inputs, job_inputs, shared_inputs
 from leafletgen.publish.jobs import BuiltFile, JobOutput, run_job
 from leafletgen.publish.manifest import Manifest
 from leafletgen.publish.plan import BuildRequest, Failure, Job, paths, plan
+from leafletgen.publish.playlist import write_playlists
 from leafletgen.publish.workers import run_in_workers
 
 
@@ -94,6 +95,8 @@ def build(project: Project, request: BuildRequest, progress: Progress | None = N
             # and the batch says what went wrong with the index beside their failures.
             except LeafletError as error:
                 report.failed.append(Failure("index.html", error.format_message()))
+            if "audio" in request.formats:
+                write_playlists(out_dir)
     finally:
         report.seconds = time.perf_counter() - started
     return report

@@ -3,7 +3,7 @@ line below. Nothing else in leafletgen lists the formats."""
 
 from __future__ import annotations
 
-from leafletgen.render import braille, epub, html, pdf
+from leafletgen.render import audio, braille, epub, html, pdf
 from leafletgen.render.format import Check, Document, Format, Output
 
 FORMATS: dict[str, Format] = {
@@ -13,6 +13,7 @@ FORMATS: dict[str, Format] = {
         html.FORMAT,
         braille.FORMAT,
         epub.FORMAT,
+        audio.FORMAT,
     )
 }
 
