@@ -6,6 +6,7 @@ import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
@@ -146,6 +147,27 @@ class AudioSettings(_Settings):
     rate: int = Field(175, ge=150, le=300)  # slower falls below the check's 100 words a minute
 
 
+class PublishSettings(_Settings):
+    """Where the published folder is served: with a base URL, every PDF carries a QR code to
+    its HTML twin there. Only the output's own name is ever added to it."""
+
+    base_url: str | None = None
+
+    @field_validator("base_url")
+    @classmethod
+    def _plain_web_address(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("https", "http") or not parts.hostname:
+            raise ValueError(f"{value!r}: a web address starting with https://")
+        if parts.query or parts.fragment or parts.username or parts.password:
+            raise ValueError(f"{value!r}: no query, fragment or user name in the base URL")
+        if any(c.isspace() or not c.isprintable() or not c.isascii() for c in value):
+            raise ValueError(f"{value!r}: spaces and non-ASCII characters must be %-encoded")
+        return value.rstrip("/")
+
+
 class Config(_Settings):
     readability: ReadabilityLimits = ReadabilityLimits()
     build: BuildDefaults = BuildDefaults()
@@ -154,6 +176,7 @@ class Config(_Settings):
     theme: ThemeSettings = ThemeSettings()
     braille: BrailleSettings = BrailleSettings()
     audio: AudioSettings = AudioSettings()
+    publish: PublishSettings = PublishSettings()
 
 
 def load_config(root: Path, *, asset_exists: Callable[[str], bool] | None = None) -> Config:

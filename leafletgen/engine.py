@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import quote
 
 from leafletgen.content.loader import find_source, load_leaflet
 from leafletgen.content.model import Leaflet
@@ -106,17 +107,22 @@ def document_of(
     """What a format renders (and its check reads) for a prepared leaflet, with the project's
     theme and format settings."""
     l10n, text = prepared.localization, prepared.edition
+    leaflet_id = prepared.source.id
+    base_url = project.config.publish.base_url
+    # The published twin's address: the base URL and the output's name, nothing of a print.
+    twin = output_name(leaflet_id, l10n.language, text.variant, paper, FORMATS["html"])
     return Document(
         text,
         l10n,
         project.assets,
         paper,
-        output_name(prepared.source.id, l10n.language, text.variant, paper, fmt),
+        output_name(leaflet_id, l10n.language, text.variant, paper, fmt),
         counter,
         allow_incomplete,
         extra_css=project.extra_css,
         braille=project.config.braille,
         audio=project.config.audio,
+        twin_url=f"{base_url}/{quote(leaflet_id)}/{quote(twin)}" if base_url else None,
     )
 
 

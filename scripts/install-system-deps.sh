@@ -7,12 +7,12 @@
 # build reads no file outside the project and connects nowhere; liblouis and its tables for the
 # braille-ready file (loaded with ctypes: Debian's python3-louis is not in the venv); epubcheck
 # (and its Java) for the e-book's check; espeak-ng and ffmpeg (ffprobe) to speak, encode and
-# check the audio.
+# check the audio; zbar-tools, with which a test reads the QR code off a printed page.
 # Installs only what is missing.
 set -euo pipefail
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 poppler-utils
           chromium libatomic1 strace liblouis20 liblouis-data
-          epubcheck espeak-ng ffmpeg)
+          epubcheck espeak-ng ffmpeg zbar-tools)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -17,6 +17,7 @@ from leafletgen.edition import Edition
 from leafletgen.errors import TranslationError
 from leafletgen.i18n.localization import Localization
 from leafletgen.project import Assets
+from leafletgen.render.qr import QrLink, qr_link
 from leafletgen.render.templates import RenderedHtml, render_html
 from leafletgen.variants import Paper
 
@@ -49,12 +50,23 @@ class Document:
     extra_css: tuple[str, ...] = ()  # the project's theme, after every other layer
     braille: BrailleSettings = field(default_factory=BrailleSettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
+    twin_url: str | None = None  # the published HTML twin ([publish] base_url): the PDF's QR code
 
     @property
     def extra_files(self) -> tuple[Path, ...]:
         """Files the renderer may read besides the assets: the pharmacy's checked logo."""
         pharmacy = self.counter.pharmacy if self.counter else None
         return (pharmacy.logo_path,) if pharmacy and pharmacy.logo_path else ()
+
+    @property
+    def qr(self) -> QrLink | None:
+        """The printed leaflet's QR code to its web page, when the project has a base URL."""
+        return qr_link(self.twin_url) if self.twin_url else None
+
+    @property
+    def embedded(self) -> dict[str, tuple[bytes, str]]:
+        """data: URLs the PDF renderer may load besides the assets (its QR code), by URL."""
+        return {self.qr.src: (self.qr.svg, "image/svg+xml")} if self.qr else {}
 
     def fill(self, *, standalone: bool) -> RenderedHtml:
         """The leaflet template, filled; a translation gap fails here, before any layout."""
@@ -66,6 +78,7 @@ class Document:
             standalone=standalone,
             counter=self.counter,
             extra_css=self.extra_css,
+            qr=None if standalone else self.qr,
         )
         self.check_translated()
         return html

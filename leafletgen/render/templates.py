@@ -22,11 +22,13 @@ from leafletgen.edition import Edition
 from leafletgen.errors import LeafletError
 from leafletgen.i18n.localization import Localization
 from leafletgen.project import PACKAGE_TEMPLATES, Assets
+from leafletgen.render.qr import QrLink
 from leafletgen.variants import Paper
 
 # The screen and the browser's print of the HTML twin: skip link, contents, focus, reflow.
 # Never given to the PDF renderer, which would apply its @media print rules too.
 HTML_TWIN_STYLESHEET = "css/html.css"
+QR_STYLESHEET = "css/qr.css"  # only a page that carries the QR code loads it
 
 # The package's own templates stay reachable under this prefix when a project overrides one,
 # so that the override can extend the default: {% extends "default/leaflet.html.j2" %}.
@@ -137,6 +139,7 @@ def render_html(
     standalone: bool = False,
     counter: PrintDetails | None = None,
     extra_css: tuple[str, ...] = (),
+    qr: QrLink | None = None,
 ) -> RenderedHtml:
     """Fill the leaflet template. ``standalone`` inlines CSS and fonts for a self-contained page.
 
@@ -148,6 +151,8 @@ def render_html(
     stylesheets = edition.variant.stylesheets + localization.stylesheets
     if standalone:
         stylesheets += (HTML_TWIN_STYLESHEET,)
+    if qr is not None:
+        stylesheets += (QR_STYLESHEET,)
     stylesheets += extra_css
     inline_css = Markup(inline_stylesheets(assets, stylesheets)) if standalone else None
     html = env.get_template("leaflet.html.j2").render(
@@ -162,6 +167,7 @@ def render_html(
         generator=f"leafletgen {__version__}",
         counter=counter,
         logo_src=_logo_src(counter, standalone),
+        qr=qr,
     )
     return RenderedHtml(html=html, stylesheets=stylesheets)
 

@@ -11,7 +11,11 @@ def render(document: Document) -> Output:
 
     html = document.fill(standalone=False)
     pdf = render_pdf(
-        html.html, name=document.name, assets=document.assets, extra_files=document.extra_files
+        html.html,
+        name=document.name,
+        assets=document.assets,
+        extra_files=document.extra_files,
+        embedded=document.embedded,
     )
     return Output(pdf.data, pdf.pages)
 
