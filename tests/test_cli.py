@@ -9,6 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from leafletgen.cli import main
+from leafletgen.render import FORMATS
 from tests.conftest import ROOT, SEED, minimal_leaflet, write_leaflet
 
 
@@ -37,9 +38,11 @@ def test_build_by_id_writes_the_documented_names(runner: CliRunner, tmp_path: Pa
     )
     assert f"wrote {pdf} (" in result.output and "PDF/UA-1 pass" in result.output
     assert f"wrote {html} (" in result.output
+    # Every format, and the playlist of the audio; no temp files left.
+    names = [f"clonazepam-emotional-effects.en.standard.letter{f.suffix}" for f in FORMATS.values()]
     assert sorted(p.name for p in folder.iterdir()) == sorted(
-        [pdf.name, html.name]
-    )  # no temp files left
+        [*names, "clonazepam-emotional-effects.m3u"]
+    )
 
 
 def test_letter_paper_is_letter_sized(runner: CliRunner, tmp_path: Path) -> None:

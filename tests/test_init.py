@@ -217,10 +217,11 @@ def test_the_sample_builds_in_every_variant_and_format_and_passes_the_audit(
     assert leaflet("init", tmp_path).exit_code == 0
     built = leaflet("--project", tmp_path, "build", "--all", "--variant", "all", "--format", "all")
     assert built.exit_code == 0, built.output
-    assert "8 files built" in built.output
+    assert "20 files built" in built.output  # 4 variants in 5 formats
     audited = leaflet("--project", tmp_path, "check", "--built")
     assert audited.exit_code == 0, audited.output
     assert "4 PDFs checked against 11 rules: 4 passed, 0 failed" in audited.output
+    assert "16 other outputs checked by their format's own check: 16 passed" in audited.output
 
 
 def test_plain_pybabel_extracts_with_the_babel_cfg(tmp_path: Path) -> None:

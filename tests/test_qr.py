@@ -73,7 +73,7 @@ def test_the_pdf_carries_a_code_a_phone_can_read(tmp_path: Path) -> None:
     rendered = render(project, Request("sample"))
     expected = f"{BASE}/sample/sample.en.standard.a4.html"
     assert decoded(rendered.data, tmp_path) == [expected]
-    assert _figures(rendered.data) == ["QR code: this leaflet on the web"]
+    assert _figures(rendered.data) == [f"QR {expected}"]
     text = "".join(
         page.get_textpage().get_text_range() for page in pypdfium2.PdfDocument(rendered.data)
     )
@@ -94,8 +94,9 @@ def test_each_language_and_variant_points_to_its_own_twin(tmp_path: Path) -> Non
     config = shipped.config.model_copy(update={"publish": PublishSettings(base_url=BASE)})
     project = dataclasses.replace(shipped, config=config)
     rendered = render(project, Request(SEED.stem, "ar", variant="plain"))
-    assert decoded(rendered.data, tmp_path) == [f"{BASE}/{SEED.stem}/{SEED.stem}.ar.plain.a4.html"]
-    assert _figures(rendered.data) == ["رمز QR: هذه النشرة على الإنترنت"]
+    expected = f"{BASE}/{SEED.stem}/{SEED.stem}.ar.plain.a4.html"
+    assert decoded(rendered.data, tmp_path) == [expected]
+    assert _figures(rendered.data) == [f"QR {expected}"]
 
 
 def test_a_counter_print_points_to_the_published_leaflet_only(tmp_path: Path) -> None:

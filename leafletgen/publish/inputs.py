@@ -28,7 +28,12 @@ def shared_inputs(project: Project, request: BuildRequest) -> Inputs:
         # inputs (and the manifest) it always had.
         inputs["theme"] = value_hash({"extra_css": list(project.extra_css)})
     # The formats' settings likewise, only when a project changes them from the defaults.
-    for key, settings in (("braille", project.config.braille), ("audio", project.config.audio)):
+    config = project.config
+    for key, settings in (
+        ("braille", config.braille),
+        ("audio", config.audio),
+        ("publish", config.publish),
+    ):
         if settings != type(settings)():
             inputs[key] = value_hash(settings.model_dump(mode="json"))
     if request.branded is not None:
@@ -73,6 +78,7 @@ _NAMES = {
     "theme": "the theme",
     "braille": "the [braille] settings",
     "audio": "the [audio] settings",
+    "publish": "the [publish] settings",
 }
 # How the output was asked for, not what it was made from: not judged here.
 _REQUESTED = ("options", "pharmacy")

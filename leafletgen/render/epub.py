@@ -64,9 +64,14 @@ def render(document: Document) -> Output:
                 epub.EpubItem(uid=_uid(asset), file_name=asset, media_type=media_type, content=data)
             )
 
+    pages = page_chapters(filled.html)
+    for name, (data, media_type) in _images(document, pages).items():
+        book.add_item(
+            epub.EpubItem(uid=_uid(name), file_name=name, media_type=media_type, content=data)
+        )
     chapters = []
     for number, (elements, chapter) in enumerate(
-        zip(page_chapters(filled.html), outline.chapters, strict=True), start=1
+        zip(pages, outline.chapters, strict=True), start=1
     ):
         item = epub.EpubHtml(
             uid=f"chapter-{number:02d}",
@@ -116,6 +121,37 @@ def _identifier(document: Document) -> str:
         )
     )
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, key)}"
+
+
+def _images(
+    document: Document, pages: list[list[lxml.html.HtmlElement]]
+) -> dict[str, tuple[bytes, str]]:
+    """The pictures the chapters show (a theme's image, a pharmacy's logo), each put in the
+    book and its ``src`` pointed there. The page names an asset by its name, and the
+    pharmacy's checked logo by its file; nothing else can be in a leaflet."""
+    images: dict[str, tuple[bytes, str]] = {}
+    logos = {
+        uri: path
+        for path in document.extra_files
+        for uri in {path.absolute().as_uri(), path.resolve().as_uri()}
+    }
+    for element in (e for page in pages for e in page):
+        for img in element.iter("img"):
+            src = img.get("src", "")
+            if src in logos:
+                path, name = logos[src], f"images/pharmacy-logo{logos[src].suffix.lower()}"
+            elif document.assets.has(src):
+                path, name = document.assets.find(src), src
+            else:
+                raise RenderError(
+                    f"{document.name}: the e-book cannot carry the image {src[:80]!r}"
+                )
+            media_type = MEDIA_TYPES.get(path.suffix.lower())
+            if media_type is None or not media_type.startswith("image/"):
+                raise RenderError(f"{document.name}: {name!r} is not an image an e-book can carry")
+            images[name] = (path.read_bytes(), media_type)
+            img.set("src", name)
+    return images
 
 
 def _uid(name: str) -> str:

@@ -68,8 +68,9 @@ class Document:
         """data: URLs the PDF renderer may load besides the assets (its QR code), by URL."""
         return {self.qr.src: (self.qr.svg, "image/svg+xml")} if self.qr else {}
 
-    def fill(self, *, standalone: bool) -> RenderedHtml:
-        """The leaflet template, filled; a translation gap fails here, before any layout."""
+    def fill(self, *, standalone: bool, qr: bool = False) -> RenderedHtml:
+        """The leaflet template, filled; a translation gap fails here, before any layout.
+        ``qr``: with the QR code to the web page (the printed leaflet only)."""
         html = render_html(
             self.edition,
             self.localization,
@@ -78,7 +79,7 @@ class Document:
             standalone=standalone,
             counter=self.counter,
             extra_css=self.extra_css,
-            qr=None if standalone else self.qr,
+            qr=self.qr if qr else None,
         )
         self.check_translated()
         return html

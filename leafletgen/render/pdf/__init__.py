@@ -9,7 +9,7 @@ from leafletgen.render.format import Check, Document, Format, Output
 def render(document: Document) -> Output:
     from leafletgen.render.pdf.weasy import render_pdf  # WeasyPrint is slow to import
 
-    html = document.fill(standalone=False)
+    html = document.fill(standalone=False, qr=True)
     pdf = render_pdf(
         html.html,
         name=document.name,
