@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import tempfile
 import wave
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,21 +159,24 @@ class Probe:
     language: str
 
 
-def probe(data: bytes) -> Probe:
-    """What ffprobe decodes of an audio file; RenderError when it cannot read it."""
+def _on_file(data: bytes, command: Callable[[str], list[str]]) -> subprocess.CompletedProcess[str]:
+    """Run a tool on the audio, given to it as a file."""
     with tempfile.NamedTemporaryFile(suffix=".ogg") as file:
         file.write(data)
         file.flush()
-        result = subprocess.run(
-            [
-                _tool("ffprobe"),
-                *("-v", "error", "-print_format", "json"),
-                *("-show_format", "-show_streams", "-show_chapters", file.name),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=_TIMEOUT,
-        )
+        return subprocess.run(command(file.name), capture_output=True, text=True, timeout=_TIMEOUT)
+
+
+def probe(data: bytes) -> Probe:
+    """What ffprobe decodes of an audio file; RenderError when it cannot read it."""
+    result = _on_file(
+        data,
+        lambda name: [
+            _tool("ffprobe"),
+            *("-v", "error", "-print_format", "json"),
+            *("-show_format", "-show_streams", "-show_chapters", name),
+        ],
+    )
     if result.returncode != 0:
         raise RenderError(f"ffprobe cannot read it: {result.stderr.strip()[:200]}")
     found = json.loads(result.stdout)
@@ -223,25 +226,20 @@ _MEAN_VOLUME = re.compile(r"mean_volume: (-?[0-9.]+|-inf) dB")
 
 def _mean_volume(data: bytes) -> float:
     """The mean volume of the decoded audio (ffmpeg's volumedetect), in dB."""
-    with tempfile.NamedTemporaryFile(suffix=".ogg") as file:
-        file.write(data)
-        file.flush()
-        result = subprocess.run(
-            [
-                _tool("ffmpeg"),
-                "-nostdin",
-                "-i",
-                file.name,
-                "-af",
-                "volumedetect",
-                "-f",
-                "null",
-                "-",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=_TIMEOUT,
-        )
+    result = _on_file(
+        data,
+        lambda name: [
+            _tool("ffmpeg"),
+            "-nostdin",
+            "-i",
+            name,
+            "-af",
+            "volumedetect",
+            "-f",
+            "null",
+            "-",
+        ],
+    )
     found = _MEAN_VOLUME.search(result.stderr)
     return float(found[1]) if found else float("-inf")
 
