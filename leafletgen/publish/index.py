@@ -27,7 +27,12 @@ from leafletgen.variants import BASE_STYLESHEET, PAPERS, VARIANTS
 INDEX = "index.html"
 LINKED_FORMATS = ("html", "pdf", "brf", "epub", "audio")  # the columns of index.html.j2
 # The columns after the web page and the PDF, shown only when the folder holds such a file.
-OTHER_COLUMNS = {"brf": "Braille (BRF)", "epub": "E-book (EPUB)", "audio": "Audio (Ogg Opus)"}
+# Each with its heading and the name of the file's kind, as the PDF column says "PDF".
+OTHER_COLUMNS = {
+    "brf": ("Braille", "BRF"),
+    "epub": ("E-book", "EPUB"),
+    "audio": ("Audio", "Ogg Opus"),
+}
 
 
 @dataclass(frozen=True)
@@ -134,7 +139,7 @@ def render_index(project: Project, leaflets: list[IndexedLeaflet]) -> str:
 
     rows = [row for leaflet in leaflets for group in leaflet.languages for row in group.rows]
     present = {fmt for row in rows for fmt in row.others}
-    columns = [(fmt, heading) for fmt, heading in OTHER_COLUMNS.items() if fmt in present]
+    columns = [(fmt, *named) for fmt, named in OTHER_COLUMNS.items() if fmt in present]
 
     def render(css: str) -> str:
         return template.render(
