@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 .PHONY: demo test install lint preview benchmark benchmark-scale benchmark-serve serve clean
 
 demo: install
-	$(BIN)/leaflet build clonazepam-emotional-effects --variant all --format all --lang en --lang es --lang ar --lang ru
+	$(BIN)/leaflet build clonazepam-emotional-effects --variant all --format pdf,html --lang en,es,ar,ru
+	$(BIN)/leaflet build clonazepam-emotional-effects --format brf,epub,audio --lang en,es,ar,ru
 	$(BIN)/leaflet check clonazepam-emotional-effects --built
 
 test: install

@@ -5,6 +5,8 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
+from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
@@ -141,6 +143,43 @@ class MarketSettings(_Settings):
     country: CountryCode | None = None
 
 
+class BrailleSettings(_Settings):
+    """The braille-ready file (``.brf``): contracted (grade 2) or uncontracted (grade 1)
+    Unified English Braille. The other languages have one liblouis table each."""
+
+    grade: Literal[1, 2] = 2
+
+
+class AudioSettings(_Settings):
+    """The leaflet read aloud by espeak-ng: a voice (espeak-ng's name, such as ``en-gb`` or
+    ``es``; default: the leaflet's language) and the speaking rate in words per minute."""
+
+    voice: str | None = Field(None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_+-]{0,40}$")
+    # espeak-ng's own default; it speaks a leaflet at about 135 words a minute, pauses and all.
+    rate: int = Field(175, ge=150, le=300)  # slower falls below the check's 100 words a minute
+
+
+class PublishSettings(_Settings):
+    """Where the published folder is served: with a base URL, every PDF carries a QR code to
+    its HTML twin there. Only the output's own name is ever added to it."""
+
+    base_url: str | None = None
+
+    @field_validator("base_url")
+    @classmethod
+    def _plain_web_address(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("https", "http") or not parts.hostname:
+            raise ValueError(f"{value!r}: a web address starting with https://")
+        if parts.query or parts.fragment or parts.username or parts.password:
+            raise ValueError(f"{value!r}: no query, fragment or user name in the base URL")
+        if any(c.isspace() or not c.isprintable() or not c.isascii() for c in value):
+            raise ValueError(f"{value!r}: spaces and non-ASCII characters must be %-encoded")
+        return value.rstrip("/")
+
+
 class Config(_Settings):
     readability: ReadabilityLimits = ReadabilityLimits()
     market: MarketSettings = MarketSettings()
@@ -148,6 +187,9 @@ class Config(_Settings):
     counter: CounterDefaults = CounterDefaults()
     review: ReviewPolicy = ReviewPolicy()
     theme: ThemeSettings = ThemeSettings()
+    braille: BrailleSettings = BrailleSettings()
+    audio: AudioSettings = AudioSettings()
+    publish: PublishSettings = PublishSettings()
 
 
 def load_config(root: Path, *, asset_exists: Callable[[str], bool] | None = None) -> Config:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import quote
 
 from leafletgen.content.loader import find_source, load_leaflet
 from leafletgen.content.model import Leaflet
@@ -97,6 +98,36 @@ def prepare(project: Project, leaflet: str, language: str | None, variant: str) 
     return Prepared(path, source, l10n, edition(translated, chosen, project.country))
 
 
+def document_of(
+    project: Project,
+    prepared: Prepared,
+    paper: Paper,
+    fmt: Format,
+    counter: PrintDetails | None = None,
+    allow_incomplete: bool = False,
+) -> Document:
+    """What a format renders (and its check reads) for a prepared leaflet, with the project's
+    theme and format settings."""
+    l10n, text = prepared.localization, prepared.edition
+    leaflet_id = prepared.source.id
+    base_url = project.config.publish.base_url
+    # The published twin's address: the base URL and the output's name, nothing of a print.
+    twin = output_name(leaflet_id, l10n.language, text.variant, paper, FORMATS["html"])
+    return Document(
+        text,
+        l10n,
+        project.assets,
+        paper,
+        output_name(leaflet_id, l10n.language, text.variant, paper, fmt),
+        counter,
+        allow_incomplete,
+        extra_css=project.extra_css,
+        braille=project.config.braille,
+        audio=project.config.audio,
+        twin_url=f"{base_url}/{quote(leaflet_id)}/{quote(twin)}" if base_url else None,
+    )
+
+
 def render(project: Project, request: Request) -> Rendered:
     """Render one output in memory; a user's mistake raises a LeafletError naming it."""
     started = time.perf_counter()
@@ -104,17 +135,8 @@ def render(project: Project, request: Request) -> Rendered:
     paper = _registered(PAPERS, request.paper, "paper")
     prepared = prepare(project, request.leaflet, request.language, request.variant)
     l10n, text = prepared.localization, prepared.edition
-    name = output_name(prepared.source.id, l10n.language, text.variant, paper, fmt)
-    document = Document(
-        text,
-        l10n,
-        project.assets,
-        paper,
-        name,
-        request.counter,
-        request.allow_incomplete,
-        extra_css=project.extra_css,
-    )
+    document = document_of(project, prepared, paper, fmt, request.counter, request.allow_incomplete)
+    name = document.name
     output = fmt.render(document)
     document.check_translated()  # formats that fill no template
     check = fmt.check(output.data, document)

@@ -5,10 +5,15 @@
 # Playwright drives at /usr/bin/chromium (it cannot download its own browser here), and
 # libatomic1, which Playwright's bundled node needs; strace, with which a test proves that a
 # build reads no file outside the project and connects nowhere; Node and npm, which run pdf.js
-# (tests/readers/), the reader Firefox shows PDFs with. Installs only what is missing.
+# (tests/readers/), the reader Firefox shows PDFs with; liblouis and its tables for the
+# braille-ready file (loaded with ctypes: Debian's python3-louis is not in the venv); epubcheck
+# (and its Java) for the e-book's check; espeak-ng and ffmpeg (ffprobe) to speak, encode and
+# check the audio; zbar-tools, with which a test reads the QR code off a printed page.
+# Installs only what is missing.
 set -euo pipefail
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 poppler-utils
-          chromium libatomic1 strace nodejs)
+          chromium libatomic1 strace nodejs liblouis20 liblouis-data
+          epubcheck espeak-ng ffmpeg zbar-tools)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -38,9 +38,11 @@ def test_build_by_id_writes_the_documented_names(runner: CliRunner, tmp_path: Pa
     )
     assert f"wrote {pdf} (" in result.output and "PDF/UA-1 pass" in result.output
     assert f"wrote {html} (" in result.output
-    # Every registered format, and no temp files left.
-    names = [f"clonazepam-emotional-effects.en.standard.letter.{name}" for name in FORMATS]
-    assert sorted(p.name for p in folder.iterdir()) == sorted(names)
+    # Every format, and the playlist of the audio; no temp files left.
+    names = [f"clonazepam-emotional-effects.en.standard.letter{f.suffix}" for f in FORMATS.values()]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [*names, "clonazepam-emotional-effects.m3u"]
+    )
 
 
 def test_letter_paper_is_letter_sized(runner: CliRunner, tmp_path: Path) -> None:

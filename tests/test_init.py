@@ -222,6 +222,10 @@ def test_the_sample_builds_in_every_variant_and_format_and_passes_the_audit(
     audited = leaflet("--project", tmp_path, "check", "--built")
     assert audited.exit_code == 0, audited.output
     assert "4 PDFs checked against 14 rules: 4 passed, 0 failed" in audited.output
+    others = 4 * (len(FORMATS) - 1)
+    assert f"{others} other outputs checked by their format's own check: {others} passed" in (
+        audited.output
+    )
 
 
 def test_plain_pybabel_extracts_with_the_babel_cfg(tmp_path: Path) -> None:

@@ -101,7 +101,9 @@ def renamed_font(target: Path) -> bytes:
 
 def build_outputs(project: Path, *args: str) -> dict[tuple[str, str], Path]:
     out = project / "output"
-    code, output = leaflet(project, "build", "sample", "--format", "all", "--out", str(out), *args)
+    code, output = leaflet(
+        project, "build", "sample", "--format", "pdf,html", "--out", str(out), *args
+    )
     assert code == 0, output
     return {(p.name.split(".")[2], p.suffix[1:]): p for p in out.rglob("sample.*")}
 
@@ -394,3 +396,19 @@ def test_every_block_of_the_shipped_templates_is_documented() -> None:
         source = re.sub(r"\{#.*?#\}", "", source, flags=re.DOTALL)
         for block in re.findall(r"\{%-?\s*block\s+(\w+)", source):
             assert f"`{block}`" in documented, (template, block)
+
+
+@pytest.mark.slow
+def test_the_theme_reaches_the_e_book(themed: dict[tuple[str, str], Path]) -> None:
+    import zipfile
+
+    project = themed[("standard", "pdf")].parents[2]
+    code, output = leaflet(
+        project, "build", "sample", "--format", "epub", "--out", str(project / "epub")
+    )
+    assert code == 0, output  # epubcheck passed it: every picture and font it names is inside
+    book = zipfile.ZipFile(next((project / "epub").rglob("*.epub")))
+    names = book.namelist()
+    assert "EPUB/images/logo.png" in names and "EPUB/css/clinic.css" in names
+    assert "EPUB/fonts/ClinicSans-Regular.ttf" in names
+    assert b'src="images/logo.png"' in book.read("EPUB/chapter-01.xhtml")

@@ -18,13 +18,13 @@ from typing import NamedTuple
 
 import pikepdf
 
-from leafletgen.engine import prepare
+from leafletgen.engine import Prepared, document_of, prepare
 from leafletgen.errors import LeafletError, RenderError
 from leafletgen.project import Project
 from leafletgen.publish.inputs import changed_inputs
 from leafletgen.publish.manifest import Manifest
 from leafletgen.publish.names import OutputName, parse_output_name
-from leafletgen.render.format import Document
+from leafletgen.render import FORMATS
 from leafletgen.render.pdf.tagging import Node, kids_of, stray_content, walk
 from leafletgen.render.templates import draft_notice
 from leafletgen.variants import PAPERS, VARIANTS, Variant
@@ -42,6 +42,7 @@ class Expected:
     title: str
     variant: Variant
     draft_notice: str | None  # the notice's text, when the source or translation is a draft
+    prepared: Prepared  # what the engine would print today
     draft: str = "unreviewed translation"  # or "draft source": what the notice is for
     lists: tuple[int, ...] = ()  # the number of items of each list printed, in order
 
@@ -105,9 +106,7 @@ def expected_for(project: Project, path: Path) -> Expected:
         raise LeafletError(f"{path}: unknown paper '{name.paper}' in the file name")
     prepared = prepare(project, name.leaflet_id, name.language, name.variant)
     l10n, text = prepared.localization, prepared.edition
-    document = Document(
-        text, l10n, project.assets, PAPERS[name.paper], path.name, extra_css=project.extra_css
-    )
+    document = document_of(project, prepared, PAPERS[name.paper], FORMATS["pdf"])
     return Expected(
         output=name,
         title=text.document_title,
@@ -117,6 +116,7 @@ def expected_for(project: Project, path: Path) -> Expected:
             if l10n.draft or prepared.source.draft
             else None
         ),
+        prepared=prepared,
         draft="draft source" if prepared.source.draft else "unreviewed translation",
         lists=_list_sizes(document.fill(standalone=False).html),
     )
@@ -138,15 +138,19 @@ def _list_sizes(html: str) -> tuple[int, ...]:
 def audit_outputs(
     project: Project, paths: list[Path], manifest: Manifest | None = None
 ) -> Iterator[OutputAudit]:
-    """Audit each PDF; one that cannot be matched to its source fails, the others go on.
-    With the manifest that lists them, each is also held against today's inputs."""
+    """Audit each PDF, and each output of another format by that format's own check; one
+    that cannot be matched to its source fails, the others go on. With the manifest that
+    lists them, each is also held against today's inputs."""
     for path in paths:
         try:
             expected = expected_for(project, path)
         except LeafletError as error:
             yield OutputAudit(path, [RuleResult("source", False, error.format_message())])
             continue
-        audit = audit_pdf(path, expected)
+        if expected.output.format == "pdf":
+            audit = audit_pdf(path, expected)
+        else:
+            audit = audit_by_format(project, path, expected)
         entry = manifest.entry(path) if manifest is not None else None
         if entry is not None:
             audit.results.append(_up_to_date(project, entry))
@@ -165,6 +169,29 @@ def _up_to_date(project: Project, entry: dict[str, object]) -> RuleResult:
 
 
 UP_TO_DATE = "up-to-date"  # with --built: the manifest's record against today's inputs
+
+
+def audit_by_format(project: Project, path: Path, expected: Expected) -> OutputAudit:
+    """An output that is not a PDF (braille, e-book, audio, the HTML twin), judged by its
+    format's own check against what the engine would render from today's sources."""
+    name = expected.output
+    fmt = FORMATS.get(name.format)
+    if fmt is None:
+        return OutputAudit(path, [_unreadable(f"not a format leafletgen builds: {name.format!r}")])
+    if name.paper not in PAPERS:
+        return OutputAudit(path, [_unreadable(f"unknown paper '{name.paper}' in the file name")])
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return OutputAudit(path, [_unreadable(f"cannot read the file: {error.strerror}")])
+    document = document_of(project, expected.prepared, PAPERS[name.paper], fmt)
+    try:
+        verdict = fmt.check(data, document)
+    except LeafletError as error:
+        return OutputAudit(path, [RuleResult(fmt.name, False, error.format_message())])
+    return OutputAudit(
+        path, [RuleResult(fmt.name, verdict.ok, str(verdict) + _first(verdict.failures))]
+    )
 
 
 def audit_pdf(path: Path, expected: Expected) -> OutputAudit:

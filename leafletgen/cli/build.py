@@ -48,9 +48,8 @@ def _shard(value: str | None) -> tuple[int, int]:
 @click.option("--variant", "variants", multiple=True,
               help="standard, large-print, plain, plain-large-print (repeat or comma-separate), or 'all'.")  # fmt: skip
 @click.option("--paper", type=click.Choice(tuple(PAPERS)), default=None, help="[default: a4]")
-@click.option(
-    "--format", "formats", multiple=True, help="pdf, html, epi (or 'all')  [default: pdf]"
-)
+@click.option("--format", "formats", multiple=True,
+              help="pdf, html, epi, brf, epub, audio (repeat or comma-separate, or 'all')  [default: pdf]")  # fmt: skip
 @out_option("Folder the leaflets are published to.")
 @click.option(
     "-j",

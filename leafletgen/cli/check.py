@@ -17,9 +17,13 @@ if TYPE_CHECKING:
 
 
 @click.command()
-@click.argument("targets", nargs=-1, metavar="[LEAFLET|PDF]...")
+@click.argument("targets", nargs=-1, metavar="[LEAFLET|OUTPUT]...")
 @leaflets_dir_option
-@click.option("--built", is_flag=True, help="Every PDF the output folder's manifest lists.")
+@click.option(
+    "--built",
+    is_flag=True,
+    help="Every output (PDF, HTML, BRF…) the output folder's manifest lists.",
+)
 @out_option("The output folder --built reads.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 @click.option("--lang", "languages", multiple=True, metavar="LANG",
@@ -34,30 +38,33 @@ def check(
     as_json: bool,
     languages: tuple[str, ...],
 ) -> None:
-    """Check LEAFLET sources (plain-language coverage, reading grades, jargon) and built PDFs
+    """Check LEAFLET sources (plain-language coverage, reading grades, jargon), built PDFs
     (PDF/UA-1 and what the leaflet promises: language, title, fonts, headings, tables, alt
-    text, font sizes, draft notice)."""
+    text, font sizes, draft notice) and the other built outputs by their format's own check
+    (the braille read back, the e-book's epubcheck, the audio's chapters and pace)."""
     from leafletgen.checks.audit import RULES, audit_outputs
     from leafletgen.publish.manifest import Manifest
+    from leafletgen.render import FORMATS
 
     if not targets and not built:
-        raise click.UsageError("name LEAFLETs or PDFs to check, or --built")
+        raise click.UsageError("name LEAFLETs or outputs to check, or --built")
     project = project.with_folders(leaflets_dir=leaflets_dir, output_dir=out_dir)
-    pdfs = [Path(t) for t in targets if t.endswith(".pdf")]
+    suffixes = tuple(fmt.suffix for fmt in FORMATS.values())
+    outputs = [Path(t) for t in targets if t.endswith(suffixes)]
     manifest = Manifest(project.output_dir) if built else None
     if manifest is not None:
-        pdfs += manifest.outputs("pdf")
-        if not pdfs:
+        outputs += [path for fmt in FORMATS for path in manifest.outputs(fmt)]
+        if not outputs:
             raise click.UsageError(f"no PDF listed in {project.output_dir}/manifest.json")
-    sources = [_check_source(project, t, as_json) for t in targets if not t.endswith(".pdf")]
+    sources = [_check_source(project, t, as_json) for t in targets if not t.endswith(suffixes)]
     sources += [
         _check_translation(project, target, language, as_json)
         for target in targets
-        if not target.endswith(".pdf")
+        if not target.endswith(suffixes)
         for language in listed(languages)
     ]
     audits = []
-    for audit in audit_outputs(project, pdfs, manifest):
+    for audit in audit_outputs(project, outputs, manifest):
         audits.append(audit)
         if not as_json:
             click.echo(f"{audit.path}: {'OK' if audit.ok else 'FAIL'}")
@@ -74,14 +81,23 @@ def check(
             )
         )
     elif audits:
-        failed = sum(not r.ok for a in audits for r in a.results)
-        click.echo(
-            f"{len(audits)} PDFs checked against {len(RULES) + (manifest is not None)} rules: "
-            f"{sum(a.ok for a in audits)} passed, {len(audits) - sum(a.ok for a in audits)} failed "
-            f"({failed} failed checks)"
-        )
+        pdfs = [a for a in audits if a.path.suffix == ".pdf"]
+        others = [a for a in audits if a.path.suffix != ".pdf"]
+        if pdfs:
+            _summary(f"PDFs checked against {len(RULES) + (manifest is not None)} rules", pdfs)
+        if others:
+            _summary("other outputs checked by their format's own check", others)
     if any(not a.ok for a in audits) or any(not s["ok"] for s in sources):
         raise SystemExit(1)
+
+
+def _summary(what: str, audits: list[Any]) -> None:
+    passed = sum(a.ok for a in audits)
+    failed = sum(not r.ok for a in audits for r in a.results)
+    click.echo(
+        f"{len(audits)} {what}: {passed} passed, {len(audits) - passed} failed "
+        f"({failed} failed checks)"
+    )
 
 
 def _audit_json(audit: Any) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from leafletgen.publish.inputs import InputHashes, Inputs
 from leafletgen.publish.jobs import BuiltFile, JobOutput, run_job
 from leafletgen.publish.manifest import JOURNAL, Manifest, compact, locked
 from leafletgen.publish.plan import BuildRequest, Failure, Job, keys, paths, plan
+from leafletgen.publish.playlist import write_playlists
 from leafletgen.publish.workers import run_in_workers
 
 
@@ -125,6 +126,8 @@ def _finish(
             # and the batch says what went wrong with the index beside their failures.
             except LeafletError as error:
                 report.failed.append(Failure("index.html", error.format_message()))
+            if "audio" in request.formats:
+                write_playlists(manifest)
     except OutputError as error:  # the journal holds what was built; the next build folds it
         report.warnings.append(
             f"{error.format_message()} (what was built is listed in {JOURNAL}, which readers "

@@ -25,7 +25,14 @@ from leafletgen.render.templates import HTML_TWIN_STYLESHEET, inline_stylesheets
 from leafletgen.variants import BASE_STYLESHEET, PAPERS, VARIANTS
 
 INDEX = "index.html"
-LINKED_FORMATS = ("html", "pdf")  # the columns of index.html.j2
+LINKED_FORMATS = ("html", "pdf", "brf", "epub", "audio")  # the columns of index.html.j2
+# The columns after the web page and the PDF, shown only when the folder holds such a file.
+# Each with its heading and the name of the file's kind, as the PDF column says "PDF".
+OTHER_COLUMNS = {
+    "brf": ("Braille", "BRF"),
+    "epub": ("E-book", "EPUB"),
+    "audio": ("Audio", "Ogg Opus"),
+}
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,7 @@ class Row:
     pdf: str | None = None
     pages: int | None = None
     translation: str = "original"  # Localization.state when built; "unknown" in older manifests
+    others: dict[str, tuple[str, int | None]] = field(default_factory=dict)  # format: (link, pages)
 
     @property
     def is_draft(self) -> bool:
@@ -119,8 +127,11 @@ def indexed_leaflets(manifest: Manifest) -> list[IndexedLeaflet]:
         row.translation = max(row.translation, state, key=_CAUTION.index)
         if fmt == "html":
             row.html = quote(key)
-        else:
+        elif fmt == "pdf":
             row.pdf, row.pages = quote(key), entry.get("pages")
+        else:
+            pages = entry.get("pages")
+            row.others[str(fmt)] = (quote(key), pages if isinstance(pages, int) else None)
         versions.setdefault(leaflet, set()).add(str(entry.get("version", "")))
     leaflets: dict[str, dict[str, LanguageGroup]] = {}
     for (leaflet, language, _, _), row in sorted(rows.items(), key=_reading_order):
@@ -145,15 +156,17 @@ def render_index(project: Project, leaflets: list[IndexedLeaflet]) -> str:
     env = make_environment(localize(SOURCE_LANGUAGE, project.locales_dir), project.assets)
     template = env.get_template("index.html.j2")
 
+    rows = [row for leaflet in leaflets for group in leaflet.languages for row in group.rows]
+    present = {fmt for row in rows for fmt in row.others}
+    columns = [(fmt, *named) for fmt, named in OTHER_COLUMNS.items() if fmt in present]
+
     def render(css: str) -> str:
         return template.render(
             leaflets=leaflets,
             files=sum(
-                (row.html is not None) + (row.pdf is not None)
-                for leaflet in leaflets
-                for group in leaflet.languages
-                for row in group.rows
+                (row.html is not None) + (row.pdf is not None) + len(row.others) for row in rows
             ),
+            columns=columns,
             inline_css=Markup(css),
             generator=f"leafletgen {__version__}",
         )

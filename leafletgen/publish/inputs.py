@@ -33,6 +33,15 @@ def shared_inputs(project: Project, request: BuildRequest) -> Inputs:
         # is a setting. Recorded only when set, so a project without a theme keeps the
         # inputs it always had.
         inputs["theme"] = value_hash({"extra_css": list(project.extra_css)})
+    # The formats' settings likewise, only when a project changes them from the defaults.
+    config = project.config
+    for key, settings in (
+        ("braille", config.braille),
+        ("audio", config.audio),
+        ("publish", config.publish),
+    ):
+        if settings != type(settings)():
+            inputs[key] = value_hash(settings.model_dump(mode="json"))
     if request.branded is not None:
         inputs["pharmacy"] = _pharmacy_hash(request.branded)
     if project.country is not None:  # which brands print; recorded only when set
@@ -131,6 +140,9 @@ _NAMES = {
     "fonts": "the fonts",
     "leafletgen": "leafletgen's version",
     "theme": "the theme",
+    "braille": "the [braille] settings",
+    "audio": "the [audio] settings",
+    "publish": "the [publish] settings",
 }
 # How the output was asked for, not what it was made from: not judged here.
 _REQUESTED = ("options", "pharmacy")

@@ -1,4 +1,5 @@
-"""Output names: ``<id>/<id>.<language>.<variant>.<paper>.<format>`` inside the output folder."""
+"""Output names: ``<id>/<id>.<language>.<variant>.<paper><suffix>`` inside the output folder,
+the suffix the format's (``.pdf``, ``.ogg`` for audio)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from leafletgen.errors import OutputError
+from leafletgen.render import FORMATS
 
 
 @dataclass(frozen=True)
@@ -20,14 +22,15 @@ class OutputName:
 def output_path(
     out_dir: Path, leaflet_id: str, language: str, variant: str, paper: str, fmt: str
 ) -> Path:
-    """``DIR/<id>/<id>.<lang>.<variant>.<paper>.<fmt>``."""
+    """``DIR/<id>/<id>.<lang>.<variant>.<paper><suffix>``."""
     return out_dir / output_key(leaflet_id, language, variant, paper, fmt)
 
 
 def output_key(leaflet_id: str, language: str, variant: str, paper: str, fmt: str) -> str:
-    """``<id>/<id>.<lang>.<variant>.<paper>.<fmt>``: the output's name inside the folder, as
+    """``<id>/<id>.<lang>.<variant>.<paper><suffix>``: the output's name inside the folder, as
     the manifest lists it."""
-    return f"{leaflet_id}/{leaflet_id}.{language}.{variant}.{paper}.{fmt}"
+    suffix = FORMATS[fmt].suffix if fmt in FORMATS else f".{fmt}"
+    return f"{leaflet_id}/{leaflet_id}.{language}.{variant}.{paper}{suffix}"
 
 
 def parse_output_name(path: Path) -> OutputName:
@@ -37,4 +40,6 @@ def parse_output_name(path: Path) -> OutputName:
         raise OutputError(
             f"{path}: not a leaflet output name (<id>.<language>.<variant>.<paper>.<format>)"
         )
-    return OutputName(*parts)
+    *named, suffix = parts
+    by_suffix = {f.suffix: f.name for f in FORMATS.values()}
+    return OutputName(*named, by_suffix.get(f".{suffix}", suffix))

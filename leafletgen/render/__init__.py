@@ -3,7 +3,7 @@ line below. Nothing else in leafletgen lists the formats."""
 
 from __future__ import annotations
 
-from leafletgen.render import epi, html, pdf
+from leafletgen.render import audio, braille, epi, epub, html, pdf
 from leafletgen.render.format import Check, Document, Format, Output
 
 FORMATS: dict[str, Format] = {
@@ -12,6 +12,9 @@ FORMATS: dict[str, Format] = {
         pdf.FORMAT,  # first: `--format all` builds the printable leaflet first
         html.FORMAT,
         epi.FORMAT,  # FHIR R5 ePI document Bundle (leafletgen/render/epi.py)
+        braille.FORMAT,
+        epub.FORMAT,
+        audio.FORMAT,
     )
 }
 

@@ -11,11 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from leafletgen.config import AudioSettings, BrailleSettings
 from leafletgen.counter import PrintDetails
 from leafletgen.edition import Edition
 from leafletgen.errors import TranslationError
 from leafletgen.i18n.localization import Localization
 from leafletgen.project import Assets
+from leafletgen.render.qr import QrLink, qr_link
 from leafletgen.render.templates import RenderedHtml, render_html
 from leafletgen.variants import Paper
 
@@ -27,9 +29,11 @@ class Check:
     name: str
     ok: bool
     failures: tuple[str, ...] = ()  # "RULE-ID: message", one per failed check
+    detail: str = ""  # what was measured, for the report: "98.2% of the words read back"
 
     def __str__(self) -> str:
-        return f"{self.name} {'pass' if self.ok else 'FAIL'}"
+        verdict = f"{self.name} {'pass' if self.ok else 'FAIL'}"
+        return f"{verdict} ({self.detail})" if self.detail else verdict
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,9 @@ class Document:
     counter: PrintDetails | None = None
     allow_incomplete: bool = False  # print untranslated passages in the source language
     extra_css: tuple[str, ...] = ()  # the project's theme, after every other layer
+    braille: BrailleSettings = field(default_factory=BrailleSettings)
+    audio: AudioSettings = field(default_factory=AudioSettings)
+    twin_url: str | None = None  # the published HTML twin ([publish] base_url): the PDF's QR code
 
     @property
     def extra_files(self) -> tuple[Path, ...]:
@@ -51,8 +58,19 @@ class Document:
         pharmacy = self.counter.pharmacy if self.counter else None
         return (pharmacy.logo_path,) if pharmacy and pharmacy.logo_path else ()
 
-    def fill(self, *, standalone: bool) -> RenderedHtml:
-        """The leaflet template, filled; a translation gap fails here, before any layout."""
+    @property
+    def qr(self) -> QrLink | None:
+        """The printed leaflet's QR code to its web page, when the project has a base URL."""
+        return qr_link(self.twin_url) if self.twin_url else None
+
+    @property
+    def embedded(self) -> dict[str, tuple[bytes, str]]:
+        """data: URLs the PDF renderer may load besides the assets (its QR code), by URL."""
+        return {self.qr.src: (self.qr.svg, "image/svg+xml")} if self.qr else {}
+
+    def fill(self, *, standalone: bool, qr: bool = False) -> RenderedHtml:
+        """The leaflet template, filled; a translation gap fails here, before any layout.
+        ``qr``: with the QR code to the web page (the printed leaflet only)."""
         html = render_html(
             self.edition,
             self.localization,
@@ -61,6 +79,7 @@ class Document:
             standalone=standalone,
             counter=self.counter,
             extra_css=self.extra_css,
+            qr=self.qr if qr else None,
         )
         self.check_translated()
         return html

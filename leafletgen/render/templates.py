@@ -22,12 +22,14 @@ from leafletgen.edition import Edition
 from leafletgen.errors import LeafletError
 from leafletgen.i18n.localization import Localization
 from leafletgen.project import PACKAGE_TEMPLATES, Assets
+from leafletgen.render.qr import QrLink
 from leafletgen.render.table_layout import column_widths
 from leafletgen.variants import Paper
 
 # The screen and the browser's print of the HTML twin: skip link, contents, focus, reflow.
 # Never given to the PDF renderer, which would apply its @media print rules too.
 HTML_TWIN_STYLESHEET = "css/html.css"
+QR_STYLESHEET = "css/qr.css"  # only a page that carries the QR code loads it
 
 # The package's own templates stay reachable under this prefix when a project overrides one,
 # so that the override can extend the default: {% extends "default/leaflet.html.j2" %}.
@@ -139,6 +141,7 @@ def render_html(
     standalone: bool = False,
     counter: PrintDetails | None = None,
     extra_css: tuple[str, ...] = (),
+    qr: QrLink | None = None,
 ) -> RenderedHtml:
     """Fill the leaflet template. ``standalone`` inlines CSS and fonts for a self-contained page.
 
@@ -150,6 +153,8 @@ def render_html(
     stylesheets = edition.variant.stylesheets + localization.stylesheets
     if standalone:
         stylesheets += (HTML_TWIN_STYLESHEET,)
+    if qr is not None:
+        stylesheets += (QR_STYLESHEET,)
     stylesheets += extra_css
     inline_css = Markup(inline_stylesheets(assets, stylesheets)) if standalone else None
     html = env.get_template("leaflet.html.j2").render(
@@ -164,6 +169,7 @@ def render_html(
         generator=f"leafletgen {__version__}",
         counter=counter,
         logo_src=_logo_src(counter, standalone),
+        qr=qr,
     )
     return RenderedHtml(html=html, stylesheets=stylesheets)
 
@@ -222,6 +228,14 @@ def _inline_stylesheet(assets: Assets, name: str, subset_to: str | None = None) 
     return _URL.sub(embed, css)
 
 
+def stylesheet_assets(assets: Assets, name: str) -> list[str]:
+    """The template assets a stylesheet's url()s name (its fonts and images), in order; one
+    that names anything else is refused, as when the stylesheet is inlined."""
+    css = assets.find(name).read_text(encoding="utf-8")
+    found = (next(g for g in match.groups() if g is not None) for match in _URL.finditer(css))
+    return list(dict.fromkeys(_asset_of_url(name, url) for url in found))
+
+
 def _asset_of_url(stylesheet: str, url: str) -> str:
     """The asset a stylesheet's relative url() names: ``../fonts/x.ttf`` in ``css/a.css`` is
     ``fonts/x.ttf``. Anything else (another site, a data: URL, an absolute path, a way out of
@@ -242,10 +256,10 @@ def _data_url(path: Path, name: str, subset_to: str | None = None) -> str:
             f"'{name}': a page embeds only fonts and images ({', '.join(MEDIA_TYPES)})"
         )
     cut = subset_to if path.suffix.lower() in _SUBSETTABLE else None
-    return f"data:{media_type};base64,{base64.b64encode(_contents(path, cut)).decode('ascii')}"
+    return f"data:{media_type};base64,{base64.b64encode(asset_contents(path, cut)).decode('ascii')}"
 
 
-def _contents(path: Path, subset_to: str | None) -> bytes:
+def asset_contents(path: Path, subset_to: str | None) -> bytes:
     """The file's bytes; a font cut down to ``subset_to``'s characters when given."""
     if subset_to is None:
         return path.read_bytes()

@@ -9,9 +9,13 @@ from leafletgen.render.format import Check, Document, Format, Output
 def render(document: Document) -> Output:
     from leafletgen.render.pdf.weasy import render_pdf  # WeasyPrint is slow to import
 
-    html = document.fill(standalone=False)
+    html = document.fill(standalone=False, qr=True)
     pdf = render_pdf(
-        html.html, name=document.name, assets=document.assets, extra_files=document.extra_files
+        html.html,
+        name=document.name,
+        assets=document.assets,
+        extra_files=document.extra_files,
+        embedded=document.embedded,
     )
     return Output(pdf.data, pdf.pages)
 

@@ -72,12 +72,21 @@ class AssetFetcher(URLFetcher):  # type: ignore[misc]
     something tried to escape.
     """
 
-    def __init__(self, assets: Assets, files: tuple[Path, ...] = ()) -> None:
+    def __init__(
+        self,
+        assets: Assets,
+        files: tuple[Path, ...] = (),
+        embedded: dict[str, tuple[bytes, str]] | None = None,
+    ) -> None:
         super().__init__(allowed_protocols=("file",), fail_on_errors=True)
         self.assets = assets
         self.files = {f.resolve() for f in files}  # single files allowed besides the assets
+        self.embedded = embedded or {}  # data: URLs the renderer made itself (the QR code)
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+        if url in self.embedded:
+            data, content_type = self.embedded[url]
+            return URLFetcherResponse(url, data, {"Content-Type": content_type})
         parts = urlsplit(url)
         path = Path(url2pathname(parts.path)).resolve() if parts.scheme == "file" else None
         if path is None or parts.netloc not in ("", "localhost"):
@@ -106,7 +115,12 @@ class _Collector(logging.Handler):
 
 
 def render_pdf(
-    html: str, *, name: str, assets: Assets, extra_files: tuple[Path, ...] = ()
+    html: str,
+    *,
+    name: str,
+    assets: Assets,
+    extra_files: tuple[Path, ...] = (),
+    embedded: dict[str, tuple[bytes, str]] | None = None,
 ) -> RenderedPdf:
     """Lay out ``html`` and return the PDF; any renderer warning fails the render."""
     collector = _Collector()
@@ -116,7 +130,7 @@ def render_pdf(
         document = HTML(
             string=html,
             base_url=assets.dirs[0].resolve().as_uri() + "/",
-            url_fetcher=AssetFetcher(assets, extra_files),
+            url_fetcher=AssetFetcher(assets, extra_files, embedded),
         ).render(font_config=FontConfiguration(), pdf_variant=PDF_VARIANT)
         # No identifier here: pydyf would serialize every object twice to hash it. The file
         # ID is written by pikepdf below, from the content, so it is reproducible.
