@@ -3,14 +3,20 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install lint preview benchmark benchmark-scale benchmark-serve serve clean
+.PHONY: demo test test-all install lint preview benchmark benchmark-scale benchmark-serve serve clean
 
 demo: install
 	$(BIN)/leaflet build clonazepam-emotional-effects --variant all --format pdf,html --lang en,es,ar,ru
 	$(BIN)/leaflet build clonazepam-emotional-effects --format brf,epub,audio --lang en,es,ar,ru
 	$(BIN)/leaflet check clonazepam-emotional-effects --built
 
+# The suite without the tests marked slow (each tens of seconds: every shipped PDF read by
+# pdf.js, audio and e-books of whole leaflets, 100 counter prints); `make test-all` runs all.
 test: install
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -m "not slow"
+
+test-all: install
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 

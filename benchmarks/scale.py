@@ -38,8 +38,9 @@ GOAL_SECONDS, GOAL_MB = 10.0, 500.0
 
 def catalogue(work: Path, size: int) -> tuple[Path, int]:
     root = work / f"catalogue-{size}"
-    if not (root / "output" / "manifest.json").is_file():
+    if not (root / "leaflets").is_dir():
         generate(root, size, ["es", "ar", "ru"])
+    if not (root / "output" / "manifest.json").is_file():
         write_built(root, full_request())
     outputs = sum(1 for _ in (root / "output").rglob("*.pdf"))
     return root, outputs

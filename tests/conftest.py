@@ -20,6 +20,10 @@ from leafletgen.variants import VARIANTS
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 SEED = ROOT / "leaflets" / "clonazepam-emotional-effects.yaml"
+# The formats a hostile or concurrent build is run with: every one whose render is in-process
+# and quick. Audio and the e-book run external tools for tens of seconds each; their own tests
+# (test_audio.py, test_epub.py) cover them.
+QUICK_FORMATS = ("pdf", "html", "epi", "brf")
 
 _MINIMAL: dict[str, Any] = {
     "id": "sample",

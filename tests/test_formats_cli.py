@@ -75,6 +75,7 @@ def test_every_format_is_built_indexed_and_checked(tmp_path: Path) -> None:
     assert headings == [
         "Variant",
         "Paper",
+        "Translation",
         "Web page",
         "PDF",
         "Braille",
@@ -107,4 +108,4 @@ def test_an_index_of_pdfs_and_pages_has_no_other_columns(tmp_path: Path) -> None
     assert leaflet(project, "build", "sample", "--format", "pdf,html")[0] == 0
     index = lxml.html.fromstring((project / "output" / "index.html").read_bytes())
     headings = [th.text_content() for th in index.iterfind(".//thead//th")]
-    assert headings == ["Variant", "Paper", "Web page", "PDF"]
+    assert headings == ["Variant", "Paper", "Translation", "Web page", "PDF"]

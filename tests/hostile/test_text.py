@@ -90,7 +90,8 @@ class _Page(HTMLParser):
         self.in_body = self.in_body or tag == "body"
         if self.in_body:
             self.body_tags.add(tag)
-            self.body_attributes.update(name for name, _ in attrs)
+            if tag != "col":  # a column's width, computed by the table layout, not text's
+                self.body_attributes.update(name for name, _ in attrs)
 
     def handle_data(self, data: str) -> None:
         if self.in_body:
