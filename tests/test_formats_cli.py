@@ -68,7 +68,10 @@ def test_every_format_is_built_indexed_and_checked(tmp_path: Path) -> None:
     out = project / "output"
     manifest = json.loads((out / "manifest.json").read_text())["outputs"]
     assert sorted(entry["format"] for entry in manifest.values()) == sorted(FORMATS)
-    assert {Path(key).suffix for key in manifest} == {".pdf", ".html", ".brf", ".epub", ".ogg"}
+    assert {Path(key).suffix for key in manifest} == {f.suffix for f in FORMATS.values()}
+    assert {".pdf", ".html", ".epi", ".brf", ".epub", ".ogg"} <= {
+        Path(key).suffix for key in manifest
+    }
 
     index = lxml.html.fromstring((out / "index.html").read_bytes())
     headings = [th.text_content() for th in index.iterfind(".//thead//th")]
@@ -93,8 +96,9 @@ def test_every_format_is_built_indexed_and_checked(tmp_path: Path) -> None:
 
     code, output = leaflet(project, "check", "--built")
     assert code == 0, output
-    assert "1 PDFs checked against 11 rules: 1 passed" in output
-    assert "4 other outputs checked by their format's own check: 4 passed" in output
+    assert "1 PDFs checked against 14 rules: 1 passed" in output
+    others = len(FORMATS) - 1  # every format but the PDF, the ePI Bundle among them
+    assert f"{others} other outputs checked by their format's own check: {others} passed" in output
     for verdict in (
         "BRF (UEB grade 2) pass",
         "EPUB 3 pass (epubcheck: 0 errors, 0 warnings)",
