@@ -5,8 +5,10 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
+from typing import Annotated
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -129,7 +131,29 @@ def _check_template_name(name: str) -> None:
         raise ValueError(f"{name!r}: not a stylesheet (a name ending in .css)")
 
 
+class CheckPolicy(_Settings):
+    """What `leaflet check` asks of a source beyond the reading grades."""
+
+    require_get_help: bool = False  # a leaflet without "get help now": an error, not a warning
+
+
+def _country(value: str | None) -> str | None:
+    from babel import Locale
+
+    if value is not None and (
+        not value.isalpha() or value != value.upper() or value not in Locale("en").territories
+    ):
+        raise ValueError(
+            f"unknown country {value!r}: an ISO 3166 code in capitals, such as 'GB' or 'ES'"
+        )
+    return value
+
+
 class Config(_Settings):
+    # The country the leaflets are handed out in: its emergency and poison numbers are printed
+    # under "Get help now" (a pharmacy profile's own numbers win).
+    country: Annotated[str | None, AfterValidator(_country)] = None
+    check: CheckPolicy = CheckPolicy()
     readability: ReadabilityLimits = ReadabilityLimits()
     build: BuildDefaults = BuildDefaults()
     counter: CounterDefaults = CounterDefaults()

@@ -7,11 +7,34 @@ to the full text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from leafletgen.content.model import FaqText, GlossaryEntry, Leaflet, Omitted, SectionText
+from leafletgen.content.model import (
+    FaqText,
+    GlossaryEntry,
+    Leaflet,
+    Omitted,
+    SafetyTakeaway,
+    SectionText,
+    Takeaway,
+)
 from leafletgen.errors import LeafletError
 from leafletgen.variants import Variant
+
+
+@dataclass(frozen=True)
+class KeyMessage:
+    """One key takeaway; ``safety`` ones are printed apart from the others."""
+
+    text: str
+    safety: bool = False
+
+
+def key_messages(takeaways: list[Takeaway]) -> list[KeyMessage]:
+    return [
+        KeyMessage(t.safety, True) if isinstance(t, SafetyTakeaway) else KeyMessage(t)
+        for t in takeaways
+    ]
 
 
 @dataclass(frozen=True)
@@ -23,11 +46,16 @@ class Edition:
     title: str
     subtitle: str | None
     summary: str | None
-    key_takeaways: list[str]
+    get_help: list[str]  # situations; the numbers to call come from the project, not the text
+    key_messages: list[KeyMessage]
     sections: list[SectionText]
     faqs: list[FaqText]
     bottom_line: list[str]
     glossary: list[GlossaryEntry]
+
+    @property
+    def key_takeaways(self) -> list[str]:
+        return [message.text for message in self.key_messages]
 
     @property
     def document_title(self) -> str:
@@ -38,6 +66,8 @@ class Edition:
 def coverage_gaps(leaflet: Leaflet) -> list[str]:
     """Parts of the leaflet with no plain-language counterpart (and no `omit` reason)."""
     gaps = [] if leaflet.plain else ["the top-level 'plain:' part (key takeaways, bottom line)"]
+    if leaflet.plain and leaflet.get_help and not leaflet.plain.get_help:
+        gaps.append("'get_help' (write 'plain: get_help:')")
     gaps += [f"section '{s.heading}'" for s in leaflet.sections if s.plain is None]
     gaps += [f"FAQ '{f.question}'" for f in leaflet.faqs if f.plain is None]
     return gaps
@@ -51,6 +81,18 @@ def omissions(leaflet: Leaflet) -> list[tuple[str, str]]:
 
 
 def edition(leaflet: Leaflet, variant: Variant) -> Edition:
+    """The text ``variant`` prints: its level (full or plain), and only the parts it prints."""
+    chosen = _text(leaflet, variant)
+    parts = variant.parts
+    return replace(
+        chosen,
+        sections=chosen.sections if "sections" in parts else [],
+        faqs=chosen.faqs if "faqs" in parts else [],
+        glossary=chosen.glossary if "glossary" in parts else [],
+    )
+
+
+def _text(leaflet: Leaflet, variant: Variant) -> Edition:
     if variant.text == "full":
         return Edition(
             leaflet=leaflet,
@@ -58,7 +100,8 @@ def edition(leaflet: Leaflet, variant: Variant) -> Edition:
             title=leaflet.title,
             subtitle=leaflet.subtitle,
             summary=leaflet.summary,
-            key_takeaways=leaflet.key_takeaways,
+            get_help=list(leaflet.get_help or []),
+            key_messages=key_messages(leaflet.key_takeaways),
             sections=list(leaflet.sections),
             faqs=list(leaflet.faqs),
             bottom_line=leaflet.bottom_line,
@@ -76,7 +119,8 @@ def edition(leaflet: Leaflet, variant: Variant) -> Edition:
         title=plain.title or leaflet.title,
         subtitle=plain.subtitle if plain.title else plain.subtitle or leaflet.subtitle,
         summary=plain.summary,
-        key_takeaways=plain.key_takeaways,
+        get_help=list(plain.get_help or []),
+        key_messages=key_messages(plain.key_takeaways),
         sections=[s.plain for s in leaflet.sections if isinstance(s.plain, SectionText)],
         faqs=[f.plain for f in leaflet.faqs if isinstance(f.plain, FaqText)],
         bottom_line=plain.bottom_line,

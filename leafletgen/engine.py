@@ -19,6 +19,7 @@ from leafletgen.content.loader import find_source, load_leaflet
 from leafletgen.content.model import Leaflet
 from leafletgen.counter import PrintDetails
 from leafletgen.edition import Edition, edition
+from leafletgen.emergency import emergency_numbers
 from leafletgen.errors import LeafletError, RenderError
 from leafletgen.i18n.localization import Localization, localize, translate_leaflet
 from leafletgen.project import Project
@@ -112,6 +113,9 @@ def render(project: Project, request: Request) -> Rendered:
         request.counter,
         request.allow_incomplete,
         extra_css=project.extra_css,
+        emergency=emergency_numbers(
+            project.config.country, request.counter.pharmacy if request.counter else None
+        ),
     )
     output = fmt.render(document)
     document.check_translated()  # formats that fill no template
@@ -123,7 +127,7 @@ def render(project: Project, request: Request) -> Rendered:
         format=fmt,
         pages=output.pages,
         checks=(check,),
-        warnings=tuple(_warnings(l10n)),
+        warnings=tuple(_warnings(l10n) + _safety_warnings(document)),
         title=text.title,
         leaflet=prepared.source,
         language=l10n.language,
@@ -142,6 +146,18 @@ def _warnings(l10n: Localization) -> list[str]:
         )
     if l10n.draft:
         warnings.append(f"the {l10n.language} translation is a draft (marked on every page)")
+    return warnings
+
+
+def _safety_warnings(document: Document) -> list[str]:
+    warnings = []
+    if not document.edition.get_help:
+        warnings.append("no 'get_help' situations: \"Get help now\" holds the emergency line only")
+    if not document.emergency.known:
+        warnings.append(
+            "no emergency number: set `country` in leaflet.toml (or emergency_phone in the "
+            'pharmacy profile); "your local emergency number" is printed'
+        )
     return warnings
 
 

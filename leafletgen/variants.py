@@ -12,6 +12,11 @@ from typing import Literal
 TextLevel = Literal["full", "plain"]
 BASE_STYLESHEET = "css/base.css"
 
+# The parts of a leaflet a variant may print. Title, medicine names, summary, "get help now",
+# key takeaways, the bottom line and version and review date are printed by every variant.
+OPTIONAL_PARTS = ("sections", "faqs", "glossary")
+ALL_PARTS = OPTIONAL_PARTS
+
 
 def N_(message: str) -> str:
     """Mark a label for extraction into the catalogs; it is translated where it is shown."""
@@ -28,6 +33,8 @@ class Variant:
     layers: tuple[str, ...]  # CSS layers over base.css, in cascade order (the last wins)
     min_font_pt: float  # the smallest text it may print, running headers and page numbers too
     rules: tuple[str, ...] = ()  # output audit rules beyond those every variant obeys
+    parts: tuple[str, ...] = ALL_PARTS  # of OPTIONAL_PARTS, those it prints
+    max_pages: int | None = None  # it must fit: more pages fail the build, naming the part
 
     @property
     def stylesheets(self) -> tuple[str, ...]:

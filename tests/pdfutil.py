@@ -16,8 +16,9 @@ from pdfminer.utils import decode_text
 
 MM = 72 / 25.4
 # Page margins (top, bottom) in mm, as in templates/css: what lies outside is header and footer.
-STANDARD_MARGINS = (22, 28)
-LARGE_PRINT_MARGINS = (30, 40)
+STANDARD_MARGINS = (20, 22)
+LARGE_PRINT_MARGINS = (24, 25)
+FIRST_PAGE_TOP = 10  # no running header on page 1
 
 
 def normalize(text: str) -> str:
@@ -32,7 +33,8 @@ def _lines(path: Path) -> Iterator[tuple[int, bool, LTTextLine]]:
             if isinstance(element, LTTextContainer):
                 for line in element:
                     if isinstance(line, LTTextLine):
-                        in_body = bottom * MM <= line.y0 <= page.height - top * MM
+                        page_top = FIRST_PAGE_TOP if number == 1 else top
+                        in_body = bottom * MM <= line.y0 <= page.height - page_top * MM
                         yield number, in_body, line
 
 
@@ -192,3 +194,33 @@ def tagged_text(path: Path) -> str:
             if page is not None
         ]
     return normalize(" ".join(parts))
+
+
+def page_text(path: Path) -> dict[int, str]:
+    """The tagged text of each page (from 1), as a screen reader reads it: page furniture is
+    not in it, and shaped scripts (Arabic) read in logical order."""
+    pages: dict[int, list[str]] = {}
+    for (index, _), text in sorted(marked_text(path).items()):
+        pages.setdefault(index + 1, []).append(text)
+    return {number: normalize(" ".join(parts)) for number, parts in pages.items()}
+
+
+def body_line_counts(path: Path) -> dict[int, int]:
+    """How many lines of text the body of each page holds."""
+    counts: dict[int, set[float]] = {}
+    for number, in_body, line in _lines(path):
+        counts.setdefault(number, set())
+        if in_body and line.get_text().strip():
+            counts[number].add(round(line.y0))
+    return {number: len(ys) for number, ys in counts.items()}
+
+
+def footer_lines(path: Path) -> dict[int, list[float]]:
+    """The baselines (pt from the page's foot) of the footer's lines, per page: one line
+    means one baseline, whatever the boxes."""
+    _, bottom = LARGE_PRINT_MARGINS if "large-print" in path.name else STANDARD_MARGINS
+    found: dict[int, set[float]] = {}
+    for number, in_body, line in _lines(path):
+        if not in_body and line.y0 < bottom * MM and line.get_text().strip():
+            found.setdefault(number, set()).add(round(line.y0))
+    return {number: sorted(ys) for number, ys in found.items()}

@@ -58,7 +58,9 @@ def test_large_print_page_furniture_is_18_pt_and_on_every_page(seed_variants, va
     margins = margin_text(pdf_of(seed_variants, variant))
     for number, text in margins.items():
         assert f"Page {number} of {len(margins)}" in text
-        assert "clonazepam-emotional-effects" in text and "Version 1.0" in text
+        # No internal id on the patient's page: version and review date only.
+        assert "Version 1.0 · Reviewed 11/25/2026" in text
+        assert "clonazepam-emotional-effects" not in text
 
 
 @pytest.mark.parametrize("variant", ALL)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources import files
 
 from leafletgen.checks.readability import PartGrade, grades, plain_parts
-from leafletgen.config import ReadabilityLimits
+from leafletgen.config import CheckPolicy, ReadabilityLimits
 from leafletgen.content.model import Leaflet
 from leafletgen.edition import coverage_gaps, omissions
 from leafletgen.errors import LeafletError
@@ -23,6 +23,7 @@ class LeafletCheck:
     omissions: list[tuple[str, str]]  # (part, reason) the author left out on purpose
     jargon: list[tuple[str, str]]  # (word, part) in the plain text, not in "Words to know"
     failures: list[str]  # broken limits, in words
+    warnings: list[str] = field(default_factory=list)  # what a reviewer should look at
 
     @property
     def ok(self) -> bool:
@@ -45,7 +46,16 @@ def _mean(values: list[float]) -> float:
     return round(sum(values) / len(values), 1) if values else 0.0
 
 
-def check_leaflet(leaflet: Leaflet, limits: ReadabilityLimits) -> LeafletCheck:
+NO_GET_HELP = (
+    "no 'get_help': nothing on page 1 says when to get medical help straight away "
+    '(see leaflet docs leaflet-format, "Get help now")'
+)
+
+
+def check_leaflet(
+    leaflet: Leaflet, limits: ReadabilityLimits, policy: CheckPolicy | None = None
+) -> LeafletCheck:
+    policy = policy or CheckPolicy()
     if not leaflet.language.startswith("en"):
         raise LeafletError(
             f"Leaflet '{leaflet.id}': reading grades are measured for English sources only"
@@ -63,7 +73,10 @@ def check_leaflet(leaflet: Leaflet, limits: ReadabilityLimits) -> LeafletCheck:
     ]
     jargon = find_jargon(leaflet, limits.jargon)
     failures += [f"'{word}' in {part} is not explained in Words to know" for word, part in jargon]
-    return LeafletCheck(leaflet.id, rows, gaps, omissions(leaflet), jargon, failures)
+    warnings = []
+    if not leaflet.get_help:
+        (failures if policy.require_get_help else warnings).append(NO_GET_HELP)
+    return LeafletCheck(leaflet.id, rows, gaps, omissions(leaflet), jargon, failures, warnings)
 
 
 def find_jargon(leaflet: Leaflet, extra: list[str]) -> list[tuple[str, str]]:

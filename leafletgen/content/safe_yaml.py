@@ -193,9 +193,13 @@ def _problem(path: Path, lines: dict[FieldPath, int], error: Any) -> Problem:
     return Problem(path, line, dotted(loc), message)
 
 
+_TAGGED_LISTS = ("blocks", "key_takeaways")
+
+
 def _is_tag(loc: tuple[Any, ...], index: int) -> bool:
-    # Tags follow a block index (blocks.<n>.<tag>.<field>) or a counterpart (plain.<tag>.<field>).
-    if index >= 2 and loc[index - 2] == "blocks" and isinstance(loc[index - 1], int):
+    # Tags follow a block or takeaway index (blocks.<n>.<tag>.<field>, key_takeaways.<n>.<tag>)
+    # or a counterpart (plain.<tag>.<field>).
+    if index >= 2 and loc[index - 2] in _TAGGED_LISTS and isinstance(loc[index - 1], int):
         return True
     return (
         index >= 1 and loc[index - 1] == "plain" and loc[index] in ("plain-text", "plain-omitted")

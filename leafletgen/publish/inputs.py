@@ -27,6 +27,9 @@ def shared_inputs(project: Project, request: BuildRequest) -> Inputs:
         # is a setting. Recorded only when set, so a project without a theme keeps the
         # inputs (and the manifest) it always had.
         inputs["theme"] = value_hash({"extra_css": list(project.extra_css)})
+    if project.config.country is not None:
+        # Its emergency numbers are printed; recorded only when set, as the theme is.
+        inputs["country"] = value_hash({"country": project.config.country})
     if request.branded is not None:
         inputs["pharmacy"] = _pharmacy_hash(request.branded)
     return inputs
@@ -67,6 +70,7 @@ _NAMES = {
     "fonts": "the fonts",
     "leafletgen": "leafletgen's version",
     "theme": "the theme",
+    "country": "the country",
 }
 # How the output was asked for, not what it was made from: not judged here.
 _REQUESTED = ("options", "pharmacy")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from leafletgen.counter import PrintDetails
 from leafletgen.edition import Edition
+from leafletgen.emergency import EmergencyNumbers
 from leafletgen.errors import TranslationError
 from leafletgen.i18n.localization import Localization
 from leafletgen.project import Assets
@@ -44,6 +45,7 @@ class Document:
     counter: PrintDetails | None = None
     allow_incomplete: bool = False  # print untranslated passages in the source language
     extra_css: tuple[str, ...] = ()  # the project's theme, after every other layer
+    emergency: EmergencyNumbers = field(default_factory=EmergencyNumbers)  # "Get help now"
 
     @property
     def extra_files(self) -> tuple[Path, ...]:
@@ -61,6 +63,7 @@ class Document:
             standalone=standalone,
             counter=self.counter,
             extra_css=self.extra_css,
+            emergency=self.emergency,
         )
         self.check_translated()
         return html

@@ -13,12 +13,16 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 import jinja2
-from markupsafe import Markup
+from babel import Locale
+from babel.dates import format_skeleton
+from babel.lists import format_list
+from markupsafe import Markup, escape
 
 from leafletgen import __version__
 from leafletgen.content import markup
 from leafletgen.counter import PrintDetails
 from leafletgen.edition import Edition
+from leafletgen.emergency import EmergencyNumbers
 from leafletgen.errors import LeafletError
 from leafletgen.i18n.localization import Localization
 from leafletgen.project import PACKAGE_TEMPLATES, Assets
@@ -92,6 +96,15 @@ def make_environment(localization: Localization, assets: Assets) -> jinja2.Envir
     env.filters["text"] = localization.text
     env.filters["plain"] = markup.to_text
     env.filters["date"] = localization.date
+    # The footer's date: the locale's numeric form with the full year, short enough for one
+    # line at 18 pt in every language ("About this leaflet" has it in words).
+    env.filters["short_date"] = lambda value: format_skeleton(
+        "yMd", value, locale=localization.locale
+    )
+    env.filters["join_list"] = lambda items: join_list(items, localization.locale)
+    env.filters["direction"] = text_direction
+    env.filters["phone"] = phone_number
+    env.filters["isolated"] = isolated
     env.filters["css_string"] = css_string
     env.filters["page_counter"] = lambda label: page_counter_css(label, localization.counter_style)
     env.globals["asset_url"] = _asset_url(assets)
@@ -137,6 +150,7 @@ def render_html(
     standalone: bool = False,
     counter: PrintDetails | None = None,
     extra_css: tuple[str, ...] = (),
+    emergency: EmergencyNumbers | None = None,
 ) -> RenderedHtml:
     """Fill the leaflet template. ``standalone`` inlines CSS and fonts for a self-contained page.
 
@@ -161,6 +175,7 @@ def render_html(
         standalone=standalone,
         generator=f"leafletgen {__version__}",
         counter=counter,
+        emergency=emergency or EmergencyNumbers(),
         logo_src=_logo_src(counter, standalone),
     )
     return RenderedHtml(html=html, stylesheets=stylesheets)
@@ -168,9 +183,17 @@ def render_html(
 
 def draft_notice(localization: Localization, assets: Assets) -> str:
     """The draft-translation notice in the localization's language, as the PDF shows it."""
-    notice = (
-        make_environment(localization, assets).get_template("_notices.html.j2").module.draft_notice
-    )
+    return _notice(localization, assets, "draft_notice")
+
+
+def draft_mark(localization: Localization, assets: Assets) -> str:
+    """The short mark at the top of each page after the first of a draft translation."""
+    return _notice(localization, assets, "draft_mark")
+
+
+def _notice(localization: Localization, assets: Assets, name: str) -> str:
+    module = make_environment(localization, assets).get_template("_notices.html.j2").module
+    notice = getattr(module, name)
     return notice.striptags() if isinstance(notice, Markup) else str(notice)
 
 
@@ -259,6 +282,36 @@ def _contents(path: Path, subset_to: str | None) -> bytes:
     out = io.BytesIO()
     font.save(out)
     return out.getvalue()
+
+
+def join_list(items: Iterable[str], locale: Locale) -> Markup:
+    """Items joined as the language lists things (CLDR): "a, b and c", "a وb وc"."""
+    escaped = [str(escape(item)) for item in items]
+    return Markup(format_list(escaped, style="standard", locale=locale)) if escaped else Markup()
+
+
+def text_direction(language: str) -> str:
+    """``ltr`` or ``rtl``: the direction of a text in ``language`` (a BCP 47 tag)."""
+    order = Locale.parse(language, sep="-").character_order
+    return "rtl" if order == "right-to-left" else "ltr"
+
+
+# Unicode's isolates (UAX #9): what `unicode-bidi: isolate` does in a browser, which the PDF
+# renderer does not support. Only the templates write them: a source's text may not.
+FIRST_STRONG_ISOLATE, LEFT_TO_RIGHT_ISOLATE, POP_ISOLATE = "\u2068", "\u2066", "\u2069"
+
+
+def isolated(html: str, direction: str = "auto") -> Markup:
+    """Text that keeps its own direction inside a line of the other: an English name in
+    Arabic text reads left to right, brackets and full stop in place."""
+    start = LEFT_TO_RIGHT_ISOLATE if direction == "ltr" else FIRST_STRONG_ISOLATE
+    return Markup(start) + escape(html) + Markup(POP_ISOLATE)
+
+
+def phone_number(number: str) -> Markup:
+    """A phone number kept whole and left to right inside any text: it never breaks across
+    lines, and its digits and hyphens keep their order in Arabic text."""
+    return Markup('<bdi class="phone" dir="ltr">{}</bdi>').format(isolated(number, "ltr"))
 
 
 _COUNTER = re.compile(r"(%\((?:page|pages)\)s)")

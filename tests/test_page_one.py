@@ -1,0 +1,103 @@
+"""Page 1 and the page furniture of every shipped output, read back from the PDFs: "get help
+now" and the key messages on page 1, one footer line, the draft marked once on every page,
+no near-empty page (issue 17)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from leafletgen.content.markup import to_text
+from leafletgen.engine import Prepared, prepare
+from leafletgen.publish.names import parse_output_name
+from leafletgen.render.templates import draft_mark, draft_notice
+from tests.conftest import make_project
+from tests.pdfutil import (
+    body_line_counts,
+    footer_lines,
+    margin_text,
+    normalize,
+    page_text,
+)
+
+LANGUAGES = ("en", "es", "ar", "ru")
+SHIPPED_VARIANTS = ("standard", "large-print", "plain", "plain-large-print")
+MATRIX = [(language, variant) for language in LANGUAGES for variant in SHIPPED_VARIANTS]
+
+
+def _squeezed(text: str) -> str:
+    # Lines break after a hyphen or a dash without a space; compare the words only.
+    return "".join(normalize(text).split())
+
+
+def _pdf(shipped: Path, language: str, variant: str) -> Path:
+    return next(shipped.rglob(f"clonazepam-emotional-effects.{language}.{variant}.a4.pdf"))
+
+
+def _prepared(path: Path) -> Prepared:
+    name = parse_output_name(path)
+    return prepare(make_project(), name.leaflet_id, name.language, name.variant)
+
+
+def test_the_matrix_is_complete(shipped: Path) -> None:
+    for language, variant in MATRIX:
+        assert _pdf(shipped, language, variant).is_file()
+
+
+@pytest.mark.parametrize(("language", "variant"), MATRIX)
+def test_page_one_holds_get_help_and_the_key_messages(
+    shipped: Path, language: str, variant: str
+) -> None:
+    path = _pdf(shipped, language, variant)
+    prepared = _prepared(path)
+    chrome = prepared.localization.translations
+    page_one = _squeezed(page_text(path)[1])
+    # "Get help now", whole: its heading, every situation and the number to call.
+    assert _squeezed(chrome.gettext("Get help now")) in page_one
+    for situation in prepared.edition.get_help:
+        assert _squeezed(to_text(situation)) in page_one, situation
+    assert _squeezed(chrome.gettext("In an emergency, call your local emergency number.")) in (
+        page_one
+    )
+    # The key messages start on page 1; in regular print they are all there.
+    messages = prepared.edition.key_takeaways
+    assert _squeezed(chrome.gettext("Key takeaways")) in page_one
+    on_page_one = messages if not prepared.edition.variant.large_print else messages[:1]
+    for message in on_page_one:
+        assert _squeezed(to_text(message)) in page_one, message
+
+
+@pytest.mark.parametrize(("language", "variant"), MATRIX)
+def test_the_footer_is_one_line_on_every_page(shipped: Path, language: str, variant: str) -> None:
+    path = _pdf(shipped, language, variant)
+    footers = footer_lines(path)
+    pages = len(body_line_counts(path))
+    assert sorted(footers) == list(range(1, pages + 1))
+    for number, baselines in footers.items():
+        # Both boxes on one baseline: nothing wrapped, nothing pushed onto a second line.
+        assert len(baselines) == 1, (number, baselines)
+
+
+@pytest.mark.parametrize(("language", "variant"), MATRIX)
+def test_no_page_holds_fewer_than_three_lines(shipped: Path, language: str, variant: str) -> None:
+    counts = body_line_counts(_pdf(shipped, language, variant))
+    assert min(counts.values()) >= 3, counts
+
+
+@pytest.mark.parametrize(("language", "variant"), [m for m in MATRIX if m[0] != "en"])
+def test_a_draft_is_marked_once_on_every_page_and_explained_on_page_one(
+    shipped: Path, language: str, variant: str
+) -> None:
+    path = _pdf(shipped, language, variant)
+    prepared = _prepared(path)
+    assert prepared.localization.draft
+    notice = _squeezed(draft_notice(prepared.localization, make_project().assets))
+    mark = _squeezed(draft_mark(prepared.localization, make_project().assets))
+    pages = page_text(path)
+    assert _squeezed(pages[1]).count(notice) == 1
+    assert all(notice not in _squeezed(text) for number, text in pages.items() if number > 1)
+    margins = margin_text(path, rtl=language == "ar")
+    for number, text in margins.items():
+        # Page 1's box is its mark; every later page carries the short mark once, at the top.
+        assert _squeezed(text).count(mark) == (0 if number == 1 else 1), (number, text)
