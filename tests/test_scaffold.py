@@ -80,6 +80,7 @@ def test_the_new_source_is_refused_with_a_located_problem_per_placeholder(
         "reviewed.date",
         "reviewed.by",
         "source.title",
+        "get_help[0]",
         "key_takeaways[0]",
         "sections[0].heading",
         "sections[0].blocks[0].paragraph",
@@ -90,6 +91,7 @@ def test_the_new_source_is_refused_with_a_located_problem_per_placeholder(
         "faqs[0].question",
         "faqs[0].plain.answer[0]",
         "bottom_line[0]",
+        "plain.get_help[0]",
         "plain.key_takeaways[0]",
         "plain.glossary[0].term",
     ):
