@@ -224,3 +224,10 @@ def footer_lines(path: Path) -> dict[int, list[float]]:
         if not in_body and line.y0 < bottom * MM and line.get_text().strip():
             found.setdefault(number, set()).add(round(line.y0))
     return {number: sorted(ys) for number, ys in found.items()}
+
+
+def body_line_lengths(path: Path) -> list[int]:
+    """The length in characters of every full body line (a paragraph's last line, a heading
+    or a short list item is left out: only lines of 40 characters or more count)."""
+    lengths = (len(line.get_text().strip()) for _, in_body, line in _lines(path) if in_body)
+    return sorted(length for length in lengths if length >= 40)

@@ -200,3 +200,40 @@ def test_print_leaves_out_the_screen_only_parts(open_page, name: str) -> None:
     )
     assert hidden and set(hidden) == {"none"}
     assert page.evaluate("getComputedStyle(document.body).maxWidth") == "none"
+
+
+# A phone held upright: 320 CSS px (WCAG 1.4.10's width, also 1280 px at 400% zoom).
+PHONE = {"viewport": {"width": 320, "height": 640}}
+
+BROKEN_WORDS = """() => {
+  const broken = [];
+  // The header row a screen reader still reads is out of sight at this width: not its words.
+  for (const cell of document.querySelectorAll('tbody td, tbody th, caption')) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const match of node.data.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+        if (tops.size > 1) broken.push(match[0]);
+      }
+    }
+  }
+  return broken;
+}"""
+
+
+@pytest.mark.parametrize("name", ["en.standard", "ar.standard", "en.plain", "index"])
+def test_at_phone_width_tables_are_cards_and_no_word_breaks(open_page, name: str) -> None:
+    page = open_page(name, **PHONE)
+    assert not page.evaluate(BROKEN_WORDS)  # "Nausea", "Duration", "Paper": never split
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 320
+    if name != "index":
+        # Each row a card, each value after its column's heading.
+        shown = page.evaluate(
+            """() => [getComputedStyle(document.querySelector('tbody tr')).display,
+                      getComputedStyle(document.querySelector('tbody td'), '::before').content]"""
+        )
+        assert shown[0] == "block" and shown[1].startswith('"') and shown[1].endswith(': "')

@@ -15,6 +15,7 @@ from leafletgen.render.templates import draft_mark, draft_notice
 from tests.conftest import make_project
 from tests.pdfutil import (
     body_line_counts,
+    body_line_lengths,
     footer_lines,
     margin_text,
     normalize,
@@ -101,3 +102,38 @@ def test_a_draft_is_marked_once_on_every_page_and_explained_on_page_one(
     for number, text in margins.items():
         # Page 1's box is its mark; every later page carries the short mark once, at the top.
         assert _squeezed(text).count(mark) == (0 if number == 1 else 1), (number, text)
+
+
+@pytest.mark.parametrize(
+    ("language", "variant"),
+    [(lang, v) for lang in ("en", "es", "ru") for v in ("standard", "plain")],
+)
+def test_body_lines_run_about_75_characters(shipped: Path, language: str, variant: str) -> None:
+    # Plain-language guidance: 50 to 75 characters a line (Arabic letters are narrower, and
+    # large print's lines are shorter by themselves).
+    lengths = body_line_lengths(_pdf(shipped, language, variant))
+    assert lengths[int(len(lengths) * 0.9)] <= 76 and lengths[-1] <= 84, lengths[-10:]
+
+
+def test_large_print_never_breaks_a_word_at_its_hyphen(tmp_path: Path) -> None:
+    from leafletgen.engine import Request, render
+    from tests.conftest import minimal_leaflet, write_leaflet
+
+    (tmp_path / "leaflets").mkdir()
+    text = "Swallow the tablet whole: " + "this extended-release tablet " * 12
+    write_leaflet(
+        tmp_path / "leaflets",
+        minimal_leaflet(sections=[{"heading": "How", "blocks": [{"paragraph": text}]}]),
+    )
+    project = make_project(root=tmp_path)
+    out = render(project, Request("sample", variant="large-print"))
+    path = tmp_path / "out.pdf"
+    path.write_bytes(out.data)
+    from tests.pdfutil import _lines
+
+    lines = [line.get_text().strip() for _, in_body, line in _lines(path) if in_body]
+    assert sum("extended-release" in line for line in lines) >= 6
+    assert not [line for line in lines if line.endswith("extended-")], lines
+    # In regular print the same text may break there: the rule is large print's own.
+    html = render(project, Request("sample", variant="large-print", format="html")).data
+    assert b'<span class="word">extended-release</span>' in html

@@ -159,6 +159,9 @@ def render_html(
     so that a project's rule wins over every shipped one.
     """
     env = make_environment(localization, assets)
+    if edition.variant.large_print:
+        for name in ("inline", "text"):
+            env.filters[name] = _whole_words(env.filters[name])
     stylesheets = edition.variant.stylesheets + localization.stylesheets
     if standalone:
         stylesheets += (HTML_TWIN_STYLESHEET,)
@@ -312,6 +315,29 @@ def phone_number(number: str) -> Markup:
     """A phone number kept whole and left to right inside any text: it never breaks across
     lines, and its digits and hyphens keep their order in Arabic text."""
     return Markup('<bdi class="phone" dir="ltr">{}</bdi>').format(isolated(number, "ltr"))
+
+
+# A word with a hyphen inside ("extended-release"), in the text between tags only.
+_HYPHENATED = re.compile(r"\w+(?:-\w+)+")
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def _whole_words(fill: Callable[[str], Markup]) -> Callable[[str], Markup]:
+    """Large print: a hyphenated word is never broken at its hyphen (a reader with low vision
+    loses the word's second half at the start of the next line)."""
+
+    def filled(value: str) -> Markup:
+        parts = _TAG.split(str(fill(value)))
+        return Markup(
+            "".join(
+                part
+                if part.startswith("<")
+                else _HYPHENATED.sub(r'<span class="word">\g<0></span>', part)
+                for part in parts
+            )
+        )
+
+    return filled
 
 
 _COUNTER = re.compile(r"(%\((?:page|pages)\)s)")
