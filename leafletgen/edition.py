@@ -84,8 +84,12 @@ def edition(leaflet: Leaflet, variant: Variant) -> Edition:
     """The text ``variant`` prints: its level (full or plain), and only the parts it prints."""
     chosen = _text(leaflet, variant)
     parts = variant.parts
+    short = variant.summary and variant.text == "full"
     return replace(
         chosen,
+        bottom_line=(leaflet.summary_bottom_line or chosen.bottom_line)
+        if short
+        else chosen.bottom_line,
         sections=chosen.sections if "sections" in parts else [],
         faqs=chosen.faqs if "faqs" in parts else [],
         glossary=chosen.glossary if "glossary" in parts else [],

@@ -33,7 +33,14 @@ def pdf_of(seed_variants: dict[tuple[str, str], Path], variant: str) -> Path:
 
 
 def test_variant_names_and_layers() -> None:
-    assert ALL == ["standard", "large-print", "plain", "plain-large-print"]
+    assert ALL == [
+        "standard",
+        "large-print",
+        "plain",
+        "plain-large-print",
+        "summary",
+        "summary-large-print",
+    ]
     assert VARIANTS["plain-large-print"].stylesheets == (
         "css/base.css",
         "css/plain.css",

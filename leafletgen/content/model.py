@@ -302,4 +302,7 @@ class Leaflet(_Model):
     sections: list[Section] = Field(min_length=1)
     faqs: list[Faq] = []
     bottom_line: list[InlineText] = Field(min_length=1)
+    # The bottom line of a variant with a page limit (the one-page summary), when the full one
+    # does not fit: the source's own sentences, chosen by the editor.
+    summary_bottom_line: list[InlineText] | None = Field(None, min_length=1)
     plain: PlainLeaflet | None = None
