@@ -134,8 +134,9 @@ def test_a_long_table_repeats_its_header_and_never_splits_a_row(tmp_path: Path) 
     assert len(table_pages) >= 2
     for text in table_pages:
         # The header row on every page of the table ("Duration" is in no other cell; the
-        # reading order of a narrow table's cells may put it after the first row).
-        assert "Duration" in text and "Symptom " in text
+        # reading order of a narrow table's cells may put it after the first row, and a
+        # squeezed column may break the word: issue 17 leaves that open).
+        assert "Duration" in re.sub(r"\s", "", text) and "Symptom " in text
     for n in range(60):
         holders = [
             t

@@ -96,7 +96,9 @@ def test_the_new_source_is_refused_with_a_located_problem_per_placeholder(
         "plain.glossary[0].term",
     ):
         assert field in fields, field
-    assert fields["title"].startswith("must be text")
+    # An empty placeholder says so (not "must be text … in quotes", which is for a number).
+    assert fields["title"] == "is empty: write its text after the colon"
+    assert fields["key_takeaways[0]"] == "is empty: write its text after the colon"
     assert fields["reviewed.date"] == "must be a date written YYYY-MM-DD"
     # Optional fields left empty mean "not given": they are no problem.
     assert not {"subtitle", "summary", "source.url", "plain.title"} & fields.keys()

@@ -189,7 +189,11 @@ def _problem(path: Path, lines: dict[FieldPath, int], error: Any) -> Problem:
     # Discriminator tags appear in the location but not in the file; drop them.
     loc = tuple(part for i, part in enumerate(error["loc"]) if not _is_tag(error["loc"], i))
     line = next((lines[loc[:n]] for n in range(len(loc), -1, -1) if loc[:n] in lines), None)
-    message = _MESSAGES.get(error["type"], error["msg"].removeprefix("Value error, "))
+    if error["type"] == "string_type" and error.get("input", "") is None:
+        # `title:` with nothing after it (a new source's placeholder) is empty, not a number.
+        message = "is empty: write its text after the colon"
+    else:
+        message = _MESSAGES.get(error["type"], error["msg"].removeprefix("Value error, "))
     return Problem(path, line, dotted(loc), message)
 
 
