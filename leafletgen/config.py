@@ -180,7 +180,14 @@ class PublishSettings(_Settings):
         return value.rstrip("/")
 
 
+class CheckPolicy(_Settings):
+    """What `leaflet check` asks of a source beyond the reading grades."""
+
+    require_get_help: bool = False  # a leaflet without "get help now": an error, not a warning
+
+
 class Config(_Settings):
+    check: CheckPolicy = CheckPolicy()
     readability: ReadabilityLimits = ReadabilityLimits()
     market: MarketSettings = MarketSettings()
     build: BuildDefaults = BuildDefaults()

@@ -47,6 +47,9 @@ class PharmacyProfile(BaseModel):
     phone: PlainText | None = None
     website: Url | None = None
     logo: Logo | None = None
+    # Printed under "Get help now" instead of the project country's numbers.
+    emergency_phone: PlainText | None = None
+    poison_phone: PlainText | None = None
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,34 @@ to the full text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from leafletgen.content.model import FaqText, GlossaryEntry, Leaflet, Omitted, SectionText
+from leafletgen.content.model import (
+    FaqText,
+    GlossaryEntry,
+    Leaflet,
+    Omitted,
+    SafetyTakeaway,
+    SectionText,
+    Takeaway,
+)
 from leafletgen.errors import LeafletError
 from leafletgen.variants import Variant
+
+
+@dataclass(frozen=True)
+class KeyMessage:
+    """One key takeaway; ``safety`` ones are printed apart from the others."""
+
+    text: str
+    safety: bool = False
+
+
+def key_messages(takeaways: list[Takeaway]) -> list[KeyMessage]:
+    return [
+        KeyMessage(t.safety, True) if isinstance(t, SafetyTakeaway) else KeyMessage(t)
+        for t in takeaways
+    ]
 
 
 @dataclass(frozen=True)
@@ -23,12 +46,17 @@ class Edition:
     title: str
     subtitle: str | None
     summary: str | None
-    key_takeaways: list[str]
+    get_help: list[str]  # situations; the numbers to call come from the project, not the text
+    key_messages: list[KeyMessage]
     sections: list[SectionText]
     faqs: list[FaqText]
     bottom_line: list[str]
     glossary: list[GlossaryEntry]
     brands: list[str]  # the medicine's brands in the market it is printed for
+
+    @property
+    def key_takeaways(self) -> list[str]:
+        return [message.text for message in self.key_messages]
 
     @property
     def document_title(self) -> str:
@@ -39,6 +67,8 @@ class Edition:
 def coverage_gaps(leaflet: Leaflet) -> list[str]:
     """Parts of the leaflet with no plain-language counterpart (and no `omit` reason)."""
     gaps = [] if leaflet.plain else ["the top-level 'plain:' part (key takeaways, bottom line)"]
+    if leaflet.plain and leaflet.get_help and not leaflet.plain.get_help:
+        gaps.append("'get_help' (write 'plain: get_help:')")
     gaps += [f"section '{s.heading}'" for s in leaflet.sections if s.plain is None]
     gaps += [f"FAQ '{f.question}'" for f in leaflet.faqs if f.plain is None]
     return gaps
@@ -52,7 +82,23 @@ def omissions(leaflet: Leaflet) -> list[tuple[str, str]]:
 
 
 def edition(leaflet: Leaflet, variant: Variant, country: str | None = None) -> Edition:
-    """What ``variant`` prints of ``leaflet``, with the brands of ``country``'s market."""
+    """The text ``variant`` prints: its level (full or plain), only the parts it prints, and
+    the brands of ``country``'s market."""
+    chosen = _text(leaflet, variant, country)
+    parts = variant.parts
+    short = variant.summary and variant.text == "full"
+    return replace(
+        chosen,
+        bottom_line=(leaflet.summary_bottom_line or chosen.bottom_line)
+        if short
+        else chosen.bottom_line,
+        sections=chosen.sections if "sections" in parts else [],
+        faqs=chosen.faqs if "faqs" in parts else [],
+        glossary=chosen.glossary if "glossary" in parts else [],
+    )
+
+
+def _text(leaflet: Leaflet, variant: Variant, country: str | None) -> Edition:
     brands = leaflet.medicine.brands_in(country) if leaflet.medicine else []
     if variant.text == "full":
         return Edition(
@@ -61,7 +107,8 @@ def edition(leaflet: Leaflet, variant: Variant, country: str | None = None) -> E
             title=leaflet.title,
             subtitle=leaflet.subtitle,
             summary=leaflet.summary,
-            key_takeaways=leaflet.key_takeaways,
+            get_help=list(leaflet.get_help or []),
+            key_messages=key_messages(leaflet.key_takeaways),
             sections=list(leaflet.sections),
             faqs=list(leaflet.faqs),
             bottom_line=leaflet.bottom_line,
@@ -80,7 +127,8 @@ def edition(leaflet: Leaflet, variant: Variant, country: str | None = None) -> E
         title=plain.title or leaflet.title,
         subtitle=plain.subtitle if plain.title else plain.subtitle or leaflet.subtitle,
         summary=plain.summary,
-        key_takeaways=plain.key_takeaways,
+        get_help=list(plain.get_help or []),
+        key_messages=key_messages(plain.key_takeaways),
         sections=[s.plain for s in leaflet.sections if isinstance(s.plain, SectionText)],
         faqs=[f.plain for f in leaflet.faqs if isinstance(f.plain, FaqText)],
         bottom_line=plain.bottom_line,

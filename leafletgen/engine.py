@@ -20,6 +20,7 @@ from leafletgen.content.loader import find_source, load_leaflet
 from leafletgen.content.model import Leaflet
 from leafletgen.counter import PrintDetails
 from leafletgen.edition import Edition, edition
+from leafletgen.emergency import emergency_numbers
 from leafletgen.errors import LeafletError, RenderError
 from leafletgen.i18n.localization import Localization, localize, translate_leaflet
 from leafletgen.project import Project
@@ -125,6 +126,7 @@ def document_of(
         braille=project.config.braille,
         audio=project.config.audio,
         twin_url=f"{base_url}/{quote(leaflet_id)}/{quote(twin)}" if base_url else None,
+        emergency=emergency_numbers(project.country, counter.pharmacy if counter else None),
     )
 
 
@@ -147,7 +149,7 @@ def render(project: Project, request: Request) -> Rendered:
         format=fmt,
         pages=output.pages,
         checks=(check,),
-        warnings=tuple(_warnings(l10n)),
+        warnings=tuple(_warnings(l10n) + _safety_warnings(document)),
         title=text.title,
         translation=l10n.state,
         leaflet=prepared.source,
@@ -172,6 +174,18 @@ def _warnings(l10n: Localization) -> list[str]:
         )
     if l10n.draft:
         warnings.append(f"the {l10n.language} translation is a draft (marked on every page)")
+    return warnings
+
+
+def _safety_warnings(document: Document) -> list[str]:
+    warnings = []
+    if not document.edition.get_help:
+        warnings.append("no 'get_help' situations: \"Get help now\" holds the emergency line only")
+    if not document.emergency.known:
+        warnings.append(
+            "no emergency number: set `[market] country` in leaflet.toml (or emergency_phone in the "
+            'pharmacy profile); "your local emergency number" is printed'
+        )
     return warnings
 
 

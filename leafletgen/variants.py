@@ -12,6 +12,10 @@ from typing import Literal
 TextLevel = Literal["full", "plain"]
 BASE_STYLESHEET = "css/base.css"
 
+# The parts of a leaflet a variant may leave out. Every variant prints the title, medicine
+# names, summary, "get help now", key takeaways, bottom line and "About this leaflet".
+OPTIONAL_PARTS = ("sections", "faqs", "glossary")
+
 
 def N_(message: str) -> str:
     """Mark a label for extraction into the catalogs; it is translated where it is shown."""
@@ -28,6 +32,13 @@ class Variant:
     layers: tuple[str, ...]  # CSS layers over base.css, in cascade order (the last wins)
     min_font_pt: float  # the smallest text it may print, running headers and page numbers too
     rules: tuple[str, ...] = ()  # output audit rules beyond those every variant obeys
+    parts: tuple[str, ...] = OPTIONAL_PARTS  # of OPTIONAL_PARTS, those it prints
+    max_pages: int | None = None  # it must fit: more pages fail the build, naming the part
+
+    @property
+    def summary(self) -> bool:
+        """A short version: page 1 without the body, its bottom line the short one."""
+        return "sections" not in self.parts
 
     @property
     def stylesheets(self) -> tuple[str, ...]:
@@ -75,6 +86,31 @@ VARIANTS: dict[str, Variant] = {
             layers=("css/plain.css", "css/large-print.css"),
             min_font_pt=18.0,
             rules=("no-italic",),
+        ),
+        # The short version: page 1 of the full leaflet on its own, pointing to the rest. It
+        # must fit; it never fits by shrinking the type.
+        Variant(
+            "summary",
+            N_("One-page summary"),
+            N_("The key messages and when to get help, on one page."),
+            text="full",
+            large_print=False,
+            layers=("css/summary.css",),
+            min_font_pt=12.0,
+            parts=(),
+            max_pages=1,
+        ),
+        Variant(
+            "summary-large-print",
+            N_("Summary, large print"),
+            N_("The key messages and when to get help, every letter at least 18 points."),
+            text="full",
+            large_print=True,
+            layers=("css/summary.css", "css/large-print.css"),
+            min_font_pt=18.0,
+            rules=("no-italic",),
+            parts=(),
+            max_pages=2,
         ),
     )
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,8 +17,10 @@ from pdfminer.utils import decode_text
 
 MM = 72 / 25.4
 # Page margins (top, bottom) in mm, as in templates/css: what lies outside is header and footer.
-STANDARD_MARGINS = (22, 28)
-LARGE_PRINT_MARGINS = (30, 40)
+STANDARD_MARGINS = (20, 22)
+LARGE_PRINT_MARGINS = (24, 25)
+FIRST_PAGE_TOP = 10  # no running header on page 1
+RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur"})
 
 
 def normalize(text: str) -> str:
@@ -32,7 +35,8 @@ def _lines(path: Path) -> Iterator[tuple[int, bool, LTTextLine]]:
             if isinstance(element, LTTextContainer):
                 for line in element:
                     if isinstance(line, LTTextLine):
-                        in_body = bottom * MM <= line.y0 <= page.height - top * MM
+                        page_top = FIRST_PAGE_TOP if number == 1 else top
+                        in_body = bottom * MM <= line.y0 <= page.height - page_top * MM
                         yield number, in_body, line
 
 
@@ -192,3 +196,59 @@ def tagged_text(path: Path) -> str:
             if page is not None
         ]
     return normalize(" ".join(parts))
+
+
+def page_text(path: Path) -> dict[int, str]:
+    """The tagged text of each page (from 1), as a screen reader reads it: page furniture is
+    not in it. A right-to-left leaflet is read by pdf.js, which puts its letters in logical
+    order (pdfminer gives them in drawing order)."""
+    with pikepdf.open(path) as pdf:
+        rtl = str(pdf.Root.get("/Lang", "")).split("-")[0] in RTL_LANGUAGES
+    if rtl:
+        from tests.readers import join_lines, read_pdfjs
+
+        return {
+            number: normalize(
+                " ".join(join_lines(text.split("\n")) for _, text in sorted(page.marked.items()))
+            )
+            for number, page in enumerate(read_pdfjs(path), start=1)
+        }
+    pages: dict[int, list[str]] = {}
+    for (index, _), text in sorted(marked_text(path).items()):
+        pages.setdefault(index + 1, []).append(text)
+    return {number: normalize(" ".join(parts)) for number, parts in pages.items()}
+
+
+def squeezed(text: str) -> str:
+    """The letters, marks and digits of ``text`` in order: enough to tell that a text is on
+    a page. Where a reader places a neutral character (a dash, a full stop) between runs of
+    two directions is for the screen-reader tests to judge."""
+    return "".join(c for c in normalize(text) if unicodedata.category(c)[0] in "LMN")
+
+
+def body_line_counts(path: Path) -> dict[int, int]:
+    """How many lines of text the body of each page holds."""
+    counts: dict[int, set[float]] = {}
+    for number, in_body, line in _lines(path):
+        counts.setdefault(number, set())
+        if in_body and line.get_text().strip():
+            counts[number].add(round(line.y0))
+    return {number: len(ys) for number, ys in counts.items()}
+
+
+def footer_lines(path: Path) -> dict[int, list[float]]:
+    """The baselines (pt from the page's foot) of the footer's lines, per page: one line
+    means one baseline, whatever the boxes."""
+    _, bottom = LARGE_PRINT_MARGINS if "large-print" in path.name else STANDARD_MARGINS
+    found: dict[int, set[float]] = {}
+    for number, in_body, line in _lines(path):
+        if not in_body and line.y0 < bottom * MM and line.get_text().strip():
+            found.setdefault(number, set()).add(round(line.y0))
+    return {number: sorted(ys) for number, ys in found.items()}
+
+
+def body_line_lengths(path: Path) -> list[int]:
+    """The length in characters of every full body line (a paragraph's last line, a heading
+    or a short list item is left out: only lines of 40 characters or more count)."""
+    lengths = (len(line.get_text().strip()) for _, in_body, line in _lines(path) if in_body)
+    return sorted(length for length in lengths if length >= 40)

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from leafletgen.cli import main
 from leafletgen.content.loader import load_leaflet
+from leafletgen.content.model import takeaway_text
 from leafletgen.errors import LeafletError
 from leafletgen.i18n import workflow as catalogs
 from leafletgen.i18n.factlock import CHECKED_FLAG
@@ -84,7 +85,8 @@ def test_a_dropped_negation_needs_a_translator_s_check(tmp_path: Path) -> None:
     _tamper(spanish, STOP, 'msgstr "Suspenda el medicamento de forma brusca."')
     after = localize("es", root / "locales", leaflet_id=SEED.stem)
     text = translate_leaflet(leaflet, after)
-    assert "Suspenda el medicamento de forma brusca." in text.key_takeaways  # printed
+    printed = [takeaway_text(t) for t in text.key_takeaways]
+    assert "Suspenda el medicamento de forma brusca." in printed
     assert {entry.msgid for entry in after.unchecked} - unchecked == {
         "Do not stop medication abruptly."
     }

@@ -15,6 +15,7 @@ from benchmarks.catalogue import generate
 from leafletgen.project import PACKAGE_TEMPLATES, Project
 from leafletgen.publish.build import BuildReport, build
 from leafletgen.publish.plan import BuildRequest
+from leafletgen.variants import VARIANTS
 
 LANGUAGES = ["es", "ar"]
 
@@ -26,7 +27,7 @@ def built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("catalogue") / "project"
     generate(root, 2, LANGUAGES)
     report = rebuild(root)
-    assert not report.failed and len(report.built) == 2 * 3 * 4
+    assert not report.failed and len(report.built) == 2 * 3 * len(VARIANTS)
     return root
 
 
@@ -51,7 +52,7 @@ def rebuilt(report: BuildReport) -> list[str]:
 
 def test_nothing_changed_rebuilds_nothing(project: Path) -> None:
     report = rebuild(project)
-    assert rebuilt(report) == [] and report.skipped == 24
+    assert rebuilt(report) == [] and report.skipped == 2 * 3 * len(VARIANTS)
 
 
 def test_one_catalog_entry_rebuilds_that_leaflet_in_that_language(project: Path) -> None:
@@ -61,15 +62,17 @@ def test_one_catalog_entry_rebuilds_that_leaflet_in_that_language(project: Path)
     assert old in text
     catalog.write_text(text.replace(old, 'msgstr "Mareo."'), encoding="utf-8")
     assert rebuilt(rebuild(project)) == sorted(
-        f"medicine-00001.es.{variant}.a4.html"
-        for variant in ("large-print", "plain", "plain-large-print", "standard")
+        f"medicine-00001.es.{variant}.a4.html" for variant in VARIANTS
     )
 
 
 @pytest.mark.parametrize(
     ("stylesheet", "rebuilds"),
     [
-        ("large-print.css", lambda lang, variant: "large-print" in variant),
+        (
+            "large-print.css",
+            lambda lang, variant: "css/large-print.css" in VARIANTS[variant].layers,
+        ),
         ("script-arabic.css", lambda lang, variant: lang == "ar"),
         ("base.css", lambda lang, variant: True),
     ],
@@ -84,7 +87,7 @@ def test_a_stylesheet_rebuilds_what_links_it(project: Path, stylesheet: str, reb
         f"medicine-0000{n}.{lang}.{variant}.a4.html"
         for n in (1, 2)
         for lang in ("ar", "en", "es")
-        for variant in ("large-print", "plain", "plain-large-print", "standard")
+        for variant in VARIANTS
         if rebuilds(lang, variant)
     )
     assert rebuilt(rebuild(project)) == expected
@@ -95,7 +98,7 @@ def test_a_new_package_version_rebuilds_everything(
 ) -> None:
     monkeypatch.setattr("leafletgen.publish.inputs.__version__", "99.0")
     monkeypatch.setattr("leafletgen.publish.cache.__version__", "99.0")
-    assert len(rebuilt(rebuild(project))) == 24
+    assert len(rebuilt(rebuild(project))) == 2 * 3 * len(VARIANTS)
 
 
 def test_an_output_changed_behind_the_builds_back_is_seen_by_size_or_verify(
@@ -120,7 +123,7 @@ def test_an_output_changed_behind_the_builds_back_is_seen_by_size_or_verify(
 def test_a_fresh_folder_without_the_cache_hashes_and_trusts_nothing_else(project: Path) -> None:
     (project / "output" / ".leafletgen-cache.json").unlink()
     report = rebuild(project)
-    assert rebuilt(report) == [] and report.skipped == 24
+    assert rebuilt(report) == [] and report.skipped == 2 * 3 * len(VARIANTS)
     assert (project / "output" / ".leafletgen-cache.json").is_file()
 
 

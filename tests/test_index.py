@@ -139,8 +139,8 @@ def test_marks_draft_and_out_of_date_translations_in_words(tmp_path: Path) -> No
     assert not build(project, request).failed
     page = (out / INDEX).read_text(encoding="utf-8")
     rows = re.findall(r"<tr>\s*<th scope=\"row\">(?:(?!</tr>).)*</tr>", page, re.DOTALL)
-    assert len(rows) == 2 * 4  # en and es, four variants each
-    english, spanish_rows = rows[:4], rows[4:]
+    assert len(rows) == 2 * len(VARIANTS)  # en and es, every variant
+    english, spanish_rows = rows[: len(VARIANTS)], rows[len(VARIANTS) :]
     assert all("Original text" in row for row in english)
     assert all("<strong>Draft</strong>: not yet checked by a qualified translator" in row
                for row in spanish_rows)  # fmt: skip
@@ -157,7 +157,6 @@ def test_marks_draft_and_out_of_date_translations_in_words(tmp_path: Path) -> No
         "alrededor del 5–10% de los pacientes", "alrededor del 5–10 % de los pacientes"), "utf-8")  # fmt: skip
     assert not build(project, request).failed
     page = (out / INDEX).read_text(encoding="utf-8")
-    assert (
-        page.count("<strong>Review out of date</strong>: not to be handed out until reviewed again")
-        == 4
-    )
+    assert page.count(
+        "<strong>Review out of date</strong>: not to be handed out until reviewed again"
+    ) == len(VARIANTS)

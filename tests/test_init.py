@@ -20,6 +20,7 @@ from leafletgen.config import Config, load_config
 from leafletgen.files import write_new
 from leafletgen.render import FORMATS
 from leafletgen.scaffold.project import SAMPLE_HEADER, project_files
+from leafletgen.variants import VARIANTS
 from tests.conftest import ROOT, SEED
 
 SAMPLE = SEED.stem
@@ -218,11 +219,14 @@ def test_the_sample_builds_in_every_variant_and_format_and_passes_the_audit(
     assert leaflet("init", tmp_path).exit_code == 0
     built = leaflet("--project", tmp_path, "build", "--all", "--variant", "all", "--format", "all")
     assert built.exit_code == 0, built.output
-    assert f"{4 * len(FORMATS)} files built" in built.output  # 4 variants, every format
+    assert f"{len(VARIANTS) * len(FORMATS)} files built" in built.output  # every variant and format
     audited = leaflet("--project", tmp_path, "check", "--built")
     assert audited.exit_code == 0, audited.output
-    assert "4 PDFs checked against 14 rules: 4 passed, 0 failed" in audited.output
-    others = 4 * (len(FORMATS) - 1)
+    assert (
+        f"{len(VARIANTS)} PDFs checked against 14 rules: {len(VARIANTS)} passed, 0 failed"
+        in audited.output
+    )
+    others = len(VARIANTS) * (len(FORMATS) - 1)
     assert f"{others} other outputs checked by their format's own check: {others} passed" in (
         audited.output
     )

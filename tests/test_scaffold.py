@@ -80,6 +80,7 @@ def test_the_new_source_is_refused_with_a_located_problem_per_placeholder(
         "reviewed.date",
         "reviewed.by",
         "source.title",
+        "get_help[0]",
         "key_takeaways[0]",
         "sections[0].heading",
         "sections[0].blocks[0].paragraph",
@@ -90,11 +91,14 @@ def test_the_new_source_is_refused_with_a_located_problem_per_placeholder(
         "faqs[0].question",
         "faqs[0].plain.answer[0]",
         "bottom_line[0]",
+        "plain.get_help[0]",
         "plain.key_takeaways[0]",
         "plain.glossary[0].term",
     ):
         assert field in fields, field
-    assert fields["title"].startswith("must be text")
+    # An empty placeholder says so (not "must be text … in quotes", which is for a number).
+    assert fields["title"] == "is empty: write its text after the colon"
+    assert fields["key_takeaways[0]"] == "is empty: write its text after the colon"
     assert fields["reviewed.date"] == "must be a date written YYYY-MM-DD"
     # Optional fields left empty mean "not given": they are no problem.
     assert not {"subtitle", "summary", "source.url", "plain.title"} & fields.keys()

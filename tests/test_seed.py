@@ -9,7 +9,7 @@ import pytest
 
 from leafletgen.content.loader import load_leaflet
 from leafletgen.content.markup import to_text
-from leafletgen.content.model import BulletList, Callout, Leaflet, Paragraph, Table
+from leafletgen.content.model import BulletList, Callout, Leaflet, Paragraph, Table, takeaway_text
 from tests.conftest import FIXTURES, SEED
 from tests.pdfutil import assert_in_order, body_text, normalize, tagged_text
 
@@ -46,7 +46,8 @@ def html_text(path: Path) -> str:
 def leaflet_strings(leaflet: Leaflet) -> list[str]:
     """Every piece of text of a leaflet in the order the template prints it."""
     out = [leaflet.title, *(s for s in (leaflet.subtitle, leaflet.summary) if s)]
-    out += ["Key takeaways", *leaflet.key_takeaways]
+    out += ["Get help now", *(leaflet.get_help or [])]
+    out += ["Key takeaways", *(takeaway_text(t) for t in leaflet.key_takeaways)]
 
     def blocks(items: list) -> list[str]:
         texts: list[str] = []
@@ -118,4 +119,4 @@ def test_pdf_cites_source_version_and_review(seed: Leaflet, seed_outputs: dict[s
     text = body_text(seed_outputs["pdf"])
     assert "Source: Can Klonopin Make You Cry? | Emotional Effects Explained" in text
     assert "Last reviewed: November 25, 2026" in text
-    assert "clonazepam-emotional-effects, version 1.0" in text
+    assert "clonazepam-emotional-effects · version 1.0" in text

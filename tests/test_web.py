@@ -19,6 +19,7 @@ from leafletgen.counter import configured_pharmacy
 from leafletgen.project import Project
 from leafletgen.publish.build import build
 from leafletgen.publish.plan import BuildRequest
+from leafletgen.variants import VARIANTS
 from leafletgen.web import printer as printer_module
 from leafletgen.web.app import create_app
 from leafletgen.web.security import (
@@ -390,7 +391,7 @@ def test_api_lists_leaflets_and_review_state(client: TestClient) -> None:
     states = {x["lang"]: (x["draft"], x["state"]) for x in leaflet["languages"]}
     assert states["en"] == (False, "source")
     assert states["es"][0] and states["es"][1].endswith("draft (not reviewed)")
-    assert set(listed["variants"]) == {"standard", "large-print", "plain", "plain-large-print"}
+    assert set(listed["variants"]) == set(VARIANTS)
 
 
 def test_healthz(client: TestClient) -> None:

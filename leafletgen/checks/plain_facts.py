@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from leafletgen.checks.readability import faq_text, section_text, sentences
+from leafletgen.checks.readability import faq_text, section_text, sentences, takeaway_texts
 from leafletgen.content.facts import Finding, Severity, facts, missing_facts
 from leafletgen.content.model import FaqText, Leaflet, SectionText
 
@@ -37,7 +37,13 @@ def counterparts(leaflet: Leaflet) -> Iterable[tuple[str, str, str]]:
     plain = leaflet.plain
     if plain is not None:
         yield "the summary", leaflet.summary or "", plain.summary or ""
-        yield "Key takeaways", sentences(leaflet.key_takeaways), sentences(plain.key_takeaways)
+        yield (
+            "Key takeaways",
+            sentences(takeaway_texts(leaflet.key_takeaways)),
+            sentences(takeaway_texts(plain.key_takeaways)),
+        )
+        if leaflet.get_help and plain.get_help:
+            yield "Get help now", sentences(leaflet.get_help), sentences(plain.get_help)
     for section in leaflet.sections:
         if isinstance(section.plain, SectionText):
             yield (

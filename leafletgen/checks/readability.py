@@ -17,6 +17,8 @@ from leafletgen.content.model import (
     Paragraph,
     SectionText,
     Table,
+    Takeaway,
+    takeaway_text,
 )
 
 
@@ -74,6 +76,10 @@ def grade(text: str, language: str) -> float:
     return round(float(textstat.flesch_kincaid_grade(text)), 1)
 
 
+def takeaway_texts(takeaways: list[Takeaway]) -> list[str]:
+    return [takeaway_text(t) for t in takeaways]
+
+
 def grades(leaflet: Leaflet) -> list[PartGrade]:
     """Every part's grade, standard beside plain, in reading order."""
     lang = leaflet.language
@@ -81,10 +87,19 @@ def grades(leaflet: Leaflet) -> list[PartGrade]:
     rows = [
         PartGrade(
             "Key takeaways",
-            grade(sentences(leaflet.key_takeaways), lang),
-            grade(sentences(plain.key_takeaways), lang) if plain else None,
+            grade(sentences(takeaway_texts(leaflet.key_takeaways)), lang),
+            grade(sentences(takeaway_texts(plain.key_takeaways)), lang) if plain else None,
         )
     ]
+    if leaflet.get_help:
+        help_plain = plain.get_help if plain else None
+        rows.append(
+            PartGrade(
+                "Get help now",
+                grade(sentences(leaflet.get_help), lang),
+                grade(sentences(help_plain), lang) if help_plain else None,
+            )
+        )
     for section in leaflet.sections:
         rows.append(_row(section.heading, section_text(section), section.plain, section_text, lang))
     for faq in leaflet.faqs:
@@ -113,7 +128,9 @@ def plain_parts(leaflet: Leaflet) -> Iterable[tuple[str, str]]:
     if plain is None:
         return
     yield "the summary", to_text(plain.summary or "")
-    yield "Key takeaways", sentences(plain.key_takeaways)
+    yield "Key takeaways", sentences(takeaway_texts(plain.key_takeaways))
+    if plain.get_help:
+        yield "Get help now", sentences(plain.get_help)
     for section in leaflet.sections:
         if isinstance(section.plain, SectionText):
             yield (

@@ -8,7 +8,7 @@ from importlib.resources import files
 
 from leafletgen.checks.plain_facts import counterparts, plain_facts
 from leafletgen.checks.readability import NO_FORMULA, PartGrade, ease_formulas, grades, plain_parts
-from leafletgen.config import ReadabilityLimits
+from leafletgen.config import CheckPolicy, ReadabilityLimits
 from leafletgen.content.model import Leaflet
 from leafletgen.edition import coverage_gaps, omissions
 from leafletgen.errors import LeafletError
@@ -47,7 +47,16 @@ def _mean(values: list[float]) -> float:
     return round(sum(values) / len(values), 1) if values else 0.0
 
 
-def check_leaflet(leaflet: Leaflet, limits: ReadabilityLimits) -> LeafletCheck:
+NO_GET_HELP = (
+    "no 'get_help': nothing on page 1 says when to get medical help straight away "
+    '(see leaflet docs leaflet-format, "Get help now")'
+)
+
+
+def check_leaflet(
+    leaflet: Leaflet, limits: ReadabilityLimits, policy: CheckPolicy | None = None
+) -> LeafletCheck:
+    policy = policy or CheckPolicy()
     if not leaflet.language.startswith("en"):
         raise LeafletError(
             f"Leaflet '{leaflet.id}': reading grades are measured for English sources only"
@@ -69,6 +78,8 @@ def check_leaflet(leaflet: Leaflet, limits: ReadabilityLimits) -> LeafletCheck:
     facts = plain_facts(leaflet)  # the plain text keeps every fact of the standard text
     failures += [f"plain text of {finding}" for finding in facts if finding.is_error]
     warnings = [f"plain text of {finding}" for finding in facts if not finding.is_error]
+    if not leaflet.get_help:
+        (failures if policy.require_get_help else warnings).append(NO_GET_HELP)
     return LeafletCheck(leaflet.id, rows, gaps, omissions(leaflet), jargon, failures, warnings)
 
 

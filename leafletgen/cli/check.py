@@ -112,15 +112,23 @@ def _check_source(project: Project, reference: str, as_json: bool) -> dict[str, 
     """Check one source, print the report unless JSON is wanted, and return it as data."""
     from leafletgen.checks.source import check_leaflet
     from leafletgen.content.loader import find_source, load_leaflet
+    from leafletgen.emergency import emergency_numbers
     from leafletgen.errors import LeafletError
 
     limits = project.config.readability
     try:
-        result = check_leaflet(load_leaflet(find_source(reference, project.leaflets_dir)), limits)
+        leaflet = load_leaflet(find_source(reference, project.leaflets_dir))
+        result = check_leaflet(leaflet, limits, project.config.check)
     except LeafletError as error:
         if not as_json:
             click.echo(f"Error: {error.format_message()}", err=True)
         return {"leaflet": reference, "ok": False, "failures": [error.format_message()]}
+    numbers = emergency_numbers(project.country)
+    if not numbers.known:
+        result.warnings.append(
+            'no emergency number to print under "Get help now": set `[market] country` in '
+            "leaflet.toml (or emergency_phone in the pharmacy profile)"
+        )
     if not as_json:
         _print_leaflet_check(result, limits)
     return {"leaflet": reference, **dataclasses.asdict(result), "ok": result.ok}

@@ -247,13 +247,55 @@ class GlossaryEntry(_Model):
     definition: InlineText
 
 
+class SafetyTakeaway(_Model):
+    """A key takeaway about safety ("do not stop suddenly"): printed apart from the others."""
+
+    safety: InlineText
+
+
+def _takeaway_kind(value: object) -> str:
+    return "safety" if isinstance(value, SafetyTakeaway | dict) else "text"
+
+
+Takeaway = Annotated[
+    Annotated[InlineText, Tag("text")] | Annotated[SafetyTakeaway, Tag("safety")],
+    Discriminator(_takeaway_kind),
+]
+"""A key takeaway: text, or ``safety: text`` for one that keeps a patient safe."""
+
+
+def takeaway_text(takeaway: str | SafetyTakeaway) -> str:
+    return takeaway.safety if isinstance(takeaway, SafetyTakeaway) else takeaway
+
+
+# "Get help now" sits on page 1 of every variant, large print too: a few short situations.
+MAX_GET_HELP = 6
+MAX_SITUATION_CHARS = 160
+
+
+def _short(value: str) -> str:
+    if len(markup.to_text(value)) > MAX_SITUATION_CHARS:
+        raise ValueError(
+            f"a situation of 'get_help' is at most {MAX_SITUATION_CHARS} characters: "
+            "it must fit on page 1 in large print"
+        )
+    return value
+
+
+Situation = Annotated[InlineText, AfterValidator(_short)]
+GetHelp = Annotated[list[Situation], Field(min_length=1, max_length=MAX_GET_HELP)]
+"""When to get medical help straight away, each situation short. The numbers to call are never
+leaflet text: they come from the pharmacy profile or the project's country."""
+
+
 class PlainLeaflet(_Model):
     """The leaflet-wide parts of the plain-language text, and its "Words to know"."""
 
     title: PlainText | None = None
     subtitle: PlainText | None = None
     summary: InlineText | None = None
-    key_takeaways: list[InlineText] = Field(min_length=1)
+    get_help: GetHelp | None = None
+    key_takeaways: list[Takeaway] = Field(min_length=1)
     bottom_line: list[InlineText] = Field(min_length=1)
     glossary: list[GlossaryEntry] = []
 
@@ -286,11 +328,15 @@ class Leaflet(_Model):
     version: Version | None = None
     reviewed: Review | None = None
     source: SourceReference | None = None
+    get_help: GetHelp | None = None
     # Absent only in a draft (checked below); never an empty list.
-    key_takeaways: list[InlineText] = Field(default=[], min_length=1)
+    key_takeaways: list[Takeaway] = Field(default=[], min_length=1)
     sections: list[Section] = Field(min_length=1)
     faqs: list[Faq] = []
     bottom_line: list[InlineText] = Field(default=[], min_length=1)
+    # The bottom line of a variant with a page limit (the one-page summary), when the full one
+    # does not fit: the source's own sentences, chosen by the editor.
+    summary_bottom_line: list[InlineText] | None = Field(None, min_length=1)
     plain: PlainLeaflet | None = None
 
     @property

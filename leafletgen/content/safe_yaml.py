@@ -189,13 +189,21 @@ def _problem(path: Path, lines: dict[FieldPath, int], error: Any) -> Problem:
     # Discriminator tags appear in the location but not in the file; drop them.
     loc = tuple(part for i, part in enumerate(error["loc"]) if not _is_tag(error["loc"], i))
     line = next((lines[loc[:n]] for n in range(len(loc), -1, -1) if loc[:n] in lines), None)
-    message = _MESSAGES.get(error["type"], error["msg"].removeprefix("Value error, "))
+    if error["type"] == "string_type" and error.get("input", "") is None:
+        # `title:` with nothing after it (a new source's placeholder) is empty, not a number.
+        message = "is empty: write its text after the colon"
+    else:
+        message = _MESSAGES.get(error["type"], error["msg"].removeprefix("Value error, "))
     return Problem(path, line, dotted(loc), message)
 
 
+_TAGGED_LISTS = ("blocks", "key_takeaways")
+
+
 def _is_tag(loc: tuple[Any, ...], index: int) -> bool:
-    # Tags follow a block index (blocks.<n>.<tag>.<field>) or a counterpart (plain.<tag>.<field>).
-    if index >= 2 and loc[index - 2] == "blocks" and isinstance(loc[index - 1], int):
+    # Tags follow a block or takeaway index (blocks.<n>.<tag>.<field>, key_takeaways.<n>.<tag>)
+    # or a counterpart (plain.<tag>.<field>).
+    if index >= 2 and loc[index - 2] in _TAGGED_LISTS and isinstance(loc[index - 1], int):
         return True
     return (
         index >= 1 and loc[index - 1] == "plain" and loc[index] in ("plain-text", "plain-omitted")

@@ -91,11 +91,12 @@ class Shaped:
     document_title: str | None  # the title line whole, as the document names itself
     subtitle: str | None
     summary: str | None
-    key_takeaways: list[str]
+    key_takeaways: list[str | dict[str, str]]  # {"safety": text} for a safety takeaway
     sections: list[dict[str, Any]]
     faqs: list[dict[str, Any]]
     bottom_line: list[str]
     to_check: list[str]
+    get_help: list[str] = field(default_factory=list)
 
 
 def _short(text: str, limit: int = 60) -> str:

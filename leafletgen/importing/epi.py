@@ -59,6 +59,7 @@ def read_bundle(raw: bytes, path: Path, report: Report) -> tuple[Shaped, str, di
         subtitle=reader.subtitle,
         summary=reader.summary,
         key_takeaways=reader.takeaways,
+        get_help=reader.get_help,
         sections=reader.sections + reader.unplaced_section(),
         faqs=reader.faqs,
         bottom_line=reader.bottom_line,
@@ -110,7 +111,8 @@ class _Sections:
         self.language = language
         self.subtitle: str | None = None
         self.summary: str | None = None
-        self.takeaways: list[str] = []
+        self.takeaways: list[str | dict[str, str]] = []
+        self.get_help: list[str] = []
         self.sections: list[dict[str, Any]] = []
         self.faqs: list[dict[str, Any]] = []
         self.bottom_line: list[str] = []
@@ -123,8 +125,18 @@ class _Sections:
         if code == "introduction":
             for block in blocks:
                 self.placed_in_introduction(block)
+        elif code == "get-help":
+            self.get_help += _texts(blocks)
         elif code == "key-takeaways":
-            self.takeaways += _texts(blocks)
+            self.takeaways += [
+                {"safety": item} if safety else item
+                for block in blocks
+                for item, safety in zip(
+                    block.get("list", []),
+                    block.get("safety", [False] * len(block.get("list", []))),
+                    strict=True,
+                )
+            ]
         elif code == "bottom-line":
             self.bottom_line += _texts(blocks)
         elif code == "faqs":
@@ -179,7 +191,11 @@ class _Sections:
         if tag in ("ul", "ol"):
             if tag == "ol":
                 self.report.guessed.append(f"{where}: a numbered list made a list")
-            return {"list": [self.inline(li, where) for li in element if li.tag == f"{XHTML}li"]}
+            items = [li for li in element if li.tag == f"{XHTML}li"]
+            block = {"list": [self.inline(li, where) for li in items]}
+            if any(li.get("class") == "safety" for li in items):  # the key takeaways' only
+                block["safety"] = [li.get("class") == "safety" for li in items]
+            return block
         if tag == "table":
             return {"table": self.table(element, where)}
         if tag == "div" and "callout" in (element.get("class") or ""):

@@ -58,7 +58,7 @@ def draft_source(
             f"source: its title is the document's own, “{shaped.document_title}” (add its "
             "publisher, address and date)"
         )
-    for name in ("key_takeaways", "sections", "faqs", "bottom_line"):
+    for name in ("get_help", "key_takeaways", "sections", "faqs", "bottom_line"):
         if value := getattr(shaped, name):
             data[name] = value
     # What the input did not have and the format needs: named, never made up.

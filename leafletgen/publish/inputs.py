@@ -44,7 +44,7 @@ def shared_inputs(project: Project, request: BuildRequest) -> Inputs:
             inputs[key] = value_hash(settings.model_dump(mode="json"))
     if request.branded is not None:
         inputs["pharmacy"] = _pharmacy_hash(request.branded)
-    if project.country is not None:  # which brands print; recorded only when set
+    if project.country is not None:  # its brands and emergency numbers print; only when set
         inputs["country"] = project.country
     return inputs
 

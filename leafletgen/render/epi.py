@@ -73,12 +73,16 @@ def epi_bundle(document: Document) -> dict[str, Any]:
     sections = []
     if edition.subtitle or edition.summary:
         sections.append(part("introduction", edition.title, narrative.introduction(edition, lang)))
-    if edition.key_takeaways:
+    if edition.get_help:  # the situations; the numbers to call are the pharmacy's or country's
+        sections.append(
+            part("get-help", chrome("Get help now"), narrative.items(edition.get_help, lang))
+        )
+    if edition.key_messages:
         sections.append(
             part(
                 "key-takeaways",
                 chrome("Key takeaways"),
-                narrative.items(edition.key_takeaways, lang),
+                narrative.key_messages(edition.key_messages, lang),
             )
         )
     for section in edition.sections:

@@ -14,6 +14,7 @@ from pathlib import Path
 from leafletgen.config import AudioSettings, BrailleSettings
 from leafletgen.counter import PrintDetails
 from leafletgen.edition import Edition
+from leafletgen.emergency import EmergencyNumbers
 from leafletgen.errors import TranslationError
 from leafletgen.i18n.localization import Localization
 from leafletgen.project import Assets
@@ -51,6 +52,7 @@ class Document:
     braille: BrailleSettings = field(default_factory=BrailleSettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
     twin_url: str | None = None  # the published HTML twin ([publish] base_url): the PDF's QR code
+    emergency: EmergencyNumbers = field(default_factory=EmergencyNumbers)  # "Get help now"
 
     @property
     def extra_files(self) -> tuple[Path, ...]:
@@ -80,6 +82,7 @@ class Document:
             counter=self.counter,
             extra_css=self.extra_css,
             qr=self.qr if qr else None,
+            emergency=self.emergency,
         )
         self.check_translated()
         return html

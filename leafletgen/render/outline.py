@@ -102,6 +102,9 @@ def outline_of(document: Document) -> Outline:
 
 
 _SPACE = re.compile(r"\s+")
+# Direction marks and isolates (the templates' ``isolated`` filter) place text on a line of
+# the other direction; braille and speech have no lines, only the letters.
+_DIRECTION_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _SKIPPED = {"style", "script", "head", "img", "nav"}
 _HEADING = re.compile(r"h[1-6]")
 
@@ -189,4 +192,4 @@ def _table(table: lxml.html.HtmlElement) -> Table:
 
 
 def _text(element: lxml.html.HtmlElement) -> str:
-    return _SPACE.sub(" ", element.text_content()).strip()
+    return _SPACE.sub(" ", _DIRECTION_CONTROLS.sub("", element.text_content())).strip()

@@ -13,12 +13,16 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 import jinja2
-from markupsafe import Markup
+from babel import Locale
+from babel.dates import format_skeleton
+from babel.lists import format_list
+from markupsafe import Markup, escape
 
 from leafletgen import __version__
 from leafletgen.content import markup
 from leafletgen.counter import PrintDetails
 from leafletgen.edition import Edition
+from leafletgen.emergency import EmergencyNumbers
 from leafletgen.errors import LeafletError
 from leafletgen.i18n.localization import Localization
 from leafletgen.project import PACKAGE_TEMPLATES, Assets
@@ -95,6 +99,15 @@ def make_environment(localization: Localization, assets: Assets) -> jinja2.Envir
     env.filters["text"] = localization.text
     env.filters["plain"] = markup.to_text
     env.filters["date"] = localization.date
+    # The footer's date: the locale's numeric form with the full year, short enough for one
+    # line at 18 pt in every language ("About this leaflet" has it in words).
+    env.filters["short_date"] = lambda value: format_skeleton(
+        "yMd", value, locale=localization.locale
+    )
+    env.filters["join_list"] = lambda items: join_list(items, localization.locale)
+    env.filters["direction"] = text_direction
+    env.filters["phone"] = phone_number
+    env.filters["isolated"] = isolated
     env.filters["css_string"] = css_string
     env.filters["page_counter"] = lambda label: page_counter_css(label, localization.counter_style)
     env.globals["asset_url"] = _asset_url(assets)
@@ -142,6 +155,7 @@ def render_html(
     counter: PrintDetails | None = None,
     extra_css: tuple[str, ...] = (),
     qr: QrLink | None = None,
+    emergency: EmergencyNumbers | None = None,
 ) -> RenderedHtml:
     """Fill the leaflet template. ``standalone`` inlines CSS and fonts for a self-contained page.
 
@@ -150,6 +164,9 @@ def render_html(
     so that a project's rule wins over every shipped one.
     """
     env = make_environment(localization, assets)
+    if edition.variant.large_print:
+        for name in ("inline", "text"):
+            env.filters[name] = _whole_words(env.filters[name])
     stylesheets = edition.variant.stylesheets + localization.stylesheets
     if standalone:
         stylesheets += (HTML_TWIN_STYLESHEET,)
@@ -168,6 +185,7 @@ def render_html(
         standalone=standalone,
         generator=f"leafletgen {__version__}",
         counter=counter,
+        emergency=emergency or EmergencyNumbers(),
         logo_src=_logo_src(counter, standalone),
         qr=qr,
     )
@@ -177,8 +195,19 @@ def render_html(
 def draft_notice(localization: Localization, assets: Assets, *, source: bool = False) -> str:
     """The draft notice in the localization's language, as the PDF shows it: the source's
     own ("Draft — not reviewed", ``source``) or the draft translation's."""
+    return _notice(localization, assets, "source_draft_notice" if source else "draft_notice")
+
+
+def draft_mark(localization: Localization, assets: Assets) -> str:
+    """The short mark at the top of each page after the first of a draft translation."""
+    return _notice(localization, assets, "draft_mark")
+
+
+def _notice(localization: Localization, assets: Assets, name: str) -> str:
     module = make_environment(localization, assets).get_template("_notices.html.j2").module
-    notice = module.source_draft_notice() if source else module.draft_notice
+    notice = getattr(module, name)
+    if callable(notice):  # a macro: its text is only made (and translated) when called
+        notice = notice()
     return notice.striptags() if isinstance(notice, Markup) else str(notice)
 
 
@@ -275,6 +304,59 @@ def asset_contents(path: Path, subset_to: str | None) -> bytes:
     out = io.BytesIO()
     font.save(out)
     return out.getvalue()
+
+
+def join_list(items: Iterable[str], locale: Locale) -> Markup:
+    """Items joined as the language lists things (CLDR): "a, b and c", "a وb وc"."""
+    escaped = [str(escape(item)) for item in items]
+    return Markup(format_list(escaped, style="standard", locale=locale)) if escaped else Markup()
+
+
+def text_direction(language: str) -> str:
+    """``ltr`` or ``rtl``: the direction of a text in ``language`` (a BCP 47 tag)."""
+    order = Locale.parse(language, sep="-").character_order
+    return "rtl" if order == "right-to-left" else "ltr"
+
+
+# Unicode's isolates (UAX #9): what `unicode-bidi: isolate` does in a browser, which the PDF
+# renderer does not support. Only the templates write them: a source's text may not.
+FIRST_STRONG_ISOLATE, LEFT_TO_RIGHT_ISOLATE, POP_ISOLATE = "\u2068", "\u2066", "\u2069"
+
+
+def isolated(html: str, direction: str = "auto") -> Markup:
+    """Text that keeps its own direction inside a line of the other: an English name in
+    Arabic text reads left to right, brackets and full stop in place."""
+    start = LEFT_TO_RIGHT_ISOLATE if direction == "ltr" else FIRST_STRONG_ISOLATE
+    return Markup(start) + escape(html) + Markup(POP_ISOLATE)
+
+
+def phone_number(number: str) -> Markup:
+    """A phone number kept whole and left to right inside any text: it never breaks across
+    lines, and its digits and hyphens keep their order in Arabic text."""
+    return Markup('<bdi class="phone" dir="ltr">{}</bdi>').format(isolated(number, "ltr"))
+
+
+# A word with a hyphen inside ("extended-release"), in the text between tags only.
+_HYPHENATED = re.compile(r"\w+(?:-\w+)+")
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def _whole_words(fill: Callable[[str], Markup]) -> Callable[[str], Markup]:
+    """Large print: a hyphenated word is never broken at its hyphen (a reader with low vision
+    loses the word's second half at the start of the next line)."""
+
+    def filled(value: str) -> Markup:
+        parts = _TAG.split(str(fill(value)))
+        return Markup(
+            "".join(
+                part
+                if part.startswith("<")
+                else _HYPHENATED.sub(r'<span class="word">\g<0></span>', part)
+                for part in parts
+            )
+        )
+
+    return filled
 
 
 _COUNTER = re.compile(r"(%\((?:page|pages)\)s)")

@@ -344,7 +344,7 @@ def test_a_percent_sign_written_as_two_is_printed(project: Project) -> None:
     # (with no number: a number the source does not state is refused, leafletgen.content.facts)
     project.edit("es", 'msgstr "ES Key takeaways"', 'msgstr "Lo esencial, en %%"')
     assert_accepted(project)
-    assert "<h2>Lo esencial, en %</h2>" in html_of(project, "es")
+    assert '<h2 id="key-takeaways-heading">Lo esencial, en %</h2>' in html_of(project, "es")
 
 
 @pytest.mark.parametrize(
@@ -420,7 +420,7 @@ def test_a_utf8_catalog_without_a_charset_or_with_a_bom_is_read_as_utf8(project:
     project.edit("es", 'msgstr "ES Key takeaways"', 'msgstr "Información clave"')
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     assert_accepted(project)
-    assert "<h2>Información clave</h2>" in html_of(project, "es")
+    assert '<h2 id="key-takeaways-heading">Información clave</h2>' in html_of(project, "es")
 
 
 # --- Plural forms -----------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from leafletgen.errors import RenderError
 from leafletgen.render.format import Check, Document, Format, Output
 
 
@@ -17,6 +18,15 @@ def render(document: Document) -> Output:
         extra_files=document.extra_files,
         embedded=document.embedded,
     )
+    limit = document.edition.variant.max_pages
+    if limit is not None and pdf.pages > limit:
+        # Never made to fit by smaller type: the text must be shortened.
+        last = pdf.parts[limit] if len(pdf.parts) > limit else ()
+        part = f"'{last[0]}'" if last else "the text"
+        raise RenderError(
+            f"{document.name}: {pdf.pages} pages, the {document.edition.variant.name} variant "
+            f"fits on {limit}: {part} runs onto page {limit + 1} (shorten it in the source)"
+        )
     return Output(pdf.data, pdf.pages)
 
 

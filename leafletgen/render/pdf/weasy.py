@@ -61,6 +61,22 @@ PDF_VARIANT = "pdf/ua-1"
 class RenderedPdf:
     data: bytes
     pages: int
+    parts: tuple[tuple[str, ...], ...] = ()  # per page, the parts (data-part) it holds
+
+
+def _parts_by_page(document: object) -> tuple[tuple[str, ...], ...]:
+    """Which parts of the leaflet (elements with a ``data-part``) each page holds, in order:
+    what a page limit names when a variant does not fit."""
+    pages = []
+    for page in document.pages:  # type: ignore[attr-defined]
+        found: list[str] = []
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            part = element.get("data-part") if element is not None else None
+            if part and part not in found:
+                found.append(part)
+        pages.append(tuple(found))
+    return tuple(pages)
 
 
 class AssetFetcher(URLFetcher):  # type: ignore[misc]
@@ -142,7 +158,9 @@ def render_pdf(
     if collector.messages:
         raise RenderError(f"{name}: renderer reported: " + "; ".join(collector.messages))
     return RenderedPdf(
-        data=_finish(data, tagging.read_layout(document), name), pages=len(document.pages)
+        data=_finish(data, tagging.read_layout(document), name),
+        pages=len(document.pages),
+        parts=_parts_by_page(document),
     )
 
 

@@ -1,0 +1,134 @@
+"""Page 1 and the page furniture of every shipped output, read back from the PDFs: "get help
+now" and the key messages on page 1, one footer line, the draft marked once on every page,
+no near-empty page (issue 17)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from leafletgen.content.markup import to_text
+from leafletgen.engine import Prepared, prepare
+from leafletgen.publish.names import parse_output_name
+from leafletgen.render.templates import draft_mark, draft_notice
+from tests.conftest import make_project
+from tests.pdfutil import (
+    body_line_counts,
+    body_line_lengths,
+    footer_lines,
+    margin_text,
+    page_text,
+    squeezed,
+)
+
+LANGUAGES = ("en", "es", "ar", "ru")
+SHIPPED_VARIANTS = ("standard", "large-print", "plain", "plain-large-print")
+MATRIX = [(language, variant) for language in LANGUAGES for variant in SHIPPED_VARIANTS]
+
+
+def _pdf(shipped: Path, language: str, variant: str) -> Path:
+    return next(shipped.rglob(f"clonazepam-emotional-effects.{language}.{variant}.a4.pdf"))
+
+
+def _prepared(path: Path) -> Prepared:
+    name = parse_output_name(path)
+    return prepare(make_project(), name.leaflet_id, name.language, name.variant)
+
+
+def test_the_matrix_is_complete(shipped: Path) -> None:
+    for language, variant in MATRIX:
+        assert _pdf(shipped, language, variant).is_file()
+
+
+@pytest.mark.parametrize(("language", "variant"), MATRIX)
+def test_page_one_holds_get_help_and_the_key_messages(
+    shipped: Path, language: str, variant: str
+) -> None:
+    path = _pdf(shipped, language, variant)
+    prepared = _prepared(path)
+    chrome = prepared.localization.translations
+    page_one = squeezed(page_text(path)[1])
+    # "Get help now", whole: its heading, every situation and the number to call.
+    assert squeezed(chrome.gettext("Get help now")) in page_one
+    for situation in prepared.edition.get_help:
+        assert squeezed(to_text(situation)) in page_one, situation
+    assert squeezed(chrome.gettext("In an emergency, call your local emergency number.")) in (
+        page_one
+    )
+    # The key messages start on page 1; in regular print they are all there.
+    messages = prepared.edition.key_takeaways
+    assert squeezed(chrome.gettext("Key takeaways")) in page_one
+    on_page_one = messages if not prepared.edition.variant.large_print else messages[:1]
+    for message in on_page_one:
+        assert squeezed(to_text(message)) in page_one, message
+
+
+@pytest.mark.parametrize(("language", "variant"), MATRIX)
+def test_the_footer_is_one_line_on_every_page(shipped: Path, language: str, variant: str) -> None:
+    path = _pdf(shipped, language, variant)
+    footers = footer_lines(path)
+    pages = len(body_line_counts(path))
+    assert sorted(footers) == list(range(1, pages + 1))
+    for number, baselines in footers.items():
+        # Both boxes on one baseline: nothing wrapped, nothing pushed onto a second line.
+        assert len(baselines) == 1, (number, baselines)
+
+
+@pytest.mark.parametrize(("language", "variant"), MATRIX)
+def test_no_page_holds_fewer_than_three_lines(shipped: Path, language: str, variant: str) -> None:
+    counts = body_line_counts(_pdf(shipped, language, variant))
+    assert min(counts.values()) >= 3, counts
+
+
+@pytest.mark.parametrize(("language", "variant"), [m for m in MATRIX if m[0] != "en"])
+def test_a_draft_is_marked_once_on_every_page_and_explained_on_page_one(
+    shipped: Path, language: str, variant: str
+) -> None:
+    path = _pdf(shipped, language, variant)
+    prepared = _prepared(path)
+    assert prepared.localization.draft
+    notice = squeezed(draft_notice(prepared.localization, make_project().assets))
+    mark = squeezed(draft_mark(prepared.localization, make_project().assets))
+    pages = page_text(path)
+    assert squeezed(pages[1]).count(notice) == 1
+    assert all(notice not in squeezed(text) for number, text in pages.items() if number > 1)
+    margins = margin_text(path, rtl=language == "ar")
+    for number, text in margins.items():
+        # Page 1's box is its mark; every later page carries the short mark once, at the top.
+        assert squeezed(text).count(mark) == (0 if number == 1 else 1), (number, text)
+
+
+@pytest.mark.parametrize(
+    ("language", "variant"),
+    [(lang, v) for lang in ("en", "es", "ru") for v in ("standard", "plain")],
+)
+def test_body_lines_run_about_75_characters(shipped: Path, language: str, variant: str) -> None:
+    # Plain-language guidance: 50 to 75 characters a line (Arabic letters are narrower, and
+    # large print's lines are shorter by themselves).
+    lengths = body_line_lengths(_pdf(shipped, language, variant))
+    assert lengths[int(len(lengths) * 0.9)] <= 78 and lengths[-1] <= 84, lengths[-10:]
+
+
+def test_large_print_never_breaks_a_word_at_its_hyphen(tmp_path: Path) -> None:
+    from leafletgen.engine import Request, render
+    from tests.conftest import minimal_leaflet, write_leaflet
+
+    (tmp_path / "leaflets").mkdir()
+    text = "Swallow the tablet whole: " + "this extended-release tablet " * 12
+    write_leaflet(
+        tmp_path / "leaflets",
+        minimal_leaflet(sections=[{"heading": "How", "blocks": [{"paragraph": text}]}]),
+    )
+    project = make_project(root=tmp_path)
+    out = render(project, Request("sample", variant="large-print"))
+    path = tmp_path / "out.pdf"
+    path.write_bytes(out.data)
+    from tests.pdfutil import _lines
+
+    lines = [line.get_text().strip() for _, in_body, line in _lines(path) if in_body]
+    assert sum("extended-release" in line for line in lines) >= 6
+    assert not [line for line in lines if line.endswith("extended-")], lines
+    # In regular print the same text may break there: the rule is large print's own.
+    html = render(project, Request("sample", variant="large-print", format="html")).data
+    assert b'<span class="word">extended-release</span>' in html
