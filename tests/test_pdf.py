@@ -54,7 +54,15 @@ def test_tag_tree_has_headings_lists_and_tables(pdf: pikepdf.Pdf) -> None:
     assert types.count("TH") == 12 and types.count("TD") == 12
 
 
-_UNIT_TYPES = {"h2": "H2", "h3": "H3", "p": "P", "li": "LI", "table": "Table", "th": "TH", "td": "TD"}
+_UNIT_TYPES = {
+    "h2": "H2",
+    "h3": "H3",
+    "p": "P",
+    "li": "LI",
+    "table": "Table",
+    "th": "TH",
+    "td": "TD",
+}
 
 
 def test_each_section_is_one_element_across_page_breaks(seed_outputs: dict[str, Path]) -> None:
