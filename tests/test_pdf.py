@@ -8,7 +8,9 @@ from pathlib import Path
 import page
 import pikepdf
 import pytest
+import tinyhtml5
 
+from leafletgen.render.pdf.tagging import Node, walk
 from leafletgen.render.pdf.validate import check_pdfua
 from tests.conftest import SEED, build_files, minimal_leaflet, write_leaflet
 from tests.pdfutil import body_text, char_sizes, last_body_line_sizes, margin_text, struct_types
@@ -52,6 +54,58 @@ def test_tag_tree_has_headings_lists_and_tables(pdf: pikepdf.Pdf) -> None:
     assert types.count("Caption") == 2
     # Each table: 3 column headers + 3 row headers; 3 rows x 2 data cells.
     assert types.count("TH") == 12 and types.count("TD") == 12
+
+
+_UNIT_TYPES = {
+    "h2": "H2",
+    "h3": "H3",
+    "p": "P",
+    "li": "LI",
+    "table": "Table",
+    "th": "TH",
+    "td": "TD",
+}
+
+
+def test_each_section_is_one_element_across_page_breaks(seed_outputs: dict[str, Path]) -> None:
+    """The main part and each section are one structure element, holding all their content
+    in order, however many pages they cross (WeasyPrint writes one per page)."""
+    html = tinyhtml5.parse(
+        seed_outputs["html"].read_text(encoding="utf-8"), namespace_html_elements=False
+    )
+    sections = [
+        [_UNIT_TYPES[el.tag] for el in section.iter() if el.tag in _UNIT_TYPES]
+        for section in html.iter("section")
+    ]
+    with pikepdf.open(seed_outputs["pdf"]) as pdf:
+        nodes = list(walk(pdf))
+        assert [node.type for node in nodes].count("Part") == 1  # <main>, on every page
+        sects = [node for node in nodes if node.type == "Sect"]
+        inside = [
+            [below.type for below in nodes if sect.element.objgen in _objgens(below.parents)]
+            for sect in sects
+        ]
+        assert [[t for t in types if t in _UNIT_TYPES.values()] for types in inside] == sections
+        pages = [
+            {page.objgen for below in nodes for page, _ in below.mcids if _under(below, sect)}
+            for sect in sects
+        ]
+        assert max(map(len, pages)) > 1  # some section does cross a page break
+        for sect in sects:  # each heading's section once: the heading leads it
+            headings = [kid for kid in sect.kids if str(kid.S) in ("/H2", "/H3")]
+            assert len(headings) <= 1
+            if headings:
+                assert sect.kids[0].objgen == headings[0].objgen
+
+
+def _objgens(elements: tuple[pikepdf.Dictionary, ...]) -> set[tuple[int, int]]:
+    return {element.objgen for element in elements}
+
+
+def _under(node: Node, sect: Node) -> bool:
+    return node.element.objgen == sect.element.objgen or sect.element.objgen in _objgens(
+        node.parents
+    )
 
 
 def test_bookmarks_follow_the_headings(pdf: pikepdf.Pdf) -> None:

@@ -12,7 +12,8 @@ misses these things, each repaired here by one function over the finished file:
   never reaches the structure tree, so it is read with the document's voice;
 - ``merge_split_tables``: WeasyPrint builds the tree page by page, so a table that breaks
   across pages becomes two tables, the second with a repeated, re-tagged header row;
-  ``join_split_elements`` does the same for lists, list items and paragraphs.
+  ``join_split_elements`` does the same for the document's main part, its sections, lists,
+  list items and paragraphs.
 
 Some need facts only the layout knows (which text came from which ``lang`` or margin box,
 which fragments on two pages are one HTML element): ``read_layout`` takes them from the
@@ -160,8 +161,23 @@ class Layout:
     blocks: tuple[tuple[tuple[str, int], ...], ...] = ()
 
 
-# The HTML elements whose parts on several pages are joined into one structure element.
-JOINED = {"p": "P", "li": "LI", "dt": "LI", "dd": "LI", "ul": "L", "ol": "L", "dl": "L"}
+# The HTML elements whose parts on several pages are joined into one structure element, and
+# their structure types (WeasyPrint's), outermost first: an outer element is joined before
+# the ones inside it, whose parts then share one parent.
+JOINED = {
+    "main": "Part",
+    "article": "Art",
+    "section": "Sect",
+    "blockquote": "BlockQuote",
+    "div": "Div",
+    "ul": "L",
+    "ol": "L",
+    "dl": "L",
+    "li": "LI",
+    "dt": "LI",
+    "dd": "LI",
+    "p": "P",
+}
 
 
 def read_layout(document: Any) -> Layout:
@@ -312,10 +328,12 @@ def _content_in_order(pdf: pikepdf.Pdf) -> Iterator[Element]:
 
 
 def join_split_elements(pdf: pikepdf.Pdf, layout: Layout) -> None:
-    """Make each list, list item and paragraph that breaks across pages one element again.
+    """Make each element that breaks across pages (``JOINED``) one structure element again.
 
-    WeasyPrint builds the tree page by page: a list broken by a page becomes two lists (a
-    reader announces 1 item, then 4), and an item broken by it a second, bullet-less item.
+    WeasyPrint builds the tree page by page: the main part becomes one Part per page, a
+    section broken by a page two sections (a reader's list of sections shows the second
+    without its heading), a list two lists (a reader announces 1 item, then 4), and an item
+    a second, bullet-less item.
     Each piece of content is paired with the HTML elements the layout says it is in (as
     ``mark_languages`` pairs it), which names each structure element above it; the parts of
     one HTML element then move into its first part, in order.
@@ -338,7 +356,7 @@ def join_split_elements(pdf: pikepdf.Pdf, layout: Layout) -> None:
             if rank < len(numbers):
                 names.setdefault(element.objgen, (kind, numbers[rank]))
             element = element.get("/P")
-    for kind in ("L", "LI", "P"):  # a list first: its items' parts then share one list
+    for kind in dict.fromkeys(JOINED.values()):  # outermost first
         first: dict[tuple[str, int], Node] = {}
         parts: list[tuple[Node, Node]] = []
         for node in walk(pdf):
@@ -383,7 +401,17 @@ def _absorb(pdf: pikepdf.Pdf, into: Node, part: Node) -> None:
             parent_tree[int(page.StructParents)][mcid] = target
         moved.append(kid)
     target.K = moved
-    _remove(source, part.parents)
+    _remove(source, _parents(source))  # not ``part.parents``: an outer join may have moved it
+
+
+def _parents(element: Element) -> tuple[Element, ...]:
+    """The elements above ``element``, from the tree's top element down, by their ``/P``."""
+    parents: list[Element] = []
+    parent = element.get("/P")
+    while _is_element(parent):
+        parents.append(parent)
+        parent = parent.get("/P")
+    return tuple(reversed(parents))
 
 
 def merge_split_tables(pdf: pikepdf.Pdf, layout: Layout) -> None:
