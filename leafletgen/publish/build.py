@@ -69,17 +69,20 @@ def build(project: Project, request: BuildRequest, progress: Progress | None = N
         progress.start(len(jobs))
     todo = []
     for job in jobs:
-        inputs = hashes.of(job)
+        inputs = {fmt: hashes.of(job, fmt) for fmt in request.formats}
         if not request.force and all(
-            manifest.is_current(key, inputs, cache) for key in keys(job, request)
+            manifest.is_current(key, inputs[fmt], cache)
+            for key, fmt in zip(keys(job, request), request.formats, strict=True)
         ):
             report.skipped += 1
             _tell(progress, JobResult(job, skipped=True))
         else:
             todo.append((job, inputs))
 
-    def finished(output: JobOutput, inputs: Inputs) -> None:
-        entries = [_entry(output.job, request, built, inputs) for built, _ in output.files]
+    def finished(output: JobOutput, inputs: dict[str, Inputs]) -> None:
+        entries = [
+            _entry(output.job, request, built, inputs[built.format]) for built, _ in output.files
+        ]
         built, failure = commit(
             output, paths(project, output.job, request), out_dir, entries, cache
         )
@@ -153,5 +156,6 @@ def _entry(job: Job, request: BuildRequest, built: BuiltFile, inputs: Inputs) ->
         "size": built.size,
         "translation": built.translation,
         "sha256": built.sha256,
+        "check": built.verdict,  # the format's own check, as it passed: "EPUB 3 pass (…)"
         "inputs": inputs,
     }

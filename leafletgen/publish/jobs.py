@@ -70,6 +70,7 @@ def _render_job(project: Project, job: Job, request: BuildRequest) -> list[tuple
                 fmt,
                 counter=branded,
                 allow_incomplete=request.allow_incomplete,
+                companions=request.formats,
             ),
         )
         digest = hashlib.sha256(output.data).hexdigest()

@@ -20,8 +20,9 @@ from leafletgen.project import Project
 from leafletgen.publish.jobs import JobOutput, run_job
 from leafletgen.publish.plan import BuildRequest, Failure, Job
 
-Todo = tuple[Job, dict[str, str]]  # a job and the inputs the manifest will record for it
-Finished = Callable[[JobOutput, dict[str, str]], None]
+# A job and the inputs the manifest will record for each of its formats.
+Todo = tuple[Job, dict[str, dict[str, str]]]
+Finished = Callable[[JobOutput, dict[str, dict[str, str]]], None]
 WORKER_STOPPED = "a worker process stopped unexpectedly while building"
 
 

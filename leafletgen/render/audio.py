@@ -9,6 +9,7 @@ writes no encoder version or random stream serial (``bitexact``).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -266,4 +267,47 @@ def _spoken_words(script: str) -> int:
     return len(words(script)) + sum(number_values(script).values())
 
 
-FORMAT = Format("audio", ".ogg", "audio/ogg; codecs=opus", render, check)
+def tools(language: str) -> str:
+    """espeak-ng's version and its dictionary for the language, ffmpeg's and libopus'."""
+    speech = _first_line([_tool_or("espeak-ng"), "--version"]) if shutil.which("espeak-ng") else ""
+    found = _ESPEAK.search(speech)
+    if found is None:
+        return "espeak-ng missing"
+    dictionary = Path(found["data"]) / f"{language.split('-')[0].split('_')[0]}_dict"
+    words = hashlib.sha256(dictionary.read_bytes()).hexdigest()[:16] if dictionary.is_file() else ""
+    encoder = _first_line([_tool_or("ffmpeg"), "-version"]) if shutil.which("ffmpeg") else ""
+    ffmpeg = encoder.split()[2] if len(encoder.split()) > 2 else "missing"  # "ffmpeg version 5.1…"
+    return f"espeak-ng {found['version']} (dictionary {words}), ffmpeg {ffmpeg}, {_opus_version()}"
+
+
+_ESPEAK = re.compile(r"text-to-speech:\s*(?P<version>\S+)\s+Data at:\s*(?P<data>.+)$")
+
+
+def _tool_or(name: str) -> str:
+    return shutil.which(name) or name
+
+
+def _first_line(command: list[str]) -> str:
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    lines = (result.stdout or result.stderr).strip().splitlines()
+    return lines[0] if result.returncode == 0 and lines else ""
+
+
+def _opus_version() -> str:
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("opus")
+    if name is None:
+        return "libopus missing"
+    library = ctypes.CDLL(name)
+    library.opus_get_version_string.restype = ctypes.c_char_p
+    return library.opus_get_version_string().decode("ascii")
+
+
+FORMAT = Format(
+    "audio", ".ogg", "audio/ogg; codecs=opus", render, check, kind="Ogg Opus", tools=tools
+)

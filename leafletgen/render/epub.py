@@ -266,4 +266,32 @@ def _structure(data: bytes, document: Document) -> list[str]:
     return failures
 
 
-FORMAT = Format("epub", ".epub", "application/epub+zip", render, check)
+def tools(language: str) -> str:
+    """epubcheck's version, from its jar's manifest (no Java started for it)."""
+    found = shutil.which("epubcheck")
+    if found is None:
+        return "epubcheck missing"
+    jar = Path(found).resolve()
+    try:
+        with zipfile.ZipFile(jar) as archive:
+            manifest = archive.read("META-INF/MANIFEST.MF").decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return f"epubcheck {_file_hash(jar)}"
+    version = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in manifest.splitlines()
+            if line.startswith("Implementation-Version:")
+        ),
+        "",
+    )
+    return f"epubcheck {version or _file_hash(jar)}"
+
+
+def _file_hash(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+FORMAT = Format("epub", ".epub", "application/epub+zip", render, check, kind="EPUB 3", tools=tools)

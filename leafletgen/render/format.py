@@ -18,7 +18,7 @@ from leafletgen.errors import TranslationError
 from leafletgen.i18n.localization import Localization
 from leafletgen.project import Assets
 from leafletgen.render.qr import QrLink, qr_link
-from leafletgen.render.templates import RenderedHtml, render_html
+from leafletgen.render.templates import Companion, RenderedHtml, render_html
 from leafletgen.variants import Paper
 
 
@@ -51,6 +51,7 @@ class Document:
     braille: BrailleSettings = field(default_factory=BrailleSettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
     twin_url: str | None = None  # the published HTML twin ([publish] base_url): the PDF's QR code
+    companions: tuple[Companion, ...] = ()  # what the HTML twin links: formats built beside it
 
     @property
     def extra_files(self) -> tuple[Path, ...]:
@@ -80,6 +81,7 @@ class Document:
             counter=self.counter,
             extra_css=self.extra_css,
             qr=self.qr if qr else None,
+            companions=self.companions if standalone else (),
         )
         self.check_translated()
         return html
@@ -102,4 +104,8 @@ class Format:
     media_type: str
     render: Callable[[Document], Output]
     check: Callable[[bytes, Document], Check]
+    kind: str = ""  # the file's kind, as people name it: "PDF", "Ogg Opus"
+    # The programs and data the format runs for a language, with their versions ("liblouis
+    # 3.24.0, tables 1f2e…"): an input of every output it makes, so an upgrade rebuilds them.
+    tools: Callable[[str], str] | None = None
     imports: tuple[str, ...] = field(default=())  # modules a worker process loads up front

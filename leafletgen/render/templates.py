@@ -51,6 +51,17 @@ _SUBSETTABLE = (".ttf", ".otf")  # what fontTools cuts down without extra librar
 
 
 @dataclass(frozen=True)
+class Companion:
+    """Another format of the same leaflet, language and variant, published beside the HTML
+    twin, which links it (``_formats.html.j2``)."""
+
+    format: str  # a name from leafletgen.render.FORMATS
+    href: str  # the file's name, relative to the twin (same folder)
+    media_type: str
+    kind: str  # the file's kind, as people name it: "Ogg Opus", "BRF"
+
+
+@dataclass(frozen=True)
 class RenderedHtml:
     html: str
     stylesheets: tuple[str, ...]  # relative to the templates folder
@@ -142,6 +153,7 @@ def render_html(
     counter: PrintDetails | None = None,
     extra_css: tuple[str, ...] = (),
     qr: QrLink | None = None,
+    companions: tuple[Companion, ...] = (),
 ) -> RenderedHtml:
     """Fill the leaflet template. ``standalone`` inlines CSS and fonts for a self-contained page.
 
@@ -170,6 +182,7 @@ def render_html(
         counter=counter,
         logo_src=_logo_src(counter, standalone),
         qr=qr,
+        companions=companions,
     )
     return RenderedHtml(html=html, stylesheets=stylesheets)
 

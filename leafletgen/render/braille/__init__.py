@@ -27,8 +27,12 @@ class BrailleCode:
     name: str  # as the check names it
 
 
+def _base(language: str) -> str:
+    return language.split("-")[0].split("_")[0]  # es-MX reads as Spanish
+
+
 def braille_code(document: Document) -> BrailleCode:
-    language = document.localization.language.split("-")[0].split("_")[0]
+    language = _base(document.localization.language)
     if language == "en":
         grade = document.braille.grade
         return BrailleCode(f"en-ueb-g{grade}.ctb", f"UEB grade {grade}")
@@ -119,4 +123,20 @@ def _as_table_reads(code: BrailleCode, language: str) -> Callable[[str], str]:
     return lambda text: _LATIN_WORD.sub(as_read, text)
 
 
-FORMAT = Format("brf", ".brf", "text/plain; charset=us-ascii", render, check)
+def tools(language: str) -> str:
+    """liblouis' version and a digest of the language's tables (both grades for English:
+    the grade is a setting, recorded apart)."""
+    try:
+        version = louis.version()
+    except RenderError:
+        return "liblouis missing"
+    if _base(language) == "en":
+        tables = ",".join(f"en-ueb-g{grade}.ctb" for grade in (1, 2))
+    else:
+        tables = _TABLES.get(_base(language), "")
+    return f"liblouis {version}, tables {louis.table_digest(tables)[:16]}" if tables else version
+
+
+FORMAT = Format(
+    "brf", ".brf", "text/plain; charset=us-ascii", render, check, kind="BRF", tools=tools
+)

@@ -32,5 +32,6 @@ FORMAT = Format(
     "application/pdf",
     render,
     check,
+    kind="PDF",
     imports=("leafletgen.render.pdf.weasy", "leafletgen.render.pdf.validate"),
 )
