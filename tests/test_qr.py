@@ -231,6 +231,6 @@ def test_the_twin_links_in_its_own_language(tmp_path: Path) -> None:
         f"{SEED.stem}.ar.standard.a4.epub",
     ]
     assert links[0][2] == "استمع: النشرة مقروءة بصوت عالٍ"
-    assert "hreflang=\"ar\"" in rendered.data.decode()
+    assert 'hreflang="ar"' in rendered.data.decode()
     # A counter print's page (no planned formats) links nothing.
     assert _twin_links(render(shipped, Request(SEED.stem, "ar", format="html")).data) == []

@@ -69,23 +69,30 @@ def build(project: Project, request: BuildRequest, progress: Progress | None = N
         progress.start(len(jobs))
     todo = []
     for job in jobs:
-        inputs = {fmt: hashes.of(job, fmt) for fmt in request.formats}
-        if not request.force and all(
-            manifest.is_current(key, inputs[fmt], cache)
-            for key, fmt in zip(keys(job, request), request.formats, strict=True)
-        ):
+        # Only the job's formats that are not current: a new liblouis rebuilds the braille,
+        # not the PDF beside it.
+        planned = {fmt: hashes.of(job, fmt) for fmt in request.formats}
+        stale = {
+            fmt: inputs
+            for (fmt, inputs), key in zip(planned.items(), keys(job, request), strict=True)
+            if request.force or not manifest.is_current(key, inputs, cache)
+        }
+        if not stale:
             report.skipped += 1
             _tell(progress, JobResult(job, skipped=True))
         else:
-            todo.append((job, inputs))
+            todo.append((job, stale))
 
     def finished(output: JobOutput, inputs: dict[str, Inputs]) -> None:
         entries = [
             _entry(output.job, request, built, inputs[built.format]) for built, _ in output.files
         ]
-        built, failure = commit(
-            output, paths(project, output.job, request), out_dir, entries, cache
-        )
+        written = [
+            path
+            for fmt, path in zip(request.formats, paths(project, output.job, request), strict=True)
+            if fmt in inputs
+        ]
+        built, failure = commit(output, written, out_dir, entries, cache)
         report.built.extend(built)
         if failure:
             report.failed.append(failure)
@@ -96,7 +103,7 @@ def build(project: Project, request: BuildRequest, progress: Progress | None = N
             report.warnings.extend(run_in_workers(project, todo, request, finished))
         else:
             for job, inputs in todo:
-                finished(run_job(project, job, request), inputs)
+                finished(run_job(project, job, request, tuple(inputs)), inputs)
     finally:
         _finish(project, request, report, out_dir, wrote=bool(todo), cache=cache)
         report.seconds = time.perf_counter() - started

@@ -72,7 +72,7 @@ def _run_pool(
                 while queue and len(running) < size:
                     job, inputs = queue[0]
                     try:
-                        future = pool.submit(run_job, project, job, request)
+                        future = pool.submit(run_job, project, job, request, tuple(inputs))
                     except BrokenProcessPool:
                         # Broke since the last wait, which tells the rest. Not the first
                         # submit: that starts the workers, so something is running.
