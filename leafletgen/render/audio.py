@@ -23,7 +23,7 @@ from pathlib import Path
 from leafletgen.errors import RenderError
 from leafletgen.render.format import Check, Document, Format, Output
 from leafletgen.render.outline import Chapter, Outline, outline_of
-from leafletgen.render.readback import number_values, read_back, words
+from leafletgen.render.readback import read_back, spoken_numbers, words
 
 MIN_WPM, MAX_WPM = 100, 250  # what a listener can follow, from slow to brisk
 _PACED_WORDS = 40  # a chapter this long is paced on its own, besides the whole file
@@ -203,17 +203,18 @@ def check(data: bytes, document: Document) -> Check:
         return Check("audio", False, (f"audio-decode: {error.format_message()}",))
     outline = outline_of(document)
     spoken = scripts(outline)
-    failures = list(_chapter_failures(found, spoken))
+    language = document.localization.language
+    failures = list(_chapter_failures(found, spoken, language))
     if (loudness := _mean_volume(data)) < _SILENCE_DB:
         failures.append(
             f"audio-silent: mean volume {loudness:.0f} dB (speech is above {_SILENCE_DB} dB)"
         )
-    if found.language != document.localization.language:
+    if found.language != language:
         failures.append(f"audio-language: {found.language!r}")
     script = "\n".join(chapter.script for chapter in spoken)
-    readback = read_back(outline.text(), outline.headings, script)
+    readback = read_back(outline.text(), outline.headings, script, language)
     failures += readback.failures(min_coverage=1.0, prefix="audio-script")
-    total = sum(_spoken_words(chapter.script) for chapter in spoken)
+    total = sum(_spoken_words(chapter.script, language) for chapter in spoken)
     pace = total / (found.duration / 60) if found.duration else 0.0
     if not MIN_WPM <= pace <= MAX_WPM:
         failures.append(f"audio-pace: {pace:.0f} words a minute ({MIN_WPM} to {MAX_WPM})")
@@ -245,14 +246,14 @@ def _mean_volume(data: bytes) -> float:
     return float(found[1]) if found else float("-inf")
 
 
-def _chapter_failures(found: Probe, spoken: list[Spoken]) -> Iterator[str]:
+def _chapter_failures(found: Probe, spoken: list[Spoken], language: str) -> Iterator[str]:
     titles = [title for title, _, _ in found.chapters]
     expected = [chapter.title for chapter in spoken]
     if titles != expected:
         yield f"audio-chapters: {len(titles)} chapters {titles[:3]}…, the sections are {len(expected)} {expected[:3]}…"
         return
     for (title, start, end), chapter in zip(found.chapters, spoken, strict=True):
-        count, minutes = _spoken_words(chapter.script), (end - start) / 60
+        count, minutes = _spoken_words(chapter.script, language), (end - start) / 60
         pace = count / minutes if minutes > 0 else float("inf")
         # A chapter of a few words is mostly the pauses around them: only the whole is paced.
         if count >= _PACED_WORDS and not MIN_WPM <= pace <= MAX_WPM:
@@ -262,9 +263,9 @@ def _chapter_failures(found: Probe, spoken: list[Spoken]) -> Iterator[str]:
             )
 
 
-def _spoken_words(script: str) -> int:
+def _spoken_words(script: str, language: str) -> int:
     """Words and numbers: each number is read as at least one word."""
-    return len(words(script)) + sum(number_values(script).values())
+    return len(words(script)) + spoken_numbers(script, language)
 
 
 def tools(language: str) -> str:

@@ -96,11 +96,12 @@ def check(data: bytes, document: Document) -> Check:
         if not lines or lines[-1].strip(layout.BLANK) != label:
             failures.append(f"brf-page-number: page {number} does not end with its number")
         text_lines += lines[:-1]
-    back = louis.from_braille(code.table, layout.BLANK.join(text_lines))
+    language = document.localization.language
+    back = _as_written(louis.from_braille(code.table, layout.BLANK.join(text_lines)), language)
     outline = outline_of(document)
-    expected = _as_table_reads(code, document.localization.language)
+    expected = _as_table_reads(code, language)
     readback = read_back(
-        expected(outline.text()), tuple(expected(h) for h in outline.headings), back
+        expected(outline.text()), tuple(expected(h) for h in outline.headings), back, language
     )
     failures += readback.failures(min_coverage=MIN_WORD_COVERAGE, prefix="brf-readback")
     detail = f"{readback.word_coverage:.1%} of the words read back"
@@ -108,6 +109,13 @@ def check(data: bytes, document: Document) -> Check:
 
 
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
+_DIGIT_APOSTROPHE = re.compile(r"(?<=\d)'(?=\d)")
+
+
+def _as_written(back: str, language: str) -> str:
+    """The back-translation in the language's print spelling: Spanish braille's period
+    between digits (dot 3, the group separator of 1.000) reads back as an apostrophe."""
+    return _DIGIT_APOSTROPHE.sub(".", back) if _base(language) == "es" else back
 
 
 def _as_table_reads(code: BrailleCode, language: str) -> Callable[[str], str]:
