@@ -27,7 +27,7 @@ $(VENV)/.installed: pyproject.toml scripts/install-system-deps.sh tests/readers/
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test]'
-	npm ci --prefix tests/readers --no-audit --no-fund
+	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --prefix tests/readers --no-audit --no-fund
 	touch $@
 
 lint: install
