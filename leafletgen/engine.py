@@ -131,6 +131,7 @@ def document_of(
         extra_css=project.extra_css,
         braille=project.config.braille,
         audio=project.config.audio,
+        piper_model=project.root / piper if (piper := project.config.audio.piper_model) else None,
         twin_url=f"{base_url}/{quote(leaflet_id)}/{quote(twin)}" if base_url else None,
         companions=tuple(
             Companion(

@@ -15,7 +15,7 @@ from leafletgen.i18n.store import catalog_path, chrome_catalogs
 from leafletgen.project import FONTS, Project, digest_of
 from leafletgen.publish.manifest import file_hash, value_hash
 from leafletgen.publish.plan import BuildRequest, Job
-from leafletgen.render import FORMATS
+from leafletgen.render import FORMATS, piper
 from leafletgen.render.html import LINKS
 from leafletgen.render.templates import HTML_TWIN_STYLESHEET
 from leafletgen.variants import VARIANTS
@@ -44,6 +44,11 @@ def shared_inputs(project: Project, request: BuildRequest) -> Inputs:
     ):
         if settings != type(settings)():
             inputs[key] = value_hash(settings.model_dump(mode="json"))
+    if config.audio.piper_model:  # the voice's bytes and its engine's version, besides its name
+        model = project.root / config.audio.piper_model
+        inputs["audio"] = value_hash(
+            {**config.audio.model_dump(mode="json"), "piper": piper.identity(model)}
+        )
     if request.branded is not None:
         inputs["pharmacy"] = _pharmacy_hash(request.branded)
     if project.country is not None:  # which brands print; recorded only when set

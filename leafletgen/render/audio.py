@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from leafletgen.errors import RenderError
+from leafletgen.render import piper
 from leafletgen.render.format import Check, Document, Format, Output
 from leafletgen.render.outline import Chapter, Outline, outline_of
 from leafletgen.render.readback import read_back, spoken_numbers, words
@@ -56,12 +57,26 @@ def voice_of(document: Document) -> str:
     return document.audio.voice or document.localization.language
 
 
+def piper_voice(document: Document) -> piper.PiperModel | None:
+    """The site's Piper voice, when it speaks this leaflet's language; else espeak-ng."""
+    if document.piper_model is None:
+        return None
+    try:
+        model = piper.read_model(document.piper_model)
+    except ValueError as error:
+        raise RenderError(f"{document.name}: [audio] piper_model: {error}") from None
+    return model if piper.speaks(model, document.localization.language) else None
+
+
 def render(document: Document) -> Output:
     outline = outline_of(document)
     spoken = scripts(outline)
     with tempfile.TemporaryDirectory(prefix="leafletgen-audio-") as folder:
         work = Path(folder)
-        waves = [_speak(document, chapter, work / f"{n:03d}") for n, chapter in enumerate(spoken)]
+        voice = piper_voice(document)
+        waves = [
+            _speak(document, voice, chapter, work / f"{n:03d}") for n, chapter in enumerate(spoken)
+        ]
         frames, rate = _joined(waves, work / "leaflet.wav")
         (work / "chapters.txt").write_text(
             _ffmetadata(outline, spoken, frames, rate, document.localization.language),
@@ -82,8 +97,11 @@ def render(document: Document) -> Output:
         return Output(out.read_bytes(), None)
 
 
-def _speak(document: Document, chapter: Spoken, stem: Path) -> Path:
+def _speak(document: Document, voice: piper.PiperModel | None, chapter: Spoken, stem: Path) -> Path:
     text, wav = stem.with_suffix(".txt"), stem.with_suffix(".wav")
+    if voice is not None:
+        piper.speak(voice, chapter.script, document.audio.rate, wav)
+        return wav
     text.write_text(chapter.script, encoding="utf-8")
     _run(
         [

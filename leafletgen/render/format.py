@@ -50,6 +50,7 @@ class Document:
     extra_css: tuple[str, ...] = ()  # the project's theme, after every other layer
     braille: BrailleSettings = field(default_factory=BrailleSettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
+    piper_model: Path | None = None  # [audio] piper_model, found in the project
     twin_url: str | None = None  # the published HTML twin ([publish] base_url): the PDF's QR code
     companions: tuple[Companion, ...] = ()  # what the HTML twin links: formats built beside it
 
