@@ -79,8 +79,7 @@ class Row:
     pdf: str | None = None
     pages: int | None = None
     translation: str = "original"  # Localization.state when built; "unknown" in older manifests
-    # format: (link, pages, its check as it passed when built: "audio pass (4.1 min, …)")
-    others: dict[str, tuple[str, int | None, str]] = field(default_factory=dict)
+    others: dict[str, tuple[str, int | None]] = field(default_factory=dict)  # format: (link, pages)
 
     @property
     def is_draft(self) -> bool:
@@ -132,12 +131,7 @@ def indexed_leaflets(manifest: Manifest) -> list[IndexedLeaflet]:
             row.pdf, row.pages = quote(key), entry.get("pages")
         else:
             pages = entry.get("pages")
-            check = entry.get("check")
-            row.others[str(fmt)] = (
-                quote(key),
-                pages if isinstance(pages, int) else None,
-                check if isinstance(check, str) else "",
-            )
+            row.others[str(fmt)] = (quote(key), pages if isinstance(pages, int) else None)
         versions.setdefault(leaflet, set()).add(str(entry.get("version", "")))
     leaflets: dict[str, dict[str, LanguageGroup]] = {}
     for (leaflet, language, _, _), row in sorted(rows.items(), key=_reading_order):
