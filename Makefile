@@ -7,7 +7,9 @@ BIN := $(VENV)/bin
 
 demo: install
 	$(BIN)/leaflet build clonazepam-emotional-effects --variant all --format pdf,html --lang en,es,ar,ru
-	$(BIN)/leaflet build clonazepam-emotional-effects --format brf,epub,audio --lang en,es,ar,ru
+# The PDF again (current: not built again) and the web page, built again to link the braille,
+# e-book and audio built with it.
+	$(BIN)/leaflet build clonazepam-emotional-effects --format pdf,html,brf,epub,audio --lang en,es,ar,ru
 	$(BIN)/leaflet check clonazepam-emotional-effects --built
 
 # The suite without the tests marked slow (each tens of seconds: every shipped PDF read by
