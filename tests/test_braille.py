@@ -207,6 +207,10 @@ def test_the_read_back_is_held_by_the_fact_lock() -> None:
         "brf-readback-negation: 1 of the source's negations did not come back (not)"
     ]
     assert read_back("No. Do not.", (), "No. Do.", "en").lost_facts != ()  # counted
+    # Web addresses are compared unless the format spells them its own way (braille).
+    changed = ("See https://a.example/dose now.", (), "See https://a.example/dse now.", "en")
+    assert [f.rule for f in read_back(*changed).lost_facts] == ["url"]
+    assert read_back(*changed, urls=False).lost_facts == ()
 
 
 def test_a_lost_not_fails_the_braille(english: tuple[bytes, Document]) -> None:

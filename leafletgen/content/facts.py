@@ -512,12 +512,14 @@ def missing_facts(source: Facts, target: Facts) -> list[Finding]:
     return findings + _differ("url", "URL", source.urls, target.urls, added=False)
 
 
-def lost_facts(source: Facts, target: Facts) -> list[Finding]:
+def lost_facts(source: Facts, target: Facts, *, urls: bool = True) -> list[Finding]:
     """What of ``source`` the same text read back in the same language (braille
     back-translated, the script given to a speech engine) lost: as ``missing_facts``, and
     every negating word counted, as an error: the words are the same words, so one "not"
-    fewer is a "not" lost, where a translation may negate with more or fewer words."""
-    findings = [f for f in missing_facts(source, target) if f.rule != "negation"]
+    fewer is a "not" lost, where a translation may negate with more or fewer words.
+    ``urls=False``: web addresses are not compared (a reading that spells them its own way)."""
+    skipped = {"negation"} if urls else {"negation", "url"}
+    findings = [f for f in missing_facts(source, target) if f.rule not in skipped]
     # Without case: a braille code without capitals reads "Не" back as "не".
     lost = Counter(n.casefold() for n in source.negations) - Counter(
         n.casefold() for n in target.negations

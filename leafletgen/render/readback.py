@@ -60,7 +60,11 @@ class Readback:
         return failures
 
 
-def read_back(source: str, headings: tuple[str, ...], back: str, language: str) -> Readback:
+def read_back(
+    source: str, headings: tuple[str, ...], back: str, language: str, *, urls: bool = True
+) -> Readback:
+    """What of ``source`` (its ``headings``, words and facts) ``back`` still says; ``urls``:
+    its web addresses too."""
     source_words, back_words = Counter(words(source)), Counter(words(back))
     total = sum(source_words.values())
     found = sum(min(count, back_words[word]) for word, count in source_words.items())
@@ -70,7 +74,7 @@ def read_back(source: str, headings: tuple[str, ...], back: str, language: str) 
     )
     # Every fact must come back, every "not" too; what the format adds (a braille page
     # number) is allowed.
-    lost = lost_facts(facts(source, language), facts(back, language))
+    lost = lost_facts(facts(source, language), facts(back, language), urls=urls)
     return Readback(
         word_coverage=found / total if total else 1.0,
         missing_headings=missing_headings,

@@ -100,8 +100,14 @@ def check(data: bytes, document: Document) -> Check:
     back = _as_written(louis.from_braille(code.table, layout.BLANK.join(text_lines)), language)
     outline = outline_of(document)
     expected = _as_table_reads(code, language)
+    # Web addresses are not held to coming back: contracted braille writes a path's words
+    # contracted, and liblouis does not always read them back as typed.
     readback = read_back(
-        expected(outline.text()), tuple(expected(h) for h in outline.headings), back, language
+        expected(outline.text()),
+        tuple(expected(h) for h in outline.headings),
+        back,
+        language,
+        urls=False,
     )
     failures += readback.failures(min_coverage=MIN_WORD_COVERAGE, prefix="brf-readback")
     detail = f"{readback.word_coverage:.1%} of the words read back"
