@@ -7,7 +7,9 @@ BIN := $(VENV)/bin
 
 demo: install
 	$(BIN)/leaflet build clonazepam-emotional-effects --variant all --format pdf,html --lang en,es,ar,ru
-	$(BIN)/leaflet build clonazepam-emotional-effects --format brf,epub,audio --lang en,es,ar,ru
+# The PDF again (current: not built again) and the web page, built again to link the braille,
+# e-book and audio built with it.
+	$(BIN)/leaflet build clonazepam-emotional-effects --format pdf,html,brf,epub,audio --lang en,es,ar,ru
 	$(BIN)/leaflet check clonazepam-emotional-effects --built
 
 # The suite without the tests marked slow (each tens of seconds: every shipped PDF read by
@@ -27,7 +29,7 @@ $(VENV)/.installed: pyproject.toml scripts/install-system-deps.sh tests/readers/
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test]'
-	npm ci --prefix tests/readers --no-audit --no-fund
+	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --prefix tests/readers --no-audit --no-fund
 	touch $@
 
 lint: install

@@ -173,8 +173,8 @@ def write_built(root: Path, request: BuildRequest) -> int:
     hashes = InputHashes(project, request)
     record = {}
     for job in jobs:
-        inputs = hashes.of(job)
         for path, fmt in zip(paths(project, job, request), request.formats, strict=True):
+            inputs = hashes.of(job, fmt)
             data = f"{path.name}: a stand-in for a built file\n".encode()
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)

@@ -157,6 +157,23 @@ class AudioSettings(_Settings):
     voice: str | None = Field(None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_+-]{0,40}$")
     # espeak-ng's own default; it speaks a leaflet at about 135 words a minute, pauses and all.
     rate: int = Field(175, ge=150, le=300)  # slower falls below the check's 100 words a minute
+    # A Piper voice the site supplies (leafletgen.render.piper): an .onnx model, relative to
+    # the project, its .onnx.json beside it; it speaks the leaflets in its own language.
+    piper_model: str | None = None
+
+    @field_validator("piper_model")
+    @classmethod
+    def _a_voice_model(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        if "\\" in value or ".." in PurePosixPath(value).parts or "\0" in value:
+            raise ValueError(f"{value!r}: a path inside the project, with '/', no '..'")
+        root: Path | None = (info.context or {}).get("root")
+        if root is not None:
+            from leafletgen.render.piper import read_model
+
+            read_model(root / value)  # a ValueError says what is wrong with it
+        return value
 
 
 class PublishSettings(_Settings):
@@ -216,7 +233,7 @@ def load_config(root: Path, *, asset_exists: Callable[[str], bool] | None = None
     for key in table:
         data = data.get(key, {})
     try:
-        return Config.model_validate(data, context={"asset_exists": asset_exists})
+        return Config.model_validate(data, context={"asset_exists": asset_exists, "root": root})
     except ValidationError as error:
         raise SourceError(
             [

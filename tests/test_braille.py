@@ -12,7 +12,7 @@ from leafletgen.errors import RenderError
 from leafletgen.render.braille import braille_code, check, layout, louis
 from leafletgen.render.format import Document
 from leafletgen.render.outline import outline_of
-from leafletgen.render.readback import number_values, read_back
+from leafletgen.render.readback import read_back
 from leafletgen.variants import PAPERS
 from tests.conftest import SEED, make_project, minimal_leaflet, write_leaflet
 
@@ -54,7 +54,7 @@ def test_every_language_is_laid_out_and_reads_back(language: str) -> None:
     outline = outline_of(document)
     table = braille_code(document).table
     back = louis.from_braille(table, layout.BLANK.join(line for page in pages for line in page))
-    result = read_back(outline.text(), outline.headings, back)
+    result = read_back(outline.text(), outline.headings, back, language)
     assert result.word_coverage >= 0.9
     assert outline.headings[2].split()[-1].casefold() in back.casefold()
 
@@ -152,7 +152,7 @@ def test_the_check_finds_a_changed_number(english: tuple[bytes, Document]) -> No
     # "about 5–10% of patients" in UEB: #E,-#AJ.0; 10% becomes 19%.
     verdict = check(_tampered(data, b"#E,-#AJ.0", b"#E,-#AI.0"), document)
     assert not verdict.ok
-    assert any(f.startswith("brf-readback-numbers: missing 10") for f in verdict.failures)
+    assert "brf-readback-number: 10% is not in what came back; it has 19%" in verdict.failures
     assert check(data, document).ok
 
 
@@ -191,8 +191,34 @@ def test_a_language_without_a_table_is_refused(tmp_path: Path) -> None:
         render(make_project(root=tmp_path), Request("sample", format="brf"))
 
 
-def test_numbers_compare_as_values() -> None:
-    assert number_values("0,5 mg and 0.5 mg, ٠٫٥ and 1'000 = 1,000") == {"0.5": 3, "1.000": 2}
-    result = read_back("Take 2 tablets of 0.5 mg", (), "take 2 tablets of 5 mg")
-    assert result.missing_numbers == ("0.5",)
+def test_the_read_back_is_held_by_the_fact_lock() -> None:
+    """One comparison for translations, braille and audio (leafletgen.content.facts): numbers
+    as values in the language's spelling, doses with their units, and the negations."""
+    result = read_back("Take 2 tablets of 0.5 mg", (), "take 2 tablets of 5 mg", "en")
+    assert [str(f) for f in result.lost_facts] == [
+        "number: 0.5 mg is not in the translation; it has 5 mg"
+    ]
     assert result.word_coverage == 1.0
+    assert read_back("Tome 0,5 mg y 1.000 ml", (), "tome 0,5 mg y 1.000 ml", "es").lost_facts == ()
+    assert read_back("خذ ٠٫٥ ملغ", (), "خذ 0.5 ملغ", "ar").lost_facts == ()
+    dropped = read_back("Do not stop suddenly.", (), "Do stop suddenly.", "en")
+    assert dropped.word_coverage < 1 and [f.rule for f in dropped.lost_facts] == ["negation"]
+    assert dropped.failures(min_coverage=0.5, prefix="brf-readback") == [
+        "brf-readback-negation: 1 of the source's negations did not come back (not)"
+    ]
+    assert read_back("No. Do not.", (), "No. Do.", "en").lost_facts != ()  # counted
+    # Web addresses are compared unless the format spells them its own way (braille).
+    changed = ("See https://a.example/dose now.", (), "See https://a.example/dse now.", "en")
+    assert [f.rule for f in read_back(*changed).lost_facts] == ["url"]
+    assert read_back(*changed, urls=False).lost_facts == ()
+
+
+def test_a_lost_not_fails_the_braille(english: tuple[bytes, Document]) -> None:
+    """Every "not" of the text dropped from the braille (UEB writes it as the letter n
+    standing alone): the check names the lost negation."""
+    data, document = english
+    tampered = data.replace(b" N ", b" ")
+    assert tampered != data
+    verdict = check(tampered, document)
+    assert not verdict.ok
+    assert any(f.startswith("brf-readback-negation: ") for f in verdict.failures), verdict

@@ -37,6 +37,15 @@ def _strings(*paths: Path) -> dict[str, object]:
     return found
 
 
+FORMATS_LIST = (
+    "This leaflet in other formats",
+    "Listen: the leaflet read aloud",
+    "Braille file, for an embosser or a braille display",
+    "E-book, for a reading app",
+    "PDF, for printing",
+)
+
+
 def test_the_split_kept_every_translation() -> None:
     before = json.loads(BEFORE.read_text(encoding="utf-8"))
     assert sorted(before) == ["ar", "es", "ru"]
@@ -46,8 +55,8 @@ def test_the_split_kept_every_translation() -> None:
             catalog_path(PACKAGE_LOCALES, language, CHROME),
         )
         # Every translation kept as it was. Since then issue 17 moved a takeaway into `safety:`
-        # (a new context, the same translation) and took "Last reviewed" out of the footer; it
-        # and issue 16 added strings, and lost no other one.
+        # (a new context, the same translation) and took "Last reviewed" out of the footer; it,
+        # issue 16 and issue 19 (the twin's links to the other formats) added strings, and lost no other one.
         assert len(strings) == 283
         moved = {key for key in strings if key.endswith("\x04Last reviewed %(date)s")}
         for key in [k for k in strings if k.split("\x04")[0].endswith("key_takeaways")]:
@@ -57,7 +66,7 @@ def test_the_split_kept_every_translation() -> None:
                 moved.add(key)
         assert {k: v for k, v in strings.items() if k not in moved}.items() <= after.items()
         assert len(moved) == 3
-        assert f"\x04{REVIEW_OUT_OF_DATE}" in after
+        assert {f"\x04{m}" for m in (REVIEW_OUT_OF_DATE, *FORMATS_LIST)} <= set(after)
 
 
 def test_leaflet_text_and_chrome_are_apart() -> None:
@@ -106,7 +115,7 @@ def test_a_new_leaflet_touches_only_its_own_catalogs(tmp_path: Path) -> None:
     status = CliRunner().invoke(main, ["--project", str(root), "i18n", "status"]).output
     assert "es     español (Spanish) metformin: 0/" in status
     assert "es     español (Spanish) clonazepam-emotional-effects: 262/262" in status
-    assert "es     español (Spanish) leafletgen (shipped): 36/36" in status
+    assert "es     español (Spanish) leafletgen (shipped): 41/41" in status
 
 
 def test_a_broken_catalog_refuses_only_its_own_leaflet(tmp_path: Path) -> None:

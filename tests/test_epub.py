@@ -5,7 +5,9 @@ same bytes from the same inputs."""
 from __future__ import annotations
 
 import io
+import os
 import zipfile
+from pathlib import Path
 
 import lxml.etree
 import pytest
@@ -63,6 +65,8 @@ def test_language_direction_and_header_cells(books: dict[str, bytes]) -> None:
     opf = _xml(books["ar"], "EPUB/content.opf")
     ns = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
     assert opf.find(".//dc:language", ns).text == "ar"
+    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    assert (opf.get(xml_lang), opf.get("dir")) == ("ar", "rtl")  # the package's own
     assert opf.find(".//opf:spine", ns).get("page-progression-direction") == "rtl"
     tables = [
         table
@@ -137,3 +141,49 @@ def test_the_check_wants_the_sections_of_the_leaflet(books: dict[str, bytes]) ->
     failures = epub.check(books["en"], _document("es")).failures
     assert any(f.startswith("epub-chapters:") for f in failures)
     assert any(f.startswith("epub-language: not 'es'") for f in failures)
+
+
+# DAISY Ace, installed with the tests' readers (npm ci in tests/readers); a user's check runs it
+# when `ace` or `ace-cli` is on the PATH.
+ACE_BIN = ROOT / "tests" / "readers" / "node_modules" / ".bin"
+
+
+def _replaced(book: bytes, name: str, old: bytes, new: bytes) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(book))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            target.writestr(info, data.replace(old, new) if info.filename == name else data)
+    return out.getvalue()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (ACE_BIN / "ace-cli").exists(), reason="DAISY Ace: npm ci in tests/readers")
+def test_daisy_ace_passes_the_book_and_finds_what_it_lacks(
+    books: dict[str, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ace (axe-core in Debian's Chromium, on every chapter, and the package's metadata)
+    finds no violation in the books as rendered, and names one it should: a package without
+    its language."""
+    monkeypatch.setenv("PATH", f"{ACE_BIN}{os.pathsep}{os.environ['PATH']}")
+    for language in ("en", "ar"):
+        verdict = epub.check(books[language], _document(language))
+        assert verdict.ok, verdict.failures
+        assert verdict.detail == "epubcheck: 0 errors, 0 warnings; DAISY Ace: no violations"
+    no_language = _replaced(books["en"], "EPUB/content.opf", b'xml:lang="en" ', b"")
+    verdict = epub.check(no_language, _document("en"))
+    assert not verdict.ok
+    assert any(
+        f.startswith("ace: EPUB/content.opf: epub-lang (serious): The language must be specified")
+        for f in verdict.failures
+    ), verdict.failures
+
+
+def test_without_ace_the_check_is_epubcheck_s(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(epub.shutil, "which", lambda name: None)
+    assert epub._ace() is None
+    monkeypatch.setattr(epub.shutil, "which", lambda name: f"/opt/bin/{name}")
+    assert epub._ace() == ["/opt/bin/ace"]
+    broken = epub._ace_violations([str(Path("/nonexistent/ace"))], b"")
+    assert broken and broken[0].startswith("DAISY Ace did not run")

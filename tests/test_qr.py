@@ -134,3 +134,104 @@ def test_no_base_url_no_code_and_the_html_twin_never_has_one(tmp_path: Path) -> 
 def test_a_base_url_is_a_plain_web_address(tmp_path: Path, value: str) -> None:
     with pytest.raises(SourceError, match=r"publish\.base_url"):
         _project(tmp_path, settings=f'[publish]\nbase_url = "{value}"\n')
+
+
+def _twin_links(html: bytes) -> list[tuple[str, str, str]]:
+    """The links of the HTML twin's "other formats" list: (href, type, text)."""
+    import lxml.html
+
+    page = lxml.html.fromstring(html)
+    return [
+        (a.get("href"), a.get("type"), a.text_content())
+        for a in page.xpath('//nav[@aria-labelledby="formats-heading"]//a')
+    ]
+
+
+def _build(project, formats: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    from leafletgen.publish.build import build
+    from leafletgen.publish.plan import BuildRequest
+
+    report = build(project, BuildRequest(leaflets=("sample",), formats=formats))
+    assert not report.failed, report.failed
+    return report
+
+
+@pytest.mark.slow
+def test_the_code_leads_to_the_twin_and_the_twin_to_the_audio_built_beside_it(
+    tmp_path: Path,
+) -> None:
+    """What a carer does with a phone: read the code off the printed page, open that address
+    in the published folder, follow the page's link to the recording of the same leaflet,
+    language and variant, and find a file the build wrote and checked."""
+    import dataclasses as dc
+
+    project = dc.replace(_project(tmp_path / "p"), output_dir=tmp_path / "site")
+    _build(project, ("pdf", "html", "audio", "brf"))
+    folder = tmp_path / "site" / "sample"
+    (url,) = decoded((folder / "sample.en.standard.a4.pdf").read_bytes(), tmp_path)
+    assert url == f"{BASE}/sample/sample.en.standard.a4.html"
+    twin = folder / url.removeprefix(f"{BASE}/sample/")
+    links = _twin_links(twin.read_bytes())
+    assert [(href, kind) for href, kind, _ in links] == [
+        ("sample.en.standard.a4.ogg", "audio/ogg; codecs=opus"),  # the audio first
+        ("sample.en.standard.a4.brf", "text/plain; charset=us-ascii"),
+        ("sample.en.standard.a4.pdf", "application/pdf"),
+    ]
+    assert links[0][2] == "Listen: the leaflet read aloud"
+    from leafletgen.publish.manifest import Manifest
+    from leafletgen.render.audio import probe
+
+    manifest = Manifest(tmp_path / "site")
+    for href, _, _ in links:
+        entry = manifest.entry(folder / href)
+        assert entry is not None and (folder / href).is_file()
+        assert entry["check"].split(" ")[-1] != "FAIL"
+    assert probe((folder / links[0][0]).read_bytes()).duration > 1  # a recording, decoded
+
+
+def test_the_twin_links_what_the_build_plans_never_what_lies_on_disk(tmp_path: Path) -> None:
+    """The braille built first, then the page alone: the page links nothing (its bytes are
+    the same as in a folder without the braille); built together, it links the braille, and
+    the PDF is the same in every case, so no order of builds changes what is printed."""
+    import dataclasses as dc
+
+    base = _project(tmp_path / "p")
+    first = dc.replace(base, output_dir=tmp_path / "first")
+    _build(first, ("brf",))
+    _build(first, ("pdf", "html"))
+    alone = dc.replace(base, output_dir=tmp_path / "alone")
+    _build(alone, ("pdf", "html"))
+    together = dc.replace(base, output_dir=tmp_path / "together")
+    _build(together, ("brf", "pdf", "html"))
+    name = "sample/sample.en.standard.a4"
+    read = lambda site, suffix: (tmp_path / site / f"{name}{suffix}").read_bytes()  # noqa: E731
+    assert read("first", ".html") == read("alone", ".html")
+    assert [href for href, _, _ in _twin_links(read("first", ".html"))] == [
+        "sample.en.standard.a4.pdf"
+    ]
+    assert [href for href, _, _ in _twin_links(read("together", ".html"))] == [
+        "sample.en.standard.a4.brf",
+        "sample.en.standard.a4.pdf",
+    ]
+    assert read("first", ".pdf") == read("alone", ".pdf") == read("together", ".pdf")
+    # The links are a planned input of the page: building it with the braille rebuilds the
+    # page alone (the braille and the PDF are current).
+    report = _build(first, ("brf", "pdf", "html"))
+    assert [Path(b.path).suffix for b in report.built] == [".html"]
+    assert read("first", ".html") == read("together", ".html")
+
+
+def test_the_twin_links_in_its_own_language(tmp_path: Path) -> None:
+    shipped = make_project(root=ROOT)
+    rendered = render(
+        shipped, Request(SEED.stem, "ar", format="html", companions=("audio", "epub", "html"))
+    )
+    links = _twin_links(rendered.data)
+    assert [href for href, _, _ in links] == [
+        f"{SEED.stem}.ar.standard.a4.ogg",
+        f"{SEED.stem}.ar.standard.a4.epub",
+    ]
+    assert links[0][2] == "استمع: النشرة مقروءة بصوت عالٍ"
+    assert 'hreflang="ar"' in rendered.data.decode()
+    # A counter print's page (no planned formats) links nothing.
+    assert _twin_links(render(shipped, Request(SEED.stem, "ar", format="html")).data) == []

@@ -512,6 +512,30 @@ def missing_facts(source: Facts, target: Facts) -> list[Finding]:
     return findings + _differ("url", "URL", source.urls, target.urls, added=False)
 
 
+def lost_facts(source: Facts, target: Facts, *, urls: bool = True) -> list[Finding]:
+    """What of ``source`` the same text read back in the same language (braille
+    back-translated, the script given to a speech engine) lost: as ``missing_facts``, and
+    every negating word counted, as an error: the words are the same words, so one "not"
+    fewer is a "not" lost, where a translation may negate with more or fewer words.
+    ``urls=False``: web addresses are not compared (a reading that spells them its own way)."""
+    skipped = {"negation"} if urls else {"negation", "url"}
+    findings = [f for f in missing_facts(source, target) if f.rule not in skipped]
+    # Without case: a braille code without capitals reads "Не" back as "не".
+    lost = Counter(n.casefold() for n in source.negations) - Counter(
+        n.casefold() for n in target.negations
+    )
+    if lost:
+        findings.append(
+            Finding(
+                "negation",
+                Severity.ERROR,
+                f"{sum(lost.values())} of the source's negations did not come back "
+                f"({_and(list(dict.fromkeys(lost.elements())))})",
+            )
+        )
+    return findings
+
+
 def _compared(source: Facts, target: Facts, *, added: bool) -> list[Finding]:
     findings = _numbers(source, target, added=added)
     findings += _differ("phone", "phone number", source.phones, target.phones, added=added)

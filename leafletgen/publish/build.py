@@ -69,20 +69,30 @@ def build(project: Project, request: BuildRequest, progress: Progress | None = N
         progress.start(len(jobs))
     todo = []
     for job in jobs:
-        inputs = hashes.of(job)
-        if not request.force and all(
-            manifest.is_current(key, inputs, cache) for key in keys(job, request)
-        ):
+        # Only the job's formats that are not current: a new liblouis rebuilds the braille,
+        # not the PDF beside it.
+        planned = {fmt: hashes.of(job, fmt) for fmt in request.formats}
+        stale = {
+            fmt: inputs
+            for (fmt, inputs), key in zip(planned.items(), keys(job, request), strict=True)
+            if request.force or not manifest.is_current(key, inputs, cache)
+        }
+        if not stale:
             report.skipped += 1
             _tell(progress, JobResult(job, skipped=True))
         else:
-            todo.append((job, inputs))
+            todo.append((job, stale))
 
-    def finished(output: JobOutput, inputs: Inputs) -> None:
-        entries = [_entry(output.job, request, built, inputs) for built, _ in output.files]
-        built, failure = commit(
-            output, paths(project, output.job, request), out_dir, entries, cache
-        )
+    def finished(output: JobOutput, inputs: dict[str, Inputs]) -> None:
+        entries = [
+            _entry(output.job, request, built, inputs[built.format]) for built, _ in output.files
+        ]
+        written = [
+            path
+            for fmt, path in zip(request.formats, paths(project, output.job, request), strict=True)
+            if fmt in inputs
+        ]
+        built, failure = commit(output, written, out_dir, entries, cache)
         report.built.extend(built)
         if failure:
             report.failed.append(failure)
@@ -93,7 +103,7 @@ def build(project: Project, request: BuildRequest, progress: Progress | None = N
             report.warnings.extend(run_in_workers(project, todo, request, finished))
         else:
             for job, inputs in todo:
-                finished(run_job(project, job, request), inputs)
+                finished(run_job(project, job, request, tuple(inputs)), inputs)
     finally:
         _finish(project, request, report, out_dir, wrote=bool(todo), cache=cache)
         report.seconds = time.perf_counter() - started
@@ -153,5 +163,6 @@ def _entry(job: Job, request: BuildRequest, built: BuiltFile, inputs: Inputs) ->
         "size": built.size,
         "translation": built.translation,
         "sha256": built.sha256,
+        "check": built.verdict,  # the format's own check, as it passed: "EPUB 3 pass (…)"
         "inputs": inputs,
     }

@@ -15,6 +15,8 @@ from leafletgen.i18n.store import catalog_path, chrome_catalogs
 from leafletgen.project import FONTS, Project, digest_of
 from leafletgen.publish.manifest import file_hash, value_hash
 from leafletgen.publish.plan import BuildRequest, Job
+from leafletgen.render import FORMATS, piper
+from leafletgen.render.html import LINKS
 from leafletgen.render.templates import HTML_TWIN_STYLESHEET
 from leafletgen.variants import VARIANTS
 
@@ -42,6 +44,11 @@ def shared_inputs(project: Project, request: BuildRequest) -> Inputs:
     ):
         if settings != type(settings)():
             inputs[key] = value_hash(settings.model_dump(mode="json"))
+    if config.audio.piper_model:  # the voice's bytes and its engine's version, besides its name
+        model = project.root / config.audio.piper_model
+        inputs["audio"] = value_hash(
+            {**config.audio.model_dump(mode="json"), "piper": piper.identity(model)}
+        )
     if request.branded is not None:
         inputs["pharmacy"] = _pharmacy_hash(request.branded)
     if project.country is not None:  # its brands and emergency numbers print; only when set
@@ -58,6 +65,7 @@ class InputHashes:
         self, project: Project, request: BuildRequest, *, shared: Inputs | None = None
     ) -> None:
         self.project = project
+        self.request = request
         self.shared = shared if shared is not None else shared_inputs(project, request)
         self.options = value_hash(
             {"paper": request.paper, "allow_incomplete": request.allow_incomplete}
@@ -65,12 +73,31 @@ class InputHashes:
         self.files: dict[Path, str] = {}
         self.chrome: dict[str, list[Path]] = {}
         self.known: dict[tuple[Path, str, str, str], Inputs] = {}
+        self.by_format: dict[tuple[Path, str, str, str, str], Inputs] = {}
+        self.tools: dict[tuple[str, str], str] = {}
         self.assets = project.assets.files()
         self.templates: dict[tuple[str, str], str] = {}
 
-    def of(self, job: Job) -> Inputs:
-        """The inputs of ``job`` (one dict for every variant of a leaflet and language: do
-        not change it)."""
+    def of(self, job: Job, fmt: str = "pdf") -> Inputs:
+        """The inputs of ``job``'s output in the format ``fmt``: the job's, and what that
+        format adds (its tools' versions; the formats the HTML twin links). One dict for every
+        output with the same inputs: do not change it."""
+        common = self._common(job)
+        extra = {}
+        if (tools := FORMATS[fmt].tools if fmt in FORMATS else None) is not None:
+            if (known := self.tools.get((fmt, job.language))) is None:
+                known = self.tools[(fmt, job.language)] = tools(job.language)
+            extra["tools"] = known
+        if fmt == "html" and (linked := [f for f in LINKS if f in self.request.formats]):
+            extra["companions"] = ",".join(linked)
+        if not extra:
+            return common
+        key = (job.source, job.leaflet_id, job.language, job.variant, fmt)
+        if (inputs := self.by_format.get(key)) is None:
+            inputs = self.by_format[key] = {**common, **extra}
+        return inputs
+
+    def _common(self, job: Job) -> Inputs:
         key = (job.source, job.leaflet_id, job.language, job.variant)
         if (inputs := self.known.get(key)) is None:
             inputs = self.known[key] = {
@@ -122,9 +149,9 @@ class InputHashes:
         return value_hash([self._file(path) for path in catalogs])
 
 
-def job_inputs(project: Project, job: Job, request: BuildRequest) -> Inputs:
-    """The inputs of one job, on its own (a batch uses one InputHashes for all its jobs)."""
-    return InputHashes(project, request).of(job)
+def job_inputs(project: Project, job: Job, request: BuildRequest, fmt: str = "pdf") -> Inputs:
+    """The inputs of one output, on its own (a batch uses one InputHashes for all its jobs)."""
+    return InputHashes(project, request).of(job, fmt)
 
 
 def _pharmacy_hash(pharmacy: Pharmacy) -> str:
@@ -143,9 +170,11 @@ _NAMES = {
     "braille": "the [braille] settings",
     "audio": "the [audio] settings",
     "publish": "the [publish] settings",
+    "tools": "the format's tools (their versions or data)",
 }
-# How the output was asked for, not what it was made from: not judged here.
-_REQUESTED = ("options", "pharmacy")
+# How the output was asked for, not what it was made from: not judged here. (The formats the
+# HTML twin links are those of the build that made it.)
+_REQUESTED = ("options", "pharmacy", "companions")
 
 
 def changed_inputs(project: Project, entry: dict[str, object]) -> list[str]:
@@ -158,7 +187,7 @@ def changed_inputs(project: Project, entry: dict[str, object]) -> list[str]:
         source, leaflet.id, leaflet.version_label, leaflet.language, language, str(entry["variant"])
     )
     request = BuildRequest(leaflets=(leaflet_id,), paper=str(entry["paper"]))
-    today = job_inputs(project, job, request)
+    today = job_inputs(project, job, request, str(entry.get("format", "pdf")))
     recorded = entry.get("inputs")
     recorded = recorded if isinstance(recorded, dict) else {}
     keys = sorted((set(recorded) | set(today)) - set(_REQUESTED))

@@ -43,10 +43,13 @@ class JobOutput:
     failure: Failure | None = None
 
 
-def run_job(project: Project, job: Job, request: BuildRequest) -> JobOutput:
-    """Render every format of one job; never raises for anything the job does."""
+def run_job(
+    project: Project, job: Job, request: BuildRequest, formats: tuple[str, ...] | None = None
+) -> JobOutput:
+    """Render the ``formats`` of one job (default: every requested one); never raises for
+    anything the job does."""
     try:
-        return JobOutput(job, files=tuple(_render_job(project, job, request)))
+        return JobOutput(job, files=tuple(_render_job(project, job, request, formats)))
     except LeafletError as error:
         logger.debug("%s failed", job.name, exc_info=True)
         return JobOutput(job, failure=Failure(job.name, error.format_message()))
@@ -56,10 +59,14 @@ def run_job(project: Project, job: Job, request: BuildRequest) -> JobOutput:
         return JobOutput(job, failure=Failure(job.name, message))
 
 
-def _render_job(project: Project, job: Job, request: BuildRequest) -> list[tuple[BuiltFile, bytes]]:
+def _render_job(
+    project: Project, job: Job, request: BuildRequest, formats: tuple[str, ...] | None
+) -> list[tuple[BuiltFile, bytes]]:
     branded = PrintDetails(pharmacy=request.branded) if request.branded else None
     rendered = []
     for fmt, path in zip(request.formats, paths(project, job, request), strict=True):
+        if formats is not None and fmt not in formats:
+            continue
         output = render(
             project,
             Request(
@@ -70,6 +77,7 @@ def _render_job(project: Project, job: Job, request: BuildRequest) -> list[tuple
                 fmt,
                 counter=branded,
                 allow_incomplete=request.allow_incomplete,
+                companions=request.formats,
             ),
         )
         digest = hashlib.sha256(output.data).hexdigest()

@@ -1,8 +1,8 @@
 """`manifest.json`: what was built from what, so an unchanged output is not built again.
 
 Each output is listed with its leaflet, version, language, variant, paper, page count, size,
-the sha256 of the file and a hash of every input (source, catalog, templates, fonts, options,
-package version).
+the sha256 of the file, the verdict of its format's check and a hash of every input (source,
+catalog, templates, fonts, options, package version, the format's tools).
 
 A batch does not rewrite the manifest per job (that grows with the square of the outputs):
 each commit appends its changes to `manifest.journal`, one JSON line, flushed to disk before

@@ -20,8 +20,9 @@ from leafletgen.project import Project
 from leafletgen.publish.jobs import JobOutput, run_job
 from leafletgen.publish.plan import BuildRequest, Failure, Job
 
-Todo = tuple[Job, dict[str, str]]  # a job and the inputs the manifest will record for it
-Finished = Callable[[JobOutput, dict[str, str]], None]
+# A job and the inputs the manifest will record for each of its formats.
+Todo = tuple[Job, dict[str, dict[str, str]]]
+Finished = Callable[[JobOutput, dict[str, dict[str, str]]], None]
 WORKER_STOPPED = "a worker process stopped unexpectedly while building"
 
 
@@ -71,7 +72,7 @@ def _run_pool(
                 while queue and len(running) < size:
                     job, inputs = queue[0]
                     try:
-                        future = pool.submit(run_job, project, job, request)
+                        future = pool.submit(run_job, project, job, request, tuple(inputs))
                     except BrokenProcessPool:
                         # Broke since the last wait, which tells the rest. Not the first
                         # submit: that starts the workers, so something is running.

@@ -9,6 +9,7 @@ writes no encoder version or random stream serial (``bitexact``).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -20,9 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from leafletgen.errors import RenderError
+from leafletgen.render import piper
 from leafletgen.render.format import Check, Document, Format, Output
 from leafletgen.render.outline import Chapter, Outline, outline_of
-from leafletgen.render.readback import number_values, read_back, words
+from leafletgen.render.readback import read_back, spoken_numbers, words
 
 MIN_WPM, MAX_WPM = 100, 250  # what a listener can follow, from slow to brisk
 _PACED_WORDS = 40  # a chapter this long is paced on its own, besides the whole file
@@ -55,12 +57,26 @@ def voice_of(document: Document) -> str:
     return document.audio.voice or document.localization.language
 
 
+def piper_voice(document: Document) -> piper.PiperModel | None:
+    """The site's Piper voice, when it speaks this leaflet's language; else espeak-ng."""
+    if document.piper_model is None:
+        return None
+    try:
+        model = piper.read_model(document.piper_model)
+    except ValueError as error:
+        raise RenderError(f"{document.name}: [audio] piper_model: {error}") from None
+    return model if piper.speaks(model, document.localization.language) else None
+
+
 def render(document: Document) -> Output:
     outline = outline_of(document)
     spoken = scripts(outline)
     with tempfile.TemporaryDirectory(prefix="leafletgen-audio-") as folder:
         work = Path(folder)
-        waves = [_speak(document, chapter, work / f"{n:03d}") for n, chapter in enumerate(spoken)]
+        voice = piper_voice(document)
+        waves = [
+            _speak(document, voice, chapter, work / f"{n:03d}") for n, chapter in enumerate(spoken)
+        ]
         frames, rate = _joined(waves, work / "leaflet.wav")
         (work / "chapters.txt").write_text(
             _ffmetadata(outline, spoken, frames, rate, document.localization.language),
@@ -81,8 +97,11 @@ def render(document: Document) -> Output:
         return Output(out.read_bytes(), None)
 
 
-def _speak(document: Document, chapter: Spoken, stem: Path) -> Path:
+def _speak(document: Document, voice: piper.PiperModel | None, chapter: Spoken, stem: Path) -> Path:
     text, wav = stem.with_suffix(".txt"), stem.with_suffix(".wav")
+    if voice is not None:
+        piper.speak(voice, chapter.script, document.audio.rate, wav)
+        return wav
     text.write_text(chapter.script, encoding="utf-8")
     _run(
         [
@@ -202,17 +221,18 @@ def check(data: bytes, document: Document) -> Check:
         return Check("audio", False, (f"audio-decode: {error.format_message()}",))
     outline = outline_of(document)
     spoken = scripts(outline)
-    failures = list(_chapter_failures(found, spoken))
+    language = document.localization.language
+    failures = list(_chapter_failures(found, spoken, language))
     if (loudness := _mean_volume(data)) < _SILENCE_DB:
         failures.append(
             f"audio-silent: mean volume {loudness:.0f} dB (speech is above {_SILENCE_DB} dB)"
         )
-    if found.language != document.localization.language:
+    if found.language != language:
         failures.append(f"audio-language: {found.language!r}")
     script = "\n".join(chapter.script for chapter in spoken)
-    readback = read_back(outline.text(), outline.headings, script)
+    readback = read_back(outline.text(), outline.headings, script, language)
     failures += readback.failures(min_coverage=1.0, prefix="audio-script")
-    total = sum(_spoken_words(chapter.script) for chapter in spoken)
+    total = sum(_spoken_words(chapter.script, language) for chapter in spoken)
     pace = total / (found.duration / 60) if found.duration else 0.0
     if not MIN_WPM <= pace <= MAX_WPM:
         failures.append(f"audio-pace: {pace:.0f} words a minute ({MIN_WPM} to {MAX_WPM})")
@@ -244,14 +264,14 @@ def _mean_volume(data: bytes) -> float:
     return float(found[1]) if found else float("-inf")
 
 
-def _chapter_failures(found: Probe, spoken: list[Spoken]) -> Iterator[str]:
+def _chapter_failures(found: Probe, spoken: list[Spoken], language: str) -> Iterator[str]:
     titles = [title for title, _, _ in found.chapters]
     expected = [chapter.title for chapter in spoken]
     if titles != expected:
         yield f"audio-chapters: {len(titles)} chapters {titles[:3]}…, the sections are {len(expected)} {expected[:3]}…"
         return
     for (title, start, end), chapter in zip(found.chapters, spoken, strict=True):
-        count, minutes = _spoken_words(chapter.script), (end - start) / 60
+        count, minutes = _spoken_words(chapter.script, language), (end - start) / 60
         pace = count / minutes if minutes > 0 else float("inf")
         # A chapter of a few words is mostly the pauses around them: only the whole is paced.
         if count >= _PACED_WORDS and not MIN_WPM <= pace <= MAX_WPM:
@@ -261,9 +281,52 @@ def _chapter_failures(found: Probe, spoken: list[Spoken]) -> Iterator[str]:
             )
 
 
-def _spoken_words(script: str) -> int:
+def _spoken_words(script: str, language: str) -> int:
     """Words and numbers: each number is read as at least one word."""
-    return len(words(script)) + sum(number_values(script).values())
+    return len(words(script)) + spoken_numbers(script, language)
 
 
-FORMAT = Format("audio", ".ogg", "audio/ogg; codecs=opus", render, check)
+def tools(language: str) -> str:
+    """espeak-ng's version and its dictionary for the language, ffmpeg's and libopus'."""
+    speech = _first_line([_tool_or("espeak-ng"), "--version"]) if shutil.which("espeak-ng") else ""
+    found = _ESPEAK.search(speech)
+    if found is None:
+        return "espeak-ng missing"
+    dictionary = Path(found["data"]) / f"{language.split('-')[0].split('_')[0]}_dict"
+    words = hashlib.sha256(dictionary.read_bytes()).hexdigest()[:16] if dictionary.is_file() else ""
+    encoder = _first_line([_tool_or("ffmpeg"), "-version"]) if shutil.which("ffmpeg") else ""
+    ffmpeg = encoder.split()[2] if len(encoder.split()) > 2 else "missing"  # "ffmpeg version 5.1…"
+    return f"espeak-ng {found['version']} (dictionary {words}), ffmpeg {ffmpeg}, {_opus_version()}"
+
+
+_ESPEAK = re.compile(r"text-to-speech:\s*(?P<version>\S+)\s+Data at:\s*(?P<data>.+)$")
+
+
+def _tool_or(name: str) -> str:
+    return shutil.which(name) or name
+
+
+def _first_line(command: list[str]) -> str:
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    lines = (result.stdout or result.stderr).strip().splitlines()
+    return lines[0] if result.returncode == 0 and lines else ""
+
+
+def _opus_version() -> str:
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("opus")
+    if name is None:
+        return "libopus missing"
+    library = ctypes.CDLL(name)
+    library.opus_get_version_string.restype = ctypes.c_char_p
+    return library.opus_get_version_string().decode("ascii")
+
+
+FORMAT = Format(
+    "audio", ".ogg", "audio/ogg; codecs=opus", render, check, kind="Ogg Opus", tools=tools
+)

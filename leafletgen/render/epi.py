@@ -237,5 +237,6 @@ FORMAT = Format(
     "application/fhir+json",
     render,
     check,
+    kind="FHIR ePI",
     imports=("fhir.resources.bundle",),
 )

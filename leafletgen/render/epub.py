@@ -94,7 +94,14 @@ def render(document: Document) -> Output:
     reviewed = datetime.combine(leaflet.reviewed.date, datetime.min.time(), UTC)
     out = io.BytesIO()
     epub.write_epub(out, book, {"mtime": reviewed, "raise_exceptions": True, "epub3_pages": False})
-    return Output(_reproducible_zip(out.getvalue()), None)
+    package = _PACKAGE_ATTRIBUTES.format(language=l10n.language, direction=l10n.direction)
+    return Output(_reproducible_zip(out.getvalue(), package.encode("ascii")), None)
+
+
+# The package document's own language and direction (ebooklib writes them on the content
+# only): what DAISY Ace requires of it, and a reading system's default for the metadata.
+_PACKAGE_ATTRIBUTES = '<package xml:lang="{language}" dir="{direction}" '
+_OPF = "EPUB/content.opf"
 
 
 def _for_reading_systems(css: str) -> bytes:
@@ -187,9 +194,10 @@ def _accessibility(book: object, title: str) -> None:
         book.add_metadata(None, "meta", value, {"property": name})  # type: ignore[attr-defined]
 
 
-def _reproducible_zip(data: bytes) -> bytes:
+def _reproducible_zip(data: bytes, package: bytes) -> bytes:
     """The same archive with every entry dated alike and in name order after ``mimetype``
-    (which the EPUB wants first and stored), so the bytes depend on the content only."""
+    (which the EPUB wants first and stored), so the bytes depend on the content only; the
+    package element opened with ``package`` (its language and direction)."""
     source = zipfile.ZipFile(io.BytesIO(data))
     names = sorted(source.namelist(), key=lambda name: (name != "mimetype", name))
     out = io.BytesIO()
@@ -198,7 +206,10 @@ def _reproducible_zip(data: bytes) -> bytes:
             info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
-            target.writestr(info, source.read(name), compresslevel=9)
+            content = source.read(name)
+            if name == _OPF:
+                content = content.replace(b"<package ", package, 1)
+            target.writestr(info, content, compresslevel=9)
     return out.getvalue()
 
 
@@ -225,12 +236,56 @@ def check(data: bytes, document: Document) -> Check:
             f"epubcheck: exit status {result.returncode}"
         ]
     failures += _structure(data, document)
-    return Check(
-        "EPUB 3",
-        not failures,
-        tuple(failures),
-        "epubcheck: 0 errors, 0 warnings" if not failures else "",
-    )
+    detail = "epubcheck: 0 errors, 0 warnings" if not failures else ""
+    if (ace := _ace()) is not None:
+        found = _ace_violations(ace, data)
+        failures += [f"ace: {violation}" for violation in found]
+        detail += "; DAISY Ace: no violations" if not found else ""
+    return Check("EPUB 3", not failures, tuple(failures), detail)
+
+
+def _ace() -> list[str] | None:
+    """DAISY Ace (npm: @daisy/ace or @daisy/ace-cli) when it is installed, run with the
+    system's Chromium (puppeteer downloads none here); None when it is not: the check is
+    epubcheck's then."""
+    found = shutil.which("ace") or shutil.which("ace-cli")
+    return [found] if found else None
+
+
+def _ace_violations(command: list[str], data: bytes) -> list[str]:
+    """Ace's findings on the book (axe-core on each chapter, the accessibility metadata):
+    each as "file: rule (impact): what it says"; one line saying why when Ace cannot run."""
+    import json
+    import os
+
+    env = dict(os.environ)
+    if "PUPPETEER_EXECUTABLE_PATH" not in env and (chromium := shutil.which("chromium")):
+        env["PUPPETEER_EXECUTABLE_PATH"] = chromium
+    with tempfile.TemporaryDirectory(prefix="leafletgen-ace-") as folder:
+        path, report = Path(folder) / "leaflet.epub", Path(folder) / "report"
+        path.write_bytes(data)
+        try:
+            result = subprocess.run(
+                [*command, "--silent", "--force", "--outdir", str(report), str(path)],
+                capture_output=True,
+                text=True,
+                timeout=300,
+                env=env,
+            )
+        except (OSError, subprocess.TimeoutExpired) as error:
+            return [f"DAISY Ace did not run: {error}"]
+        try:
+            found = json.loads((report / "report.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            said = (result.stderr or result.stdout).strip()[-200:]
+            return [f"DAISY Ace wrote no report (exit status {result.returncode}): {said}"]
+    return [
+        f"{subject['earl:testSubject']['url']}: {test['earl:test']['dct:title']} "
+        f"({test['earl:test']['earl:impact']}): "
+        + " ".join(str(test["earl:result"].get("dct:description", "")).split())[:200]
+        for subject in found.get("assertions", [])
+        for test in subject.get("assertions", [])
+    ]
 
 
 def _epubcheck() -> list[str]:
@@ -266,4 +321,32 @@ def _structure(data: bytes, document: Document) -> list[str]:
     return failures
 
 
-FORMAT = Format("epub", ".epub", "application/epub+zip", render, check)
+def tools(language: str) -> str:
+    """epubcheck's version, from its jar's manifest (no Java started for it)."""
+    found = shutil.which("epubcheck")
+    if found is None:
+        return "epubcheck missing"
+    jar = Path(found).resolve()
+    try:
+        with zipfile.ZipFile(jar) as archive:
+            manifest = archive.read("META-INF/MANIFEST.MF").decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return f"epubcheck {_file_hash(jar)}"
+    version = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in manifest.splitlines()
+            if line.startswith("Implementation-Version:")
+        ),
+        "",
+    )
+    return f"epubcheck {version or _file_hash(jar)}"
+
+
+def _file_hash(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+FORMAT = Format("epub", ".epub", "application/epub+zip", render, check, kind="EPUB 3", tools=tools)

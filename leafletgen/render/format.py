@@ -19,7 +19,7 @@ from leafletgen.errors import TranslationError
 from leafletgen.i18n.localization import Localization
 from leafletgen.project import Assets
 from leafletgen.render.qr import QrLink, qr_link
-from leafletgen.render.templates import RenderedHtml, render_html
+from leafletgen.render.templates import Companion, RenderedHtml, render_html
 from leafletgen.variants import Paper
 
 
@@ -51,8 +51,10 @@ class Document:
     extra_css: tuple[str, ...] = ()  # the project's theme, after every other layer
     braille: BrailleSettings = field(default_factory=BrailleSettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
+    piper_model: Path | None = None  # [audio] piper_model, found in the project
     twin_url: str | None = None  # the published HTML twin ([publish] base_url): the PDF's QR code
     emergency: EmergencyNumbers = field(default_factory=EmergencyNumbers)  # "Get help now"
+    companions: tuple[Companion, ...] = ()  # what the HTML twin links: formats built beside it
 
     @property
     def extra_files(self) -> tuple[Path, ...]:
@@ -83,6 +85,7 @@ class Document:
             extra_css=self.extra_css,
             qr=self.qr if qr else None,
             emergency=self.emergency,
+            companions=self.companions if standalone else (),
         )
         self.check_translated()
         return html
@@ -105,4 +108,8 @@ class Format:
     media_type: str
     render: Callable[[Document], Output]
     check: Callable[[bytes, Document], Check]
+    kind: str = ""  # the file's kind, as people name it: "PDF", "Ogg Opus"
+    # The programs and data the format runs for a language, with their versions ("liblouis
+    # 3.24.0, tables 1f2e…"): an input of every output it makes, so an upgrade rebuilds them.
+    tools: Callable[[str], str] | None = None
     imports: tuple[str, ...] = field(default=())  # modules a worker process loads up front

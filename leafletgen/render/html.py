@@ -7,6 +7,10 @@ from html.parser import HTMLParser
 
 from leafletgen.render.format import Check, Document, Format, Output
 
+# The formats the twin links when they are built beside it, in this order: the audio first,
+# for a patient who reached the page by the printed QR code and cannot read print.
+LINKS = ("audio", "brf", "epub", "pdf")
+
 
 def render(document: Document) -> Output:
     return Output(document.fill(standalone=True).html.encode("utf-8"))
@@ -46,4 +50,4 @@ def check(data: bytes, document: Document) -> Check:
     return Check("HTML", not failures, tuple(failures))
 
 
-FORMAT = Format("html", ".html", "text/html; charset=utf-8", render, check)
+FORMAT = Format("html", ".html", "text/html; charset=utf-8", render, check, kind="HTML")

@@ -1,10 +1,13 @@
 """What a text read back from another format must still say: its headings, its words and
-every one of its numbers.
+every one of its facts.
 
 Braille is back-translated and audio is the text given to the speech engine: each format's
 check holds what comes back against the text of the edition it was made from. Words are
 compared without case or combining marks (a braille table may drop Arabic vowel marks or
-capitals, which a reader does not miss); numbers are compared as values, every one of them.
+capitals, which a reader does not miss); the facts (every number, range and dose with its
+unit, time span, phone number, URL, and whether the text negates) by the translations' fact
+lock, ``leafletgen.content.facts``, which compares numbers as values in the language's own
+spelling.
 """
 
 from __future__ import annotations
@@ -14,11 +17,9 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
+from leafletgen.content.facts import Finding, facts, lost_facts
+
 _WORD = re.compile(r"[^\W\d_]+")
-# A number with its decimal and group separators: 0.5, 0,5, 1,000, 1'000 (Spanish braille
-# reads a period back as an apostrophe), ٠٫٥.
-_NUMBER = re.compile(r"\d+(?:[.,'٫٬]\d+)*")
-_SEPARATOR = re.compile(r"[.,'٫٬]")
 
 
 def words(text: str) -> list[str]:
@@ -29,17 +30,9 @@ def words(text: str) -> list[str]:
     return _WORD.findall(stripped.casefold())
 
 
-def number_values(text: str) -> Counter[str]:
-    """Every number of a text as a normalised value (ASCII digits, one separator), counted.
-
-    A stand-in for the translations' fact lock (leafletgen.content.facts, issue 16): the
-    same comparison of values, until that lands and replaces this function.
-    """
-    values: Counter[str] = Counter()
-    for number in _NUMBER.findall(text):
-        digits = "".join(str(unicodedata.digit(c)) if c.isdigit() else c for c in number)
-        values[_SEPARATOR.sub(".", digits)] += 1
-    return values
+def spoken_numbers(text: str, language: str) -> int:
+    """How many numbers a text states (a range two): each is read as at least one word."""
+    return sum(len(quantity.values) for quantity in facts(text, language).quantities)
 
 
 @dataclass(frozen=True)
@@ -48,7 +41,7 @@ class Readback:
 
     word_coverage: float  # share of the source's words (counted) found in what came back
     missing_headings: tuple[str, ...]
-    missing_numbers: tuple[str, ...]  # values short in what came back, one per missing copy
+    lost_facts: tuple[Finding, ...]  # what of the source's facts did not come back
 
     def failures(self, *, min_coverage: float, prefix: str) -> list[str]:
         failures = []
@@ -58,15 +51,20 @@ class Readback:
                 f"(at least {min_coverage:.0%})"
             )
         failures += [f"{prefix}-heading: {h!r} did not come back" for h in self.missing_headings]
-        if self.missing_numbers:
-            failures.append(
-                f"{prefix}-numbers: missing {', '.join(self.missing_numbers)} (every number and "
-                "dose of the text must come back)"
-            )
+        # The fact lock speaks of a translation; here it is what was read back.
+        failures += [
+            f"{prefix}-{finding.rule}: "
+            + finding.message.replace("the translation", "what came back")
+            for finding in self.lost_facts
+        ]
         return failures
 
 
-def read_back(source: str, headings: tuple[str, ...], back: str) -> Readback:
+def read_back(
+    source: str, headings: tuple[str, ...], back: str, language: str, *, urls: bool = True
+) -> Readback:
+    """What of ``source`` (its ``headings``, words and facts) ``back`` still says; ``urls``:
+    its web addresses too."""
     source_words, back_words = Counter(words(source)), Counter(words(back))
     total = sum(source_words.values())
     found = sum(min(count, back_words[word]) for word, count in source_words.items())
@@ -74,9 +72,11 @@ def read_back(source: str, headings: tuple[str, ...], back: str) -> Readback:
     missing_headings = tuple(
         heading for heading in headings if f" {' '.join(words(heading))} " not in sequence
     )
-    short = number_values(source) - number_values(back)
+    # Every fact must come back, every "not" too; what the format adds (a braille page
+    # number) is allowed.
+    lost = lost_facts(facts(source, language), facts(back, language), urls=urls)
     return Readback(
         word_coverage=found / total if total else 1.0,
         missing_headings=missing_headings,
-        missing_numbers=tuple(sorted(short.elements())),
+        lost_facts=tuple(lost),
     )

@@ -55,6 +55,17 @@ _SUBSETTABLE = (".ttf", ".otf")  # what fontTools cuts down without extra librar
 
 
 @dataclass(frozen=True)
+class Companion:
+    """Another format of the same leaflet, language and variant, published beside the HTML
+    twin, which links it (``_formats.html.j2``)."""
+
+    format: str  # a name from leafletgen.render.FORMATS
+    href: str  # the file's name, relative to the twin (same folder)
+    media_type: str
+    kind: str  # the file's kind, as people name it: "Ogg Opus", "BRF"
+
+
+@dataclass(frozen=True)
 class RenderedHtml:
     html: str
     stylesheets: tuple[str, ...]  # relative to the templates folder
@@ -156,6 +167,7 @@ def render_html(
     extra_css: tuple[str, ...] = (),
     qr: QrLink | None = None,
     emergency: EmergencyNumbers | None = None,
+    companions: tuple[Companion, ...] = (),
 ) -> RenderedHtml:
     """Fill the leaflet template. ``standalone`` inlines CSS and fonts for a self-contained page.
 
@@ -188,6 +200,7 @@ def render_html(
         emergency=emergency or EmergencyNumbers(),
         logo_src=_logo_src(counter, standalone),
         qr=qr,
+        companions=companions,
     )
     return RenderedHtml(html=html, stylesheets=stylesheets)
 

@@ -17,7 +17,7 @@ from leafletgen.project import Project
 from leafletgen.publish.cache import BuildCache
 from leafletgen.publish.inputs import InputHashes, Inputs, shared_inputs
 from leafletgen.publish.manifest import Manifest
-from leafletgen.publish.names import output_path
+from leafletgen.publish.names import output_path, parse_output_name
 from leafletgen.publish.plan import BuildRequest, Job
 from leafletgen.render import FORMATS
 from leafletgen.web.orders import PrintOrder
@@ -128,7 +128,17 @@ class Printer:
         listed = order.leaflet
         # What a build of this output would record today; the publication carries the
         # pharmacy exactly when the counter would print it (a --branded build).
-        request = BuildRequest(leaflets=(listed.id,), paper=order.paper, branded=self.pharmacy)
+        key = path.relative_to(self.project.output_dir).as_posix()
+        fmt = parse_output_name(path).format
+        # The HTML twin's links are those of the build that made it: taken as recorded.
+        recorded = (manifest.entries.get(key) or {}).get("inputs") or {}
+        linked = tuple(str(recorded.get("companions") or "").split(","))
+        request = BuildRequest(
+            leaflets=(listed.id,),
+            paper=order.paper,
+            branded=self.pharmacy,
+            formats=(fmt, *linked),
+        )
         job = Job(
             listed.source,
             listed.id,
@@ -139,8 +149,7 @@ class Printer:
         )
         # Hashed afresh for each print (a publication that is not current is never served);
         # only the fonts' and package's shared inputs are kept between prints.
-        inputs = InputHashes(self.project, request, shared=self._inputs(request)).of(job)
-        key = path.relative_to(self.project.output_dir).as_posix()
+        inputs = InputHashes(self.project, request, shared=self._inputs(request)).of(job, fmt)
         return manifest.is_current(key, inputs, BuildCache())
 
     def _inputs(self, request: BuildRequest) -> Inputs:

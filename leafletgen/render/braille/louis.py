@@ -11,6 +11,9 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
+import hashlib
+import os
+from pathlib import Path
 
 from leafletgen.errors import RenderError
 
@@ -39,6 +42,38 @@ def _library() -> ctypes.CDLL:
 
 def version() -> str:
     return _library().lou_version().decode("ascii")
+
+
+# Where Debian's liblouis-data puts the tables; LOUIS_TABLEPATH first, as liblouis reads it.
+_TABLE_FOLDERS = ("/usr/share/liblouis/tables", "/usr/local/share/liblouis/tables")
+
+
+def table_digest(table: str) -> str:
+    """A sha256 of the table file and every file it includes, in the order liblouis reads
+    them: a changed table (a liblouis-data upgrade) changes the braille."""
+    folders = [Path(p) for p in os.environ.get("LOUIS_TABLEPATH", "").split(",") if p]
+    folders += [Path(p) for p in _TABLE_FOLDERS]
+    digest = hashlib.sha256()
+    seen: set[str] = set()
+
+    def read(name: str) -> None:
+        if name in seen:
+            return
+        seen.add(name)
+        path = next((folder / name for folder in folders if (folder / name).is_file()), None)
+        if path is None:
+            digest.update(f"{name}: missing\n".encode())
+            return
+        data = path.read_bytes()
+        digest.update(name.encode() + b"\0" + data)
+        for line in data.decode("utf-8", "replace").splitlines():
+            parts = line.split()
+            if len(parts) >= 2 and parts[0] == "include":
+                read(parts[1])
+
+    for name in table.split(","):
+        read(name)
+    return digest.hexdigest()
 
 
 def _encoding() -> str:

@@ -42,5 +42,6 @@ FORMAT = Format(
     "application/pdf",
     render,
     check,
+    kind="PDF",
     imports=("leafletgen.render.pdf.weasy", "leafletgen.render.pdf.validate"),
 )
