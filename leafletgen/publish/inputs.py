@@ -52,7 +52,8 @@ def shared_inputs(project: Project, request: BuildRequest) -> Inputs:
 class InputHashes:
     """The inputs of each job of one batch. Each file is hashed once per batch, not once per
     job: a source serves every language and variant, a catalog every variant, the chrome's
-    catalogs every leaflet."""
+    catalogs every leaflet. Only those hashes are kept, not each job's inputs: a batch of
+    120,000 jobs holds one leaflet's at a time."""
 
     def __init__(
         self, project: Project, request: BuildRequest, *, shared: Inputs | None = None
@@ -62,25 +63,21 @@ class InputHashes:
         self.options = value_hash(
             {"paper": request.paper, "allow_incomplete": request.allow_incomplete}
         )
-        self.files: dict[Path, str] = {}
+        self.files: dict[str, str] = {}  # by path as a string: hashing Paths costs more
         self.chrome: dict[str, list[Path]] = {}
-        self.known: dict[tuple[Path, str, str, str], Inputs] = {}
+        self.catalogs: dict[tuple[str, str], str] = {}  # the last leaflet's, by language
         self.assets = project.assets.files()
         self.templates: dict[tuple[str, str], str] = {}
 
     def of(self, job: Job) -> Inputs:
-        """The inputs of ``job`` (one dict for every variant of a leaflet and language: do
-        not change it)."""
-        key = (job.source, job.leaflet_id, job.language, job.variant)
-        if (inputs := self.known.get(key)) is None:
-            inputs = self.known[key] = {
-                "source": self._file(job.source),
-                "catalog": self._catalogs(job),
-                "templates": self._templates(job.variant, job.language),
-                **self.shared,
-                "options": self.options,
-            }
-        return inputs
+        """The inputs of ``job``, a new dict each time."""
+        return {
+            "source": self._file(job.source),
+            "catalog": self._catalogs(job),
+            "templates": self._templates(job.variant, job.language),
+            **self.shared,
+            "options": self.options,
+        }
 
     def _templates(self, variant: str, language: str) -> str:
         """The templates and images every output uses, and the stylesheets this variant
@@ -106,8 +103,8 @@ class InputHashes:
         return known
 
     def _file(self, path: Path) -> str:
-        if (known := self.files.get(path)) is None:
-            known = self.files[path] = file_hash(path) if path.is_file() else ""
+        if (known := self.files.get(name := str(path))) is None:
+            known = self.files[name] = file_hash(path) if path.is_file() else ""
         return known
 
     def _catalogs(self, job: Job) -> str:
@@ -115,11 +112,19 @@ class InputHashes:
         language; nothing for the source language."""
         if job.language == job.source_language:
             return ""
+        if (known := self.catalogs.get((job.leaflet_id, job.language))) is not None:
+            return known
+        if len(self.catalogs) > 64:  # the plan is in leaflet order: the others are done
+            self.catalogs.clear()
         locales = self.project.locales_dir
         if (chrome := self.chrome.get(job.language)) is None:
             chrome = self.chrome[job.language] = chrome_catalogs(locales, job.language)
-        catalogs = [catalog_path(locales, job.language, job.leaflet_id), *chrome]
-        return value_hash([self._file(path) for path in catalogs])
+        # A leaflet's own catalog serves only its variants: read, not kept with the others.
+        own = catalog_path(locales, job.language, job.leaflet_id)
+        own_hash = file_hash(own) if own.is_file() else ""
+        known = value_hash([own_hash, *(self._file(path) for path in chrome)])
+        self.catalogs[(job.leaflet_id, job.language)] = known
+        return known
 
 
 def job_inputs(project: Project, job: Job, request: BuildRequest) -> Inputs:

@@ -43,9 +43,10 @@ class Failure:
     message: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Job:
-    """One leaflet in one language and variant (every requested format)."""
+    """One leaflet in one language and variant (every requested format); slotted, as a
+    catalogue's plan holds one for every leaflet, language and variant."""
 
     source: Path
     leaflet_id: str
