@@ -25,7 +25,6 @@ from leafletgen.publish.inputs import InputHashes, Inputs
 from leafletgen.publish.jobs import BuiltFile, JobOutput, run_job
 from leafletgen.publish.manifest import JOURNAL, Manifest, compact, locked
 from leafletgen.publish.plan import BuildRequest, Failure, Job, keys, paths, plan
-from leafletgen.publish.playlist import write_playlists
 from leafletgen.publish.workers import run_in_workers
 
 
@@ -63,20 +62,10 @@ def build(project: Project, request: BuildRequest, progress: Progress | None = N
     cache = BuildCache.load(out_dir, trusted=not request.verify)
     jobs, failures = plan(project, request, cache)
     report = BuildReport(failed=failures)
-    manifest = Manifest(out_dir)
-    hashes = InputHashes(project, request)
     if progress is not None:
         progress.start(len(jobs))
-    todo = []
-    for job in jobs:
-        inputs = hashes.of(job)
-        if not request.force and all(
-            manifest.is_current(key, inputs, cache) for key in keys(job, request)
-        ):
-            report.skipped += 1
-            _tell(progress, JobResult(job, skipped=True))
-        else:
-            todo.append((job, inputs))
+    todo = _stale(project, request, jobs, cache, report, progress)
+    del jobs  # a catalogue's plan: only what is to be built is kept
 
     def finished(output: JobOutput, inputs: Inputs) -> None:
         entries = [_entry(output.job, request, built, inputs) for built, _ in output.files]
@@ -98,6 +87,31 @@ def build(project: Project, request: BuildRequest, progress: Progress | None = N
         _finish(project, request, report, out_dir, wrote=bool(todo), cache=cache)
         report.seconds = time.perf_counter() - started
     return report
+
+
+def _stale(
+    project: Project,
+    request: BuildRequest,
+    jobs: list[Job],
+    cache: BuildCache,
+    report: BuildReport,
+    progress: Progress | None,
+) -> list[tuple[Job, Inputs]]:
+    """The jobs to build and their inputs; the others are told as up to date. The manifest
+    is read here and let go before anything is built (the batch's end reads it afresh)."""
+    manifest = Manifest(project.output_dir)
+    hashes = InputHashes(project, request)
+    todo = []
+    for job in jobs:
+        inputs = hashes.of(job)
+        if not request.force and all(
+            manifest.is_current(key, inputs, cache) for key in keys(job, request)
+        ):
+            report.skipped += 1
+            _tell(progress, JobResult(job, skipped=True))
+        else:
+            todo.append((job, inputs))
+    return todo
 
 
 def _finish(
@@ -127,6 +141,8 @@ def _finish(
             except LeafletError as error:
                 report.failed.append(Failure("index.html", error.format_message()))
             if "audio" in request.formats:
+                from leafletgen.publish.playlist import write_playlists  # the audio code
+
                 write_playlists(manifest)
     except OutputError as error:  # the journal holds what was built; the next build folds it
         report.warnings.append(

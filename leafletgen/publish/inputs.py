@@ -3,6 +3,7 @@ inputs are unchanged is not built again."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -66,6 +67,7 @@ class InputHashes:
         self.files: dict[str, str] = {}  # by path as a string: hashing Paths costs more
         self.chrome: dict[str, list[Path]] = {}
         self.catalogs: dict[tuple[str, str], str] = {}  # the last leaflet's, by language
+        self.catalog_folders: dict[str, str] = {}
         self.assets = project.assets.files()
         self.templates: dict[tuple[str, str], str] = {}
 
@@ -119,12 +121,22 @@ class InputHashes:
         locales = self.project.locales_dir
         if (chrome := self.chrome.get(job.language)) is None:
             chrome = self.chrome[job.language] = chrome_catalogs(locales, job.language)
-        # A leaflet's own catalog serves only its variants: read, not kept with the others.
-        own = catalog_path(locales, job.language, job.leaflet_id)
-        own_hash = file_hash(own) if own.is_file() else ""
-        known = value_hash([own_hash, *(self._file(path) for path in chrome)])
+            self.catalog_folders[job.language] = str(catalog_path(locales, job.language, "").parent)
+        # A leaflet's own catalog serves only its variants: read, not kept with the others
+        # (named as a string: a Path costs more than reading the file).
+        own = f"{self.catalog_folders[job.language]}/{job.leaflet_id}.po"
+        known = value_hash([_hash_if_file(own), *(self._file(path) for path in chrome)])
         self.catalogs[(job.leaflet_id, job.language)] = known
         return known
+
+
+def _hash_if_file(name: str) -> str:
+    """The sha256 of the file, or "" when there is none."""
+    try:
+        with open(name, "rb") as handle:
+            return hashlib.sha256(handle.read()).hexdigest()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return ""
 
 
 def job_inputs(project: Project, job: Job, request: BuildRequest) -> Inputs:

@@ -85,7 +85,11 @@ class Manifest:
         if row is None:
             return False
         field = self._packer.fields(row[0])
-        if row[field["inputs"]] != self._packer.pack(inputs):
+        recorded = row[field["inputs"]]
+        # Today's values in the recorded order, compared at once: packing them would cost more.
+        if type(recorded) is not tuple or len(recorded) != len(inputs) + 1:
+            return False
+        if recorded[1:] != tuple(map(inputs.get, recorded[0])):
             return False
         try:
             info = os.stat(f"{self.out_dir}/{key}")  # no Path: this runs once per output
@@ -462,9 +466,13 @@ def _apply(outputs: dict[str, Packed], change: dict[str, Any], packer: _Packer) 
 def _folders_inside(out_dir: Path, names: set[str]) -> set[str]:
     """The names of ``names`` that are folders of ``out_dir`` a path can stay inside (not a
     symbolic link out of it): checked once per leaflet, not per output."""
-    return {
-        name for name in names if _NAME_PART.fullmatch(name) and is_inside(out_dir / name, out_dir)
-    }
+    names = {name for name in names if _NAME_PART.fullmatch(name)}
+    # A folder in it that is not a symbolic link is inside it (a name has no '/' or '..'):
+    # the folder listed once, not each of 10,000 names resolved.
+    plain: set[str] = set()
+    with contextlib.suppress(OSError), os.scandir(out_dir) as found:
+        plain = {entry.name for entry in found if entry.is_dir(follow_symlinks=False)} & names
+    return plain | {name for name in names - plain if is_inside(out_dir / name, out_dir)}
 
 
 def _is_entry(key: str, entry: object) -> bool:
