@@ -121,21 +121,72 @@ class Manifest:
         ]
 
     def save(self) -> None:
-        """Write every entry to ``manifest.json`` (hold the folder's lock)."""
-        table: dict[str, Entry] = {}
+        """Write every entry to ``manifest.json`` (hold the folder's lock): as
+        ``json.dumps(document, indent=2, ensure_ascii=False)`` writes it, byte for byte, but
+        an entry at a time, without the document in memory as dicts or as text."""
+        table: dict[str, Packed] = {}
         refs: dict[int, str] = {}  # by the identity of a shared packed inputs: hashed once
-        outputs = {}
+        outputs: list[tuple[str, Packed, str | None]] = []
         for key, row in sorted(self._rows.items()):
-            entry = _unpack(row)
             field = self._packer.fields(row[0])
-            if "inputs" in field and isinstance(packed := row[field["inputs"]], tuple):
-                if (ref := refs.get(id(packed))) is None:
-                    ref = refs[id(packed)] = value_hash(entry["inputs"])[:20]
-                    table[ref] = entry["inputs"]
-                entry["inputs"] = ref
-            outputs[key] = entry
-        document = {"inputs": dict(sorted(table.items())), "outputs": outputs}
-        write_atomic(self.path, json.dumps(document, indent=2, ensure_ascii=False).encode() + b"\n")
+            packed, ref = _get(row, field, "inputs"), None
+            if type(packed) is tuple and (ref := refs.get(id(packed))) is None:
+                ref = refs[id(packed)] = value_hash(_unpack(packed))[:20]
+                table[ref] = packed
+            outputs.append((key, row, ref))
+        sections = (
+            ("inputs", [(ref, table[ref], None) for ref in sorted(table)]),
+            ("outputs", outputs),
+        )
+        write_atomic(self.path, _encoded(_document_lines(sections)))
+
+
+def _document_lines(
+    sections: tuple[tuple[str, list[tuple[str, Packed, str | None]]], ...],
+) -> Iterator[str]:
+    """The manifest's text in pieces: two sections of packed dicts, each written as the
+    indenting JSON encoder writes a dict (an entry's inputs as their ``ref``)."""
+    yield "{"
+    for n, (section, members) in enumerate(sections):
+        yield ("," if n else "") + f"\n  {_string(section)}: " + ("{" if members else "{}")
+        for m, (key, row, ref) in enumerate(members):
+            fields = [
+                f"\n      {_string(name)}: "
+                + (_string(ref) if name == "inputs" and ref is not None else _scalar(value, 6))
+                for name, value in zip(row[0], row[1:], strict=True)
+            ]
+            body = ",".join(fields) + "\n    }" if fields else "}"
+            yield f"{',' if m else ''}\n    {_string(key)}: {{{body}"
+        if members:
+            yield "\n  }"
+    yield "\n}\n"
+
+
+def _scalar(value: Any, indent: int) -> str:
+    if type(value) is str:
+        return _string(value)
+    if type(value) is tuple:
+        value = _unpack(value)
+    if not isinstance(value, dict | list):  # a number, true, false or null
+        return json.dumps(value)
+    # A list or dict a hand put there, as the indenting encoder writes it at this depth.
+    return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + " " * indent)
+
+
+_string = json.encoder.encode_basestring  # a string as json.dumps(…, ensure_ascii=False) writes it
+
+
+def _encoded(pieces: Iterator[str], size: int = 1 << 20) -> Iterator[bytes]:
+    """The pieces as UTF-8, about ``size`` characters at a time."""
+    buffer: list[str] = []
+    length = 0
+    for piece in pieces:
+        buffer.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(buffer).encode()
+            buffer, length = [], 0
+    yield "".join(buffer).encode()
 
 
 class _Entries(Mapping[str, Entry]):
