@@ -25,7 +25,6 @@ from leafletgen.publish.inputs import InputHashes, Inputs
 from leafletgen.publish.jobs import BuiltFile, JobOutput, run_job
 from leafletgen.publish.manifest import JOURNAL, Manifest, compact, locked
 from leafletgen.publish.plan import BuildRequest, Failure, Job, keys, paths, plan
-from leafletgen.publish.workers import run_in_workers
 
 
 @dataclass(frozen=True)
@@ -79,6 +78,8 @@ def build(project: Project, request: BuildRequest, progress: Progress | None = N
 
     try:
         if request.jobs > 1 and len(todo) > 1:
+            from leafletgen.publish.workers import run_in_workers  # the pool: not for one job
+
             report.warnings.extend(run_in_workers(project, todo, request, finished))
         else:
             for job, inputs in todo:
