@@ -4,6 +4,7 @@ inputs are unchanged is not built again."""
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -131,12 +132,12 @@ class InputHashes:
 
 
 def _hash_if_file(name: str) -> str:
-    """The sha256 of the file, or "" when there is none."""
-    try:
-        with open(name, "rb") as handle:
-            return hashlib.sha256(handle.read()).hexdigest()
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+    """The sha256 of the regular file, or "" when there is none (nor is a pipe opened, which
+    would wait for a writer)."""
+    if not os.path.isfile(name):
         return ""
+    with open(name, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
 
 
 def job_inputs(project: Project, job: Job, request: BuildRequest) -> Inputs:
