@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test test-all install lint preview benchmark benchmark-scale benchmark-serve serve clean
+.PHONY: demo test test-all install lint preview benchmark benchmark-scale benchmark-overhead benchmark-serve serve clean
 
 demo: install
 	$(BIN)/leaflet build clonazepam-emotional-effects --variant all --format pdf,html --lang en,es,ar,ru
@@ -52,6 +52,10 @@ benchmark: install
 benchmark-scale: install
 	$(BIN)/python -m pip install -q 'matplotlib==3.11.2'
 	$(BIN)/python benchmarks/scale.py
+
+# Our overhead over WeasyPrint alone on the same HTML, warm and cold.
+benchmark-overhead: install
+	$(BIN)/python benchmarks/overhead.py
 
 benchmark-serve: install
 	$(BIN)/python benchmarks/serve.py

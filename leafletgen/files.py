@@ -8,7 +8,7 @@ import os
 import stat
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from leafletgen.errors import OutputError, Problem, SourceError
@@ -78,8 +78,9 @@ def is_inside(path: Path, folder: Path) -> bool:
     return resolved != root and resolved.is_relative_to(root)
 
 
-def write_atomic(path: Path, data: bytes, *, mode: int = 0o644) -> None:
-    """Write ``data`` to a temporary file beside ``path``, flush it to disk, then rename.
+def write_atomic(path: Path, data: bytes | Iterable[bytes], *, mode: int = 0o644) -> None:
+    """Write ``data`` (or its pieces, in order) to a temporary file beside ``path``, flush it
+    to disk, then rename.
 
     A failed write leaves no trace: no temporary file, and no folder it made for ``path``.
     """
@@ -108,7 +109,7 @@ def write_new(path: Path, data: bytes, *, mode: int = 0o644) -> bool:
 
 
 @contextlib.contextmanager
-def _staged(path: Path, data: bytes, mode: int) -> Iterator[str]:
+def _staged(path: Path, data: bytes | Iterable[bytes], mode: int) -> Iterator[str]:
     """A temporary file beside ``path`` that holds ``data``, flushed to disk, for the caller
     to give its name; removed afterwards, with the folder made for it if nothing got a name
     there. Any OSError is an OutputError naming ``path``."""
@@ -125,7 +126,8 @@ def _staged(path: Path, data: bytes, mode: int) -> Iterator[str]:
         raise OutputError(f"{path}: cannot write: {error.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for piece in (data,) if isinstance(data, bytes) else data:
+                handle.write(piece)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp_name, mode)

@@ -111,3 +111,24 @@ def test_a_failed_check_fails_the_render(project: Path, monkeypatch: pytest.Monk
     assert code == 1
     assert "sample.en.standard.a4.txt: fails plain-text: RULE-1: broken on purpose" in output
     assert not (project / "output" / "sample").exists()
+
+
+def test_each_format_is_listed_under_its_own_name() -> None:
+    assert list(FORMATS) == ["pdf", "html", "epi", "brf", "epub", "audio"]  # pdf first
+    for name in FORMATS:
+        assert FORMATS[name].name == name
+
+
+def test_a_format_is_loaded_only_when_used() -> None:
+    """A PDF build imports no braille, e-book or audio code (a cold start pays for each)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from leafletgen.render import FORMATS; from leafletgen.publish import build;"
+        "assert 'brf' in FORMATS and len(FORMATS) == 6; FORMATS['pdf'];"
+        "print(sorted(m for m in sys.modules if m.rsplit('.', 1)[-1] in"
+        " ('audio', 'braille', 'epub', 'epi', 'outline')))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import update_wrapper
 from pathlib import Path
@@ -88,7 +88,7 @@ def out_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     )
 
 
-def checked_names(names: tuple[str, ...], registry: dict[str, Any], option: str) -> None:
+def checked_names(names: tuple[str, ...], registry: Mapping[str, Any], option: str) -> None:
     """Every name is in the registry (or is 'all'), else a usage error naming the option."""
     for name in names:
         if name != "all" and name not in registry:

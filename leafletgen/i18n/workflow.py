@@ -22,7 +22,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import denormalize, normalize, read_po, write_po
 
 from leafletgen import __version__
-from leafletgen.content.loader import is_source_file, load_leaflet
+from leafletgen.content.loader import load_leaflet, source_files
 from leafletgen.content.messages import messages, printed_in
 from leafletgen.content.model import Leaflet
 from leafletgen.content.text import check_text
@@ -56,7 +56,7 @@ def _sources(project: Project) -> list[Path]:
     folder = project.leaflets_dir
     if not folder.is_dir():
         raise LeafletError(f"no leaflets folder: {folder} (run it in a leaflet project)")
-    return [path for path in sorted(folder.iterdir()) if is_source_file(path)]
+    return source_files(folder)
 
 
 def _template(domain: str) -> Catalog:

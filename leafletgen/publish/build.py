@@ -25,8 +25,6 @@ from leafletgen.publish.inputs import InputHashes, Inputs
 from leafletgen.publish.jobs import BuiltFile, JobOutput, run_job
 from leafletgen.publish.manifest import JOURNAL, Manifest, compact, locked
 from leafletgen.publish.plan import BuildRequest, Failure, Job, keys, paths, plan
-from leafletgen.publish.playlist import write_playlists
-from leafletgen.publish.workers import run_in_workers
 
 
 @dataclass(frozen=True)
@@ -63,25 +61,10 @@ def build(project: Project, request: BuildRequest, progress: Progress | None = N
     cache = BuildCache.load(out_dir, trusted=not request.verify)
     jobs, failures = plan(project, request, cache)
     report = BuildReport(failed=failures)
-    manifest = Manifest(out_dir)
-    hashes = InputHashes(project, request)
     if progress is not None:
         progress.start(len(jobs))
-    todo = []
-    for job in jobs:
-        # Only the job's formats that are not current: a new liblouis rebuilds the braille,
-        # not the PDF beside it.
-        planned = {fmt: hashes.of(job, fmt) for fmt in request.formats}
-        stale = {
-            fmt: inputs
-            for (fmt, inputs), key in zip(planned.items(), keys(job, request), strict=True)
-            if request.force or not manifest.is_current(key, inputs, cache)
-        }
-        if not stale:
-            report.skipped += 1
-            _tell(progress, JobResult(job, skipped=True))
-        else:
-            todo.append((job, stale))
+    todo = _stale(project, request, jobs, cache, report, progress)
+    del jobs  # a catalogue's plan: only what is to be built is kept
 
     def finished(output: JobOutput, inputs: dict[str, Inputs]) -> None:
         entries = [
@@ -100,6 +83,8 @@ def build(project: Project, request: BuildRequest, progress: Progress | None = N
 
     try:
         if request.jobs > 1 and len(todo) > 1:
+            from leafletgen.publish.workers import run_in_workers  # the pool: not for one job
+
             report.warnings.extend(run_in_workers(project, todo, request, finished))
         else:
             for job, inputs in todo:
@@ -108,6 +93,35 @@ def build(project: Project, request: BuildRequest, progress: Progress | None = N
         _finish(project, request, report, out_dir, wrote=bool(todo), cache=cache)
         report.seconds = time.perf_counter() - started
     return report
+
+
+def _stale(
+    project: Project,
+    request: BuildRequest,
+    jobs: list[Job],
+    cache: BuildCache,
+    report: BuildReport,
+    progress: Progress | None,
+) -> list[tuple[Job, dict[str, Inputs]]]:
+    """The jobs to build, each with the inputs of its formats that are not current (a new
+    liblouis rebuilds the braille, not the PDF beside it); the others are told as up to
+    date. The manifest is read here and let go before anything is built (the batch's end
+    reads it afresh)."""
+    manifest = Manifest(project.output_dir)
+    hashes = InputHashes(project, request)
+    todo = []
+    for job in jobs:
+        stale = {}
+        for fmt, key in zip(request.formats, keys(job, request), strict=True):
+            inputs = hashes.of(job, fmt)
+            if request.force or not manifest.is_current(key, inputs, cache):
+                stale[fmt] = inputs
+        if stale:
+            todo.append((job, stale))
+        else:
+            report.skipped += 1
+            _tell(progress, JobResult(job, skipped=True))
+    return todo
 
 
 def _finish(
@@ -137,6 +151,8 @@ def _finish(
             except LeafletError as error:
                 report.failed.append(Failure("index.html", error.format_message()))
             if "audio" in request.formats:
+                from leafletgen.publish.playlist import write_playlists  # the audio code
+
                 write_playlists(manifest)
     except OutputError as error:  # the journal holds what was built; the next build folds it
         report.warnings.append(

@@ -17,9 +17,9 @@ import contextlib
 import hashlib
 import json
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from leafletgen import __version__
 from leafletgen.content.loader import MAX_SOURCE_BYTES, load_leaflet
@@ -43,7 +43,9 @@ class BuildCache:
         self.path = path
         self.trusted = trusted  # False (--verify): every output is hashed again
         self.sources: dict[str, list[str]] = {}
-        self.files: dict[str, list[Any]] = {}
+        # (size, time, sha256) by output: tuples, the hash of each one the string the
+        # manifest holds too, as this is kept for every output of a catalogue.
+        self.files: dict[str, tuple[int, int, str]] = {}
         self.changed = False
 
     @classmethod
@@ -53,7 +55,11 @@ class BuildCache:
             data = json.loads(cache.path.read_text(encoding="utf-8"))  # type: ignore[union-attr]
             if data["leafletgen"] == __version__:  # what a source plans to may change with it
                 cache.sources = {k: v for k, v in data["sources"].items() if _is_planned(v)}
-                cache.files = {k: v for k, v in data["files"].items() if isinstance(v, list)}
+                cache.files = {
+                    k: (v[0], v[1], sys.intern(v[2]))
+                    for k, v in data["files"].items()
+                    if isinstance(v, list) and len(v) == 3 and isinstance(v[2], str)
+                }
         return cache
 
     def planned(self, path: Path) -> Planned:
@@ -68,10 +74,10 @@ class BuildCache:
 
     def unchanged(self, key: str, info: os.stat_result, sha256: str) -> bool:
         """Whether the output ``key`` is, by size and time, the file last seen with ``sha256``."""
-        return self.trusted and self.files.get(key) == [info.st_size, info.st_mtime_ns, sha256]
+        return self.trusted and self.files.get(key) == (info.st_size, info.st_mtime_ns, sha256)
 
     def note(self, key: str, info: os.stat_result, sha256: str) -> None:
-        self.files[key] = [info.st_size, info.st_mtime_ns, sha256]
+        self.files[key] = (info.st_size, info.st_mtime_ns, sha256)
         self.changed = True
 
     def save(self) -> None:

@@ -3,6 +3,8 @@ inputs are unchanged is not built again."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -59,7 +61,8 @@ def shared_inputs(project: Project, request: BuildRequest) -> Inputs:
 class InputHashes:
     """The inputs of each job of one batch. Each file is hashed once per batch, not once per
     job: a source serves every language and variant, a catalog every variant, the chrome's
-    catalogs every leaflet."""
+    catalogs every leaflet. Only those hashes are kept, not each job's inputs: a batch of
+    120,000 jobs holds one leaflet's at a time."""
 
     def __init__(
         self, project: Project, request: BuildRequest, *, shared: Inputs | None = None
@@ -70,43 +73,31 @@ class InputHashes:
         self.options = value_hash(
             {"paper": request.paper, "allow_incomplete": request.allow_incomplete}
         )
-        self.files: dict[Path, str] = {}
+        self.files: dict[str, str] = {}  # by path as a string: hashing Paths costs more
         self.chrome: dict[str, list[Path]] = {}
-        self.known: dict[tuple[Path, str, str, str], Inputs] = {}
-        self.by_format: dict[tuple[Path, str, str, str, str], Inputs] = {}
-        self.tools: dict[tuple[str, str], str] = {}
+        self.catalogs: dict[tuple[str, str], str] = {}  # the last leaflet's, by language
+        self.catalog_folders: dict[str, str] = {}
+        self.tools: dict[tuple[str, str], str] = {}  # by format and language
         self.assets = project.assets.files()
         self.templates: dict[tuple[str, str], str] = {}
 
     def of(self, job: Job, fmt: str = "pdf") -> Inputs:
-        """The inputs of ``job``'s output in the format ``fmt``: the job's, and what that
-        format adds (its tools' versions; the formats the HTML twin links). One dict for every
-        output with the same inputs: do not change it."""
-        common = self._common(job)
-        extra = {}
+        """The inputs of ``job``'s output in the format ``fmt``, a new dict each time: the
+        job's, and what that format adds (its tools' versions; the formats the HTML twin
+        links)."""
+        inputs = {
+            "source": self._file(job.source),
+            "catalog": self._catalogs(job),
+            "templates": self._templates(job.variant, job.language),
+            **self.shared,
+            "options": self.options,
+        }
         if (tools := FORMATS[fmt].tools if fmt in FORMATS else None) is not None:
             if (known := self.tools.get((fmt, job.language))) is None:
                 known = self.tools[(fmt, job.language)] = tools(job.language)
-            extra["tools"] = known
+            inputs["tools"] = known
         if fmt == "html" and (linked := [f for f in LINKS if f in self.request.formats]):
-            extra["companions"] = ",".join(linked)
-        if not extra:
-            return common
-        key = (job.source, job.leaflet_id, job.language, job.variant, fmt)
-        if (inputs := self.by_format.get(key)) is None:
-            inputs = self.by_format[key] = {**common, **extra}
-        return inputs
-
-    def _common(self, job: Job) -> Inputs:
-        key = (job.source, job.leaflet_id, job.language, job.variant)
-        if (inputs := self.known.get(key)) is None:
-            inputs = self.known[key] = {
-                "source": self._file(job.source),
-                "catalog": self._catalogs(job),
-                "templates": self._templates(job.variant, job.language),
-                **self.shared,
-                "options": self.options,
-            }
+            inputs["companions"] = ",".join(linked)
         return inputs
 
     def _templates(self, variant: str, language: str) -> str:
@@ -133,8 +124,8 @@ class InputHashes:
         return known
 
     def _file(self, path: Path) -> str:
-        if (known := self.files.get(path)) is None:
-            known = self.files[path] = file_hash(path) if path.is_file() else ""
+        if (known := self.files.get(name := str(path))) is None:
+            known = self.files[name] = file_hash(path) if path.is_file() else ""
         return known
 
     def _catalogs(self, job: Job) -> str:
@@ -142,11 +133,29 @@ class InputHashes:
         language; nothing for the source language."""
         if job.language == job.source_language:
             return ""
+        if (known := self.catalogs.get((job.leaflet_id, job.language))) is not None:
+            return known
+        if len(self.catalogs) > 64:  # the plan is in leaflet order: the others are done
+            self.catalogs.clear()
         locales = self.project.locales_dir
         if (chrome := self.chrome.get(job.language)) is None:
             chrome = self.chrome[job.language] = chrome_catalogs(locales, job.language)
-        catalogs = [catalog_path(locales, job.language, job.leaflet_id), *chrome]
-        return value_hash([self._file(path) for path in catalogs])
+            self.catalog_folders[job.language] = str(catalog_path(locales, job.language, "").parent)
+        # A leaflet's own catalog serves only its variants: read, not kept with the others
+        # (named as a string: a Path costs more than reading the file).
+        own = f"{self.catalog_folders[job.language]}/{job.leaflet_id}.po"
+        known = value_hash([_hash_if_file(own), *(self._file(path) for path in chrome)])
+        self.catalogs[(job.leaflet_id, job.language)] = known
+        return known
+
+
+def _hash_if_file(name: str) -> str:
+    """The sha256 of the regular file, or "" when there is none (nor is a pipe opened, which
+    would wait for a writer)."""
+    if not os.path.isfile(name):
+        return ""
+    with open(name, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
 
 
 def job_inputs(project: Project, job: Job, request: BuildRequest, fmt: str = "pdf") -> Inputs:

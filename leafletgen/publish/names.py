@@ -3,6 +3,7 @@ the suffix the format's (``.pdf``, ``.ogg`` for audio)."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,8 +30,13 @@ def output_path(
 def output_key(leaflet_id: str, language: str, variant: str, paper: str, fmt: str) -> str:
     """``<id>/<id>.<lang>.<variant>.<paper><suffix>``: the output's name inside the folder, as
     the manifest lists it."""
-    suffix = FORMATS[fmt].suffix if fmt in FORMATS else f".{fmt}"
-    return f"{leaflet_id}/{leaflet_id}.{language}.{variant}.{paper}{suffix}"
+    return f"{leaflet_id}/{leaflet_id}.{language}.{variant}.{paper}{suffix_of(fmt)}"
+
+
+@functools.cache
+def suffix_of(fmt: str) -> str:
+    """The format's file suffix (``.ogg`` for audio); ``.<fmt>`` for a name no format has."""
+    return FORMATS[fmt].suffix if fmt in FORMATS else f".{fmt}"
 
 
 def parse_output_name(path: Path) -> OutputName:

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from leafletgen.content.loader import find_source, is_source_file
+from leafletgen.content.loader import find_source, source_files
 from leafletgen.counter import Pharmacy
 from leafletgen.errors import LeafletError
 from leafletgen.i18n.store import catalog_domains
@@ -43,9 +43,10 @@ class Failure:
     message: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Job:
-    """One leaflet in one language and variant (every requested format)."""
+    """One leaflet in one language and variant (every requested format); slotted, as a
+    catalogue's plan holds one for every leaflet, language and variant."""
 
     source: Path
     leaflet_id: str
@@ -65,20 +66,22 @@ def plan(
     """Every job of this shard of the request, in a stable order, and the sources that
     failed to load. ``cache`` saves reading a source whose bytes it has seen valid."""
     cache = cache or BuildCache()
-    references = request.leaflets
+    references: tuple[str | Path, ...] = request.leaflets
     if references == (ALL,):
-        references = tuple(
-            str(p) for p in sorted(project.leaflets_dir.iterdir()) if is_source_file(p)
-        )
+        references = tuple(source_files(project.leaflets_dir))
     variants = tuple(VARIANTS) if request.variants == (ALL,) else request.variants
     languages = _Languages(project, request)
     jobs, failures = [], []
     for reference in references:
         try:
-            path = find_source(reference, project.leaflets_dir)
+            path = (
+                reference
+                if isinstance(reference, Path)  # listed as a source file
+                else find_source(reference, project.leaflets_dir)
+            )
             leaflet = cache.planned(path)
         except LeafletError as error:
-            failures.append(Failure(reference, error.format_message()))
+            failures.append(Failure(str(reference), error.format_message()))
             continue
         for language in languages.of(leaflet.id, leaflet.language):
             for variant in variants:

@@ -1,0 +1,224 @@
+"""leafletgen's overhead over WeasyPrint alone on the same HTML, warm and cold (issue 21, item 5).
+
+    python benchmarks/overhead.py [--pairs 15] [--cold 7]
+
+warm  Two processes take turns on the seed leaflet's HTML, the order swapped every pair: this
+      one renders it with leafletgen's PDF renderer (``render_pdf``: WeasyPrint, then the
+      fonts' text layer and the tagging repaired), the other with WeasyPrint alone (the same
+      HTML, fonts and base URL, nothing of leafletgen imported). The overhead is the median
+      of the pairwise ratios: goal ≤ 5 %. The engine's whole render (load → localize → HTML
+      → PDF → PDF/UA-1 check) is timed in the same turns and shown beside it.
+cold  `leaflet build` of that leaflet, a new process each time, against WeasyPrint alone on its
+      HTML in a new process started the same way (``python …``), interleaved: medians, goal
+      ≤ 0.7 s for ours.
+
+Prints a Markdown table and the load average; exits 1 when a goal is missed. The machine's
+speed drifts: only pairs run back to back are compared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SEED = "clonazepam-emotional-effects"
+WARM_GOAL, COLD_GOAL = 5.0, 0.7  # per cent; seconds
+
+
+def weasyprint_alone(html_file: Path, base_url: str, out: Path | None) -> None:
+    """WeasyPrint and nothing else: render once and write ``out``, or, without ``out``,
+    render once per line read and print each time taken (the warm half of a pair)."""
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    html = html_file.read_text(encoding="utf-8")
+
+    def render() -> bytes:
+        document = HTML(string=html, base_url=base_url).render(
+            font_config=FontConfiguration(), pdf_variant="pdf/ua-1"
+        )
+        return document.write_pdf(pdf_variant="pdf/ua-1")
+
+    if out is not None:
+        out.write_bytes(render())
+        return
+    render()  # warm: fonts loaded, caches filled
+    print("ready", flush=True)
+    for _ in sys.stdin:
+        started = time.perf_counter()
+        render()
+        print(time.perf_counter() - started, flush=True)
+
+
+def _seed_html(work: Path) -> tuple[Path, str, object, object]:
+    from leafletgen.engine import Request, document_of, prepare
+    from leafletgen.project import Project
+    from leafletgen.render import FORMATS
+    from leafletgen.variants import PAPERS
+
+    project = Project.load(ROOT)
+    prepared = prepare(project, SEED, None, "standard")
+    document = document_of(project, prepared, PAPERS["a4"], FORMATS["pdf"])
+    html = document.fill(standalone=False, qr=True).html  # as the PDF format fills it
+    html_file = work / "seed.html"
+    html_file.write_text(html, encoding="utf-8")
+    base_url = project.assets.dirs[0].resolve().as_uri() + "/"
+    return html_file, base_url, document, Request(SEED)
+
+
+def warm(work: Path, pairs: int) -> dict[str, float]:
+    from leafletgen.engine import render
+    from leafletgen.project import Project
+    from leafletgen.render.pdf.weasy import render_pdf
+
+    html_file, base_url, document, request = _seed_html(work)
+    project = Project.load(ROOT)
+    html = html_file.read_text(encoding="utf-8")
+    alone = subprocess.Popen(
+        [sys.executable, __file__, "--weasyprint-alone", str(html_file), base_url],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert alone.stdin and alone.stdout
+    assert alone.stdout.readline().strip() == "ready"
+
+    def theirs() -> float:
+        alone.stdin.write("go\n")  # type: ignore[union-attr]
+        alone.stdin.flush()  # type: ignore[union-attr]
+        return float(alone.stdout.readline())  # type: ignore[union-attr]
+
+    def ours() -> float:
+        started = time.perf_counter()
+        render_pdf(
+            html,
+            name=SEED,
+            assets=document.assets,  # type: ignore[attr-defined]
+            extra_files=document.extra_files,  # type: ignore[attr-defined]
+            embedded=document.embedded,  # type: ignore[attr-defined]
+        )
+        return time.perf_counter() - started
+
+    def engine() -> float:
+        started = time.perf_counter()
+        render(project, request)  # type: ignore[arg-type]
+        return time.perf_counter() - started
+
+    ours(), engine()  # warm
+    ratios, mine, their, whole = [], [], [], []
+    for n in range(pairs):
+        if n % 2:
+            b, a = theirs(), ours()
+        else:
+            a, b = ours(), theirs()
+        ratios.append(a / b)
+        mine.append(a)
+        their.append(b)
+        whole.append(engine())
+    alone.stdin.close()
+    alone.wait()
+    return {
+        "overhead": (statistics.median(ratios) - 1) * 100,
+        "ours": statistics.median(mine),
+        "theirs": statistics.median(their),
+        "engine": statistics.median(whole),
+    }
+
+
+def cold(work: Path, runs: int) -> dict[str, float]:
+    html_file, base_url, *_ = _seed_html(work)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    ours = [
+        sys.executable,
+        "-m",
+        "leafletgen",
+        "build",
+        SEED,
+        "--out",
+        str(work / "cold"),
+        "--force",
+        "-j",
+        "1",
+    ]
+    theirs = [
+        sys.executable,
+        __file__,
+        "--weasyprint-alone",
+        str(html_file),
+        base_url,
+        str(work / "alone.pdf"),
+    ]
+
+    def timed(command: list[str]) -> float:
+        started = time.perf_counter()
+        subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
+        return time.perf_counter() - started
+
+    timed(ours), timed(theirs)  # the files in the page cache
+    mine, their = [], []
+    for n in range(runs):
+        if n % 2:
+            their.append(timed(theirs))
+            mine.append(timed(ours))
+        else:
+            mine.append(timed(ours))
+            their.append(timed(theirs))
+    return {"ours": statistics.median(mine), "theirs": statistics.median(their)}
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["--weasyprint-alone"]:
+        html_file, base_url, *out = sys.argv[2:]
+        return weasyprint_alone(Path(html_file), base_url, Path(out[0]) if out else None)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pairs", type=int, default=15, help="warm pairs")
+    parser.add_argument("--cold", type=int, default=7, help="cold runs of each")
+    args = parser.parse_args()
+    # Both sides lay out with the leaflets' own fonts only, as leafletgen's renderer does.
+    from leafletgen.project import FONTS, PACKAGE_TEMPLATES
+
+    os.environ["FONTCONFIG_FILE"] = str(PACKAGE_TEMPLATES / FONTS / "fonts.conf")
+    with tempfile.TemporaryDirectory() as folder:
+        w = warm(Path(folder), args.pairs)
+        c = cold(Path(folder), args.cold)
+    rows = [
+        ("warm: WeasyPrint alone on the seed's HTML", f"{w['theirs']:.3f} s", "", ""),
+        ("warm: leafletgen's PDF renderer on the same HTML", f"{w['ours']:.3f} s", "", ""),
+        (
+            "warm: overhead, median of pairwise ratios",
+            f"{w['overhead']:+.1f} %",
+            f"≤ {WARM_GOAL:.0f} %",
+            "yes" if w["overhead"] <= WARM_GOAL else "no",
+        ),
+        (
+            "warm: the engine's whole render, with its PDF/UA-1 check",
+            f"{w['engine']:.3f} s",
+            "",
+            "",
+        ),
+        ("cold: WeasyPrint alone, a new process", f"{c['theirs']:.2f} s", "", ""),
+        (
+            "cold: `leaflet build` of one leaflet",
+            f"{c['ours']:.2f} s",
+            f"≤ {COLD_GOAL} s",
+            "yes" if c["ours"] <= COLD_GOAL else "no",
+        ),
+    ]
+    print("| Measure | Median | Goal | Met |\n|---|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    sys.exit(0 if w["overhead"] <= WARM_GOAL and c["ours"] <= COLD_GOAL else 1)
+
+
+if __name__ == "__main__":
+    main()
