@@ -550,8 +550,8 @@ def test_every_label_is_a_chrome_message(tmp_path: Path) -> None:
         page = staff.get("/", params={"leaflet": LEAFLET, "staff": "es"})
         assert '<html lang="es"' in page.text
         assert '<label for="patient">Nombre del paciente</label>' in page.text
-        # A label the catalog does not translate yet says which language it is in.
-        assert '<span lang="en">Pharmacist&#39;s note</span>' in page.text
+        # What the project's catalog does not translate comes from the shipped one.
+        assert '<label for="note">Nota del farmacéutico</label>' in page.text
         assert "staff" in page.headers["set-cookie"]  # the choice is kept (no personal data)
         csrf = csrf_of(page.text)
         preview = staff.post(
