@@ -226,9 +226,9 @@ def test_add_a_row_keeps_what_was_typed(client: TestClient) -> None:
     assert answer.status_code == 200
     page = answer.text
     assert 'value="08:00"' in page and 'value="0.5 mg"' in page and f'value="{PATIENT}"' in page
-    # The typed row, the spare row, and the one added, which has the focus.
-    assert re.search(r'id="schedule\.times\[2\]\.time"[^>]*autofocus', page)
-    assert "schedule.times[3]" not in page
+    # The typed row, and the one added, which has the focus.
+    assert re.search(r'id="schedule\.times\[1\]\.time"[^>]*autofocus', page)
+    assert "schedule.times[2]" not in page
     assert PATIENT not in answer.headers.get("location", "")
 
 

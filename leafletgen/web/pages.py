@@ -54,7 +54,7 @@ PREVIEW_PAGES = 2  # the first pages: enough to check the name, the language and
 PREVIEW_DPI = 60
 # The print's fields, a few buttons, and every row of a schedule the form can hold.
 MAX_FIELDS = 20 + len(TIME_FIELDS) * MAX_TIMES + len(STEP_FIELDS) * MAX_STEPS
-SPARE_ROWS = 1  # empty rows of a schedule the form offers (one more with "Add a row")
+EMPTY_ROWS = 1  # rows of each kind an empty form offers (one more with "Add a time/step")
 # What a GET may choose: never a personal field, so no patient's name is ever put in a URL.
 CHOICES = ("leaflet", "lang", "variant", "paper")
 
@@ -149,10 +149,10 @@ class PrintForm:
     note: str = ""
     print_date: str = ""
     confirm_draft: bool = False
-    # The schedule's rows as typed (the form numbers them from 0), spare empty ones included.
-    times: tuple[tuple[str, ...], ...] = (("", ""),) * SPARE_ROWS
+    # The schedule's rows as typed (the form numbers them from 0), with any empty one added.
+    times: tuple[tuple[str, ...], ...] = (("", ""),) * EMPTY_ROWS
     start: str = ""
-    steps: tuple[tuple[str, ...], ...] = (("", "", ""),) * SPARE_ROWS
+    steps: tuple[tuple[str, ...], ...] = (("", "", ""),) * EMPTY_ROWS
     added: str = ""  # the kind of row just added ("times", "steps"): its first input has focus
 
     def __repr__(self) -> str:
@@ -162,9 +162,9 @@ class PrintForm:
 def _rows(
     values: Mapping[str, str], kind: str, names: tuple[str, ...], limit: int, add: bool
 ) -> tuple[tuple[str, ...], ...]:
-    """The rows typed, in their places, then the spare empty ones (one more if ``add``)."""
+    """The rows typed, in their places (at least one row), and an empty one more if ``add``."""
     typed = dict(form_rows(values, kind, names, limit))
-    count = min(limit, max(typed, default=-1) + 1 + SPARE_ROWS + add)
+    count = min(limit, max(max(typed, default=-1) + 1, EMPTY_ROWS) + add)
     return tuple(typed.get(index, ("",) * len(names)) for index in range(count))
 
 
