@@ -263,9 +263,12 @@ def test_screenshot_for_the_readme(context: BrowserContext) -> None:
     page.check("#variant-large-print")
     page.fill("#patient", "Ana García")
     page.fill("#note", "Una vez al día, por la noche.")
+    page.fill("[id='schedule.times[0].time']", "21:00")
+    page.fill("[id='schedule.times[0].amount']", "0,5 mg")
     page.check("#confirm_draft")
     page.click("button:has-text('Preview')")
     page.wait_for_selector("#preview img")
+    assert page.input_value("[id='schedule.times[0].amount']") == "0,5 mg"  # kept by htmx
     shot = page.screenshot(full_page=True)
     assert len(shot) > 10_000
     if os.environ.get("LEAFLET_SCREENSHOT"):  # `LEAFLET_SCREENSHOT=1 pytest -k screenshot`

@@ -96,7 +96,6 @@ def make_environment(localization: Localization, assets: Assets) -> jinja2.Envir
     env.filters["plain"] = markup.to_text
     env.filters["date"] = localization.date
     env.filters["time"] = localization.time_of_day
-    env.filters["number"] = localization.number
     env.filters["css_string"] = css_string
     env.filters["page_counter"] = lambda label: page_counter_css(label, localization.counter_style)
     env.globals["asset_url"] = _asset_url(assets)
