@@ -189,36 +189,33 @@ class Schedule:
         return "Schedule(<personal details withheld>)"
 
     @classmethod
-    def read(cls, value: object, field: str = "schedule") -> Schedule | None:
+    def read(cls, value: object) -> Schedule | None:
         """A schedule from its JSON form (the API's, and what the CLI and the form are turned
         into): ``{"times": [{"time": "08:00", "amount": "0.5 mg"}, …]}`` or ``{"start":
         "2026-12-01", "steps": [{"dose": "0.5 mg", "days": 14}, {"dose": …, "weeks": 2}]}``.
         None or an empty object: no schedule."""
         if value is None:
             return None
-        data = _object(value, field, ("times", "start", "steps"))
+        data = _object("schedule", value, ("times", "start", "steps"))
         if not data:
             return None
         times = tuple(
             TimedDose(
-                _time(_field(item, f"{field}.times[{i}].time")),
-                _string(_field(item, f"{field}.times[{i}].amount")),
+                _time(f"{path}.time", item.get("time")), _text(f"{path}.amount", item.get("amount"))
             )
-            for i, item in enumerate(
-                _objects(data.get("times"), f"{field}.times", ("time", "amount"))
+            for path, item in _objects("schedule.times", data.get("times"), ("time", "amount"))
+        )
+        steps = tuple(
+            _step(path, item)
+            for path, item in _objects(
+                "schedule.steps", data.get("steps"), ("dose", "days", "weeks")
             )
         )
         start = data.get("start")
-        steps = tuple(
-            _step(item, f"{field}.steps[{i}]")
-            for i, item in enumerate(
-                _objects(data.get("steps"), f"{field}.steps", ("dose", "days", "weeks"))
-            )
-        )
-        return cls(times, _date(start, f"{field}.start") if start is not None else None, steps)
+        return cls(times, None if start is None else _date("schedule.start", start), steps)
 
 
-def _object(value: object, field: str, keys: Sequence[str]) -> Mapping[str, object]:
+def _object(field: str, value: object, keys: Sequence[str]) -> Mapping[str, object]:
     if not isinstance(value, Mapping):
         raise CounterError(field, "must be an object")
     for key in value:
@@ -228,21 +225,17 @@ def _object(value: object, field: str, keys: Sequence[str]) -> Mapping[str, obje
 
 
 def _objects(
-    value: object, field: str, keys: Sequence[str]
+    field: str, value: object, keys: Sequence[str]
 ) -> list[tuple[str, Mapping[str, object]]]:
+    """Each object of a list, with its path (``schedule.steps[2]``)."""
     if value is None:
         return []
     if not isinstance(value, list):
         raise CounterError(field, "must be a list")
-    return [(f"{field}[{i}]", _object(item, f"{field}[{i}]", keys)) for i, item in enumerate(value)]
+    return [(f"{field}[{i}]", _object(f"{field}[{i}]", item, keys)) for i, item in enumerate(value)]
 
 
-def _field(item: tuple[str, Mapping[str, object]], field: str) -> tuple[str, object]:
-    return field, item[1].get(field.rpartition(".")[2])
-
-
-def _string(found: tuple[str, object]) -> str:
-    field, value = found
+def _text(field: str, value: object) -> str:
     if not isinstance(value, str) or not value.strip():
         raise CounterError(field, "required: a text")
     return value.strip()
@@ -251,15 +244,14 @@ def _string(found: tuple[str, object]) -> str:
 _CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 
 
-def _time(found: tuple[str, object]) -> time:
-    field, value = found
+def _time(field: str, value: object) -> time:
     match = _CLOCK.fullmatch(value.strip()) if isinstance(value, str) else None
     if match is None:
         raise CounterError(field, "not a time of day: write it as HH:MM (24 hours)")
     return time(int(match[1]), int(match[2]))
 
 
-def _date(value: object, field: str) -> date:
+def _date(field: str, value: object) -> date:
     try:
         if isinstance(value, str):
             return date.fromisoformat(value.strip())
@@ -268,13 +260,13 @@ def _date(value: object, field: str) -> date:
     raise CounterError(field, "not a date: write it as YYYY-MM-DD")
 
 
-def _step(item: tuple[str, Mapping[str, object]], field: str) -> TaperStep:
-    dose = _string(_field(item, f"{field}.dose"))
-    given = [unit for unit in ("days", "weeks") if item[1].get(unit) is not None]
+def _step(field: str, item: Mapping[str, object]) -> TaperStep:
+    dose = _text(f"{field}.dose", item.get("dose"))
+    given = [unit for unit in ("days", "weeks") if item.get(unit) is not None]
     if len(given) != 1:
         raise CounterError(f"{field}.days", "give its length in days or in weeks (one of them)")
     unit = given[0]
-    length = item[1][unit]
+    length = item[unit]
     if isinstance(length, str) and length.strip().isdigit():
         length = int(length)  # a form's field
     if not isinstance(length, int) or isinstance(length, bool):
