@@ -347,19 +347,33 @@ async def _ordered(request: Request, act: Callable[[PrintOrder, PrintForm], Any]
             if isinstance(error, FieldError)
             else FieldError("leaflet", "{problem}", error.status, problem=str(error))
         )
-        return _page(
-            request,
-            "fragment-errors.html.j2" if _htmx(request) else "counter.html.j2",
-            problem.status,
-            query="",
-            results=[],
-            searched=False,
-            listing=listing,
-            form=form,
-            errors=[problem],
-            preview=None,
-            **_status_of(counter, form),
-        )
+        template = "fragment-errors.html.j2" if _htmx(request) else "counter.html.j2"
+        return _form_page(request, template, form, problem.status, errors=[problem])
+
+
+def _form_page(
+    request: Request,
+    template: str,
+    form: PrintForm,
+    status: int = 200,
+    errors: list[FieldError] | None = None,
+    preview: Preview | None = None,
+) -> HTMLResponse:
+    """The print form again (no search shown), with its errors or its preview."""
+    counter = _counter(request)
+    return _page(
+        request,
+        template,
+        status,
+        query="",
+        results=[],
+        searched=False,
+        listing=counter.listing.get(),
+        form=form,
+        errors=errors or [],
+        preview=preview,
+        **_status_of(counter, form),
+    )
 
 
 async def add_row(request: Request) -> Response:
@@ -370,24 +384,12 @@ async def add_row(request: Request) -> Response:
         return posted
     counter = _counter(request)
     values = {key: value for key, value in posted.items() if isinstance(value, str)}
-    listing = counter.listing.get()
-    chosen = listing.find(values.get("leaflet", ""))
+    chosen = counter.listing.get().find(values.get("leaflet", ""))
     if chosen is None:
         return _refused(request, 404, NO_LEAFLET)
     kind = values.get("add_row", "")
     form = _form_of(values, chosen, _paper(counter), kind if kind in ("times", "steps") else "")
-    return _page(
-        request,
-        "counter.html.j2",
-        query="",
-        results=[],
-        searched=False,
-        listing=listing,
-        form=form,
-        errors=[],
-        preview=None,
-        **_status_of(counter, form),
-    )
+    return _form_page(request, "counter.html.j2", form)
 
 
 def _htmx(request: Request) -> bool:
@@ -401,18 +403,8 @@ async def preview(request: Request) -> Response:
     async def show(order: PrintOrder, form: PrintForm) -> Response:
         printed = await counter.printer.print(order)
         images = await asyncio.to_thread(_images, printed)
-        return _page(
-            request,
-            "preview.html.j2" if _htmx(request) else "counter.html.j2",
-            query="",
-            results=[],
-            searched=False,
-            listing=counter.listing.get(),
-            form=form,
-            errors=[],
-            preview=Preview(images, printed.warnings),
-            **_status_of(counter, form),
-        )
+        template = "preview.html.j2" if _htmx(request) else "counter.html.j2"
+        return _form_page(request, template, form, preview=Preview(images, printed.warnings))
 
     return await _ordered(request, show)
 
