@@ -7,11 +7,13 @@ page and nowhere else: not in the manifest, the logs, or the PDF's metadata.
 
 from __future__ import annotations
 
+import re
 import tomllib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -62,6 +64,11 @@ class Pharmacy:
 # note in a few lines (docs/leaflet-format.md, "Counter prints").
 MAX_PATIENT = 100
 MAX_NOTE = 500
+# A personal schedule: one table on the first page, never a second leaflet.
+MAX_AMOUNT = 40  # "0.5 mg (half a tablet)" fits a cell
+MAX_TIMES = 8
+MAX_STEPS = 12
+MAX_STEP_DAYS = 365  # one step; a plan longer than a year is not a counter print
 
 
 class CounterError(LeafletError):
@@ -87,15 +94,193 @@ class PrintDetails:
     patient: str | None = None
     note: str | None = None
     printed_on: date | None = None
+    schedule: Schedule | None = None
 
     def __post_init__(self) -> None:
         for field, limit in (("patient", MAX_PATIENT), ("note", MAX_NOTE)):
             value = getattr(self, field)
             if value is not None:
                 _check_detail(field, value, limit)
+        if self.schedule is not None and not isinstance(self.schedule, Schedule):
+            raise CounterError("schedule", "must be a Schedule")
 
     def __repr__(self) -> str:  # keep patient data out of tracebacks and debug logs
         return "PrintDetails(<personal details withheld>)"
+
+
+# --- a personal schedule ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, repr=False)  # personal: never in a traceback
+class TimedDose:
+    """Take ``amount`` at ``time`` each day: the amount exactly as the pharmacist wrote it."""
+
+    time: time
+    amount: str
+
+
+@dataclass(frozen=True, repr=False)  # personal: never in a traceback
+class TaperStep:
+    """Take ``dose`` for ``length`` days or weeks, as entered (never converted)."""
+
+    dose: str
+    length: int
+    unit: Literal["days", "weeks"] = "days"
+
+    @property
+    def days(self) -> int:
+        return self.length * (7 if self.unit == "weeks" else 1)
+
+
+@dataclass(frozen=True, repr=False)  # personal: never in a traceback
+class DatedStep:
+    """A step of a tapering plan with the days it covers (both included)."""
+
+    step: TaperStep
+    start: date
+    until: date
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When and how much to take: times of day with amounts, or a tapering plan (a start
+    date and steps). Printed as entered: nothing is computed from an amount or a dose; only
+    each step's dates follow from the start and the steps before it.
+
+    Validated when made, each value named by its path in the API's JSON
+    (``schedule.steps[2].days``), by the rules of the counter's other texts."""
+
+    times: tuple[TimedDose, ...] = ()
+    start: date | None = None
+    steps: tuple[TaperStep, ...] = ()
+
+    def __post_init__(self) -> None:
+        if bool(self.times) == bool(self.steps):
+            raise CounterError(
+                "schedule", "give either times of day with amounts, or a start date and steps"
+            )
+        if len(self.times) > MAX_TIMES:
+            raise CounterError("schedule.times", f"{len(self.times)} times: at most {MAX_TIMES}")
+        if len(self.steps) > MAX_STEPS:
+            raise CounterError("schedule.steps", f"{len(self.steps)} steps: at most {MAX_STEPS}")
+        for index, dose in enumerate(self.times):
+            _check_amount(f"schedule.times[{index}].amount", dose.amount)
+        if self.steps and self.start is None:
+            raise CounterError("schedule.start", "required with steps: the date of the first")
+        for index, step in enumerate(self.steps):
+            _check_amount(f"schedule.steps[{index}].dose", step.dose)
+            if step.unit not in ("days", "weeks"):
+                raise CounterError(f"schedule.steps[{index}]", "give its days or its weeks")
+            if not 1 <= step.days <= MAX_STEP_DAYS:
+                raise CounterError(
+                    f"schedule.steps[{index}].{step.unit}",
+                    f"must be from 1 to {MAX_STEP_DAYS} days",
+                )
+
+    @property
+    def dated_steps(self) -> tuple[DatedStep, ...]:
+        """Each step with its first and last day: one after the other from ``start``."""
+        dated, start = [], self.start
+        for step in self.steps:
+            assert start is not None
+            until = start + timedelta(days=step.days - 1)
+            dated.append(DatedStep(step, start, until))
+            start = until + timedelta(days=1)
+        return tuple(dated)
+
+    def __repr__(self) -> str:
+        return "Schedule(<personal details withheld>)"
+
+    @classmethod
+    def read(cls, value: object) -> Schedule | None:
+        """A schedule from its JSON form (the API's, and what the CLI and the form are turned
+        into): ``{"times": [{"time": "08:00", "amount": "0.5 mg"}, …]}`` or ``{"start":
+        "2026-12-01", "steps": [{"dose": "0.5 mg", "days": 14}, {"dose": …, "weeks": 2}]}``.
+        None or an empty object: no schedule."""
+        if value is None:
+            return None
+        data = _object("schedule", value, ("times", "start", "steps"))
+        if not data:
+            return None
+        times = tuple(
+            TimedDose(
+                _time(f"{path}.time", item.get("time")), _text(f"{path}.amount", item.get("amount"))
+            )
+            for path, item in _objects("schedule.times", data.get("times"), ("time", "amount"))
+        )
+        steps = tuple(
+            _step(path, item)
+            for path, item in _objects(
+                "schedule.steps", data.get("steps"), ("dose", "days", "weeks")
+            )
+        )
+        start = data.get("start")
+        return cls(times, None if start is None else _date("schedule.start", start), steps)
+
+
+def _object(field: str, value: object, keys: Sequence[str]) -> Mapping[str, object]:
+    if not isinstance(value, Mapping):
+        raise CounterError(field, "must be an object")
+    for key in value:
+        if key not in keys:
+            raise CounterError(f"{field}.{key}", f"not a field here (one of {', '.join(keys)})")
+    return value
+
+
+def _objects(
+    field: str, value: object, keys: Sequence[str]
+) -> list[tuple[str, Mapping[str, object]]]:
+    """Each object of a list, with its path (``schedule.steps[2]``)."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise CounterError(field, "must be a list")
+    return [(f"{field}[{i}]", _object(f"{field}[{i}]", item, keys)) for i, item in enumerate(value)]
+
+
+def _text(field: str, value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise CounterError(field, "required: a text")
+    return value.strip()
+
+
+_CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+
+
+def _time(field: str, value: object) -> time:
+    match = _CLOCK.fullmatch(value.strip()) if isinstance(value, str) else None
+    if match is None:
+        raise CounterError(field, "not a time of day: write it as HH:MM (24 hours)")
+    return time(int(match[1]), int(match[2]))
+
+
+def _date(field: str, value: object) -> date:
+    try:
+        if isinstance(value, str):
+            return date.fromisoformat(value.strip())
+    except ValueError:
+        pass
+    raise CounterError(field, "not a date: write it as YYYY-MM-DD")
+
+
+def _step(field: str, item: Mapping[str, object]) -> TaperStep:
+    dose = _text(f"{field}.dose", item.get("dose"))
+    given = [unit for unit in ("days", "weeks") if item.get(unit) is not None]
+    if len(given) != 1:
+        raise CounterError(f"{field}.days", "give its length in days or in weeks (one of them)")
+    unit = given[0]
+    length = item[unit]
+    if isinstance(length, str) and length.strip().isdigit():
+        length = int(length)  # a form's field
+    if not isinstance(length, int) or isinstance(length, bool):
+        raise CounterError(f"{field}.{unit}", "must be a whole number")
+    return TaperStep(dose, length, unit)  # type: ignore[arg-type]
+
+
+def _check_amount(field: str, value: str) -> None:
+    if not value.strip():
+        raise CounterError(field, "required: a text")
+    _check_detail(field, value, MAX_AMOUNT)
 
 
 def _check_detail(field: str, value: str, limit: int) -> None:

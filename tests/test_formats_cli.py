@@ -38,7 +38,9 @@ def test_braille_is_built_listed_and_checked_again(tmp_path: Path) -> None:
     entry = json.loads((project / "output" / "manifest.json").read_text())["outputs"][
         "sample/sample.en.standard.a4.brf"
     ]
-    assert entry["format"] == "brf" and entry["pages"] == 2  # with "Get help now", two braille pages
+    assert (
+        entry["format"] == "brf" and entry["pages"] == 2
+    )  # with "Get help now", two braille pages
 
     code, output = leaflet(project, "check", "--built")
     assert code == 0, output

@@ -208,6 +208,118 @@ def test_a_bad_field_is_named_on_the_page(
     assert message in html.unescape(summary.group(0))
 
 
+# --- the personal schedule -----------------------------------------------------------------
+
+
+def test_the_form_has_a_schedule_with_a_row_of_each(client: TestClient) -> None:
+    page, _ = form_page(client)
+    for field in ("schedule.times[0].time", "schedule.times[0].amount", "schedule.start",
+                  "schedule.steps[0].dose", "schedule.steps[0].length", "schedule.steps[0].unit"):  # fmt: skip
+        assert f'<label for="{field}">' in page and f'name="{field}"' in page
+    assert "schedule.times[1]" not in page
+    assert page.count('formaction="/rows"') == 2  # Add a time, Add a step: plain buttons
+
+
+def test_add_a_row_keeps_what_was_typed(client: TestClient) -> None:
+    _, csrf = form_page(client)
+    typed = {"schedule.times[0].time": "08:00", "schedule.times[0].amount": "0.5 mg"}
+    answer = client.post("/rows", data=order(csrf, patient=PATIENT, add_row="times", **typed))
+    assert answer.status_code == 200
+    page = answer.text
+    assert 'value="08:00"' in page and 'value="0.5 mg"' in page and f'value="{PATIENT}"' in page
+    # The typed row, and the one added, which has the focus.
+    assert re.search(r'id="schedule\.times\[1\]\.time"[^>]*autofocus', page)
+    assert "schedule.times[2]" not in page
+    assert PATIENT not in answer.headers.get("location", "")
+
+
+def test_the_form_prints_its_schedule(client: TestClient) -> None:
+    _, csrf = form_page(client)
+    fields = {
+        "schedule.start": "2026-12-01",
+        "schedule.steps[0].dose": "1 mg",
+        "schedule.steps[0].length": "14",
+        "schedule.steps[0].unit": "days",
+        "schedule.steps[2].dose": "0.5 mg",  # an empty row between two is left out
+        "schedule.steps[2].length": "2",
+        "schedule.steps[2].unit": "weeks",
+        "schedule.steps[1].unit": "days",
+    }
+    answer = client.post("/print", data=order(csrf, **fields))
+    assert answer.status_code == 200, answer.text
+    text = pdf_text(answer.content)
+    assert "Your schedule" in text and "December 14, 2026" in text and "December 28, 2026" in text
+    assert "0.5 mg" in text
+
+
+def test_a_bad_schedule_value_is_named_by_its_input(client: TestClient) -> None:
+    _, csrf = form_page(client)
+    fields = {
+        "schedule.start": "2026-12-01",
+        "schedule.steps[0].dose": "1 mg",
+        "schedule.steps[0].length": "14",
+        "schedule.steps[3].dose": "0.5 mg",  # the form's fourth row, the plan's second step
+        "schedule.steps[3].length": "400",
+        "schedule.steps[3].unit": "days",
+    }
+    answer = client.post("/print", data=order(csrf, patient=PATIENT, **fields))
+    assert answer.status_code == 422
+    summary = re.search(r'<div class="error-summary".*?</div>', answer.text, re.S)
+    assert summary and 'href="#schedule.steps[3].length"' in summary.group(0)
+    assert "from 1 to 365" in summary.group(0)
+    assert re.search(r'id="schedule\.steps\[3\]\.length"[^>]*aria-invalid="true"', answer.text)
+    assert 'value="400"' in answer.text and f'value="{PATIENT}"' in answer.text
+
+
+def test_api_prints_a_schedule(client: TestClient) -> None:
+    schedule = {
+        "times": [{"time": "08:00", "amount": "0.5 mg"}, {"time": "20:00", "amount": "1 mg"}]
+    }
+    answer = api_print(client, {"leaflet": LEAFLET, "schedule": schedule})
+    assert answer.status_code == 200, answer.text
+    text = pdf_text(answer.content)
+    assert "Your schedule" in text
+    assert "8:00 AM" in text and "8:00 PM" in text and "1 mg" in text
+    assert "Printed on" in text  # a personal print: dated
+
+
+@pytest.mark.parametrize(
+    ("schedule", "field", "message"),
+    [
+        ([], "schedule", "must be an object"),
+        ({"times": [{"time": "25:00", "amount": "1 mg"}]}, "schedule.times[0].time", "HH:MM"),
+        ({"times": [{"time": "08:00", "amount": "x\u0007"}]}, "schedule.times[0].amount", "U+0007"),
+        ({"steps": [{"dose": "1 mg", "days": 3}]}, "schedule.start", "required with steps"),
+        (
+            {
+                "start": "2026-12-01",
+                "steps": [
+                    {"dose": "1", "days": 1},
+                    {"dose": "1", "days": 2},
+                    {"dose": "1", "days": "many"},
+                ],
+            },
+            "schedule.steps[2].days",
+            "whole number",
+        ),
+        (
+            {"start": "2026-12-01", "steps": [{"dose": "1", "weeks": 60}]},
+            "schedule.steps[0].weeks",
+            "1 to 365",
+        ),
+        ({"times": [], "dose": "1"}, "schedule.dose", "not a field here"),
+    ],
+    ids=["type", "time", "amount-control", "start", "days", "weeks", "typo"],
+)
+def test_api_schedule_errors_name_the_field(
+    client: TestClient, schedule: object, field: str, message: str
+) -> None:
+    answer = api_print(client, {"leaflet": LEAFLET, "schedule": schedule})
+    assert answer.status_code == 422, answer.text
+    error = answer.json()["error"]
+    assert error["field"] == field and message in error["message"], error
+
+
 # --- what keeps it private and safe --------------------------------------------------------
 
 
@@ -551,8 +663,8 @@ def test_every_label_is_a_chrome_message(tmp_path: Path) -> None:
         page = staff.get("/", params={"leaflet": LEAFLET, "staff": "es"})
         assert '<html lang="es"' in page.text
         assert '<label for="patient">Nombre del paciente</label>' in page.text
-        # A label the catalog does not translate yet says which language it is in.
-        assert '<span lang="en">Pharmacist&#39;s note</span>' in page.text
+        # What the project's catalog does not translate comes from the shipped one.
+        assert '<label for="note">Nota del farmacéutico</label>' in page.text
         assert "staff" in page.headers["set-cookie"]  # the choice is kept (no personal data)
         csrf = csrf_of(page.text)
         preview = staff.post(
@@ -578,6 +690,41 @@ def test_a_renderer_that_dies_is_replaced(client: TestClient) -> None:
     assert pool._workers[0] is not worker and pool._workers[0].process.is_alive()
     again = api_print(client, body)
     assert again.status_code == 200 and PATIENT in pdf_text(again.content)
+
+
+def test_the_page_speaks_the_staffs_language(client: TestClient) -> None:
+    # No catalog in the project: the shipped one, chosen from the browser's languages.
+    page = client.get(
+        "/", params={"leaflet": LEAFLET}, headers={"accept-language": "es-ES,es;q=0.9"}
+    )
+    assert '<html lang="es"' in page.text
+    for label in ('<label for="patient">Nombre del paciente</label>', ">Vista previa</button>",
+                  ">Imprimir</button>", "Pauta: cuándo y cuánto tomar",
+                  '<label for="schedule.times[0].amount">Cantidad</label>', "Letra grande"):  # fmt: skip
+        assert label in page.text, label
+    assert '<span lang="en">' not in page.text  # every label of the page is translated
+    russian = client.get("/", params={"staff": "ru"})
+    assert "Напечатать листовку для пациента" in russian.text
+
+
+def test_extract_puts_the_apps_messages_in_the_chrome_template(
+    project: Project, tmp_path: Path
+) -> None:
+    root = make_counter_project(tmp_path / "p")
+    result = CliRunner().invoke(main, ["--project", str(root), "i18n", "extract"])
+    assert result.exit_code == 0, result.output
+    pot = (root / "locales" / "leafletgen.pot").read_text(encoding="utf-8")
+    for location, message in (
+        ("leafletgen/web/templates/counter.html.j2", 'msgid "Print a leaflet for a patient"'),
+        ("leafletgen/web/templates/schedule-form.html.j2", 'msgid "Add a step"'),
+        ("leafletgen/web/pages.py", 'msgid "Please sign in again."'),
+        ("leafletgen/web/orders.py", 'msgid "must be true or false"'),
+        ("leafletgen/variants.py", 'msgid "Large print"'),
+        ("templates/_schedule.html.j2", 'msgid "Your schedule"'),
+    ):
+        assert re.search(
+            rf"#: .*{re.escape(location)}:\d+.*\n(#, .*\n)?{re.escape(message)}", pot
+        ), message
 
 
 def test_a_name_in_a_url_is_never_put_in_the_form(client: TestClient) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -79,6 +80,12 @@ def _shard(value: str | None) -> tuple[int, int]:
     type=click.DateTime(["%Y-%m-%d"]),
     help="Date printed on a counter print [default: today].",
 )
+@click.option("--schedule-time", "schedule_times", multiple=True, metavar="HH:MM=AMOUNT",
+              help="A time of day and the amount to take then, printed in a table: a counter print (repeat: '08:00=0.5 mg').")  # fmt: skip
+@click.option("--taper-start", type=click.DateTime(["%Y-%m-%d"]),
+              help="First day of a tapering plan (with --taper-step): a counter print.")  # fmt: skip
+@click.option("--taper-step", "taper_steps", multiple=True, metavar="DOSE:Nd|Nw",
+              help="A step of the tapering plan: its dose for N days or weeks (repeat, in order: '0.5 mg:14d').")  # fmt: skip
 @click.option("-o", "--output", "output_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Where a counter print goes ('-': standard output)  [default: a private temporary folder]")  # fmt: skip
 @pass_project
@@ -103,6 +110,9 @@ def build(
     patient: str | None,
     note: str | None,
     print_date: datetime | None,
+    schedule_times: tuple[str, ...],
+    taper_start: datetime | None,
+    taper_steps: tuple[str, ...],
     output_file: Path | None,
 ) -> None:
     """Publish LEAFLET (a source file, or the id of a leaflet in leaflets/), or --all, to the
@@ -126,11 +136,12 @@ def build(
     chosen_variants = listed(variants) or tuple(defaults.variants)
     checked_names(chosen_variants, VARIANTS, "--variant")
     chosen_languages = listed(languages) or tuple(defaults.languages)
-    if (patient or note or pharmacy) and not branded:
+    schedule = _schedule_of(schedule_times, taper_start, taper_steps)
+    if (patient or note or pharmacy or schedule) and not branded:
         if force or verify or shard_spec or all_leaflets:
             raise click.UsageError(
-                "a counter print (--patient, --note, --pharmacy) is one leaflet: --all, --force, "
-                "--verify and --shard are for publications"
+                "a counter print (--patient, --note, --pharmacy, a schedule) is one leaflet: "
+                "--all, --force, --verify and --shard are for publications"
             )
         return _counter_print(
             project,
@@ -144,6 +155,7 @@ def build(
             patient=patient,
             note=note,
             printed_on=print_date,
+            schedule=schedule,
             destination=output_file,
         )
     if output_file is not None:
@@ -151,8 +163,8 @@ def build(
             "-o/--output is for a counter print (--patient, --note, --pharmacy); publications "
             "go to the output folder (--out DIR)"
         )
-    if branded and (patient or note):
-        raise click.UsageError("--branded publications carry no --patient or --note")
+    if branded and (patient or note or schedule):
+        raise click.UsageError("--branded publications carry no --patient, --note or schedule")
     from leafletgen.publish.plan import BuildRequest, default_jobs
 
     request = BuildRequest(
@@ -229,9 +241,10 @@ def _counter_print(
     patient: str | None,
     note: str | None,
     printed_on: datetime | None,
+    schedule: dict[str, object] | None,
     destination: Path | None,
 ) -> None:
-    from leafletgen.counter import CounterError, PrintDetails
+    from leafletgen.counter import CounterError, PrintDetails, Schedule
     from leafletgen.engine import Request, render
     from leafletgen.prints import save_print
 
@@ -243,6 +256,7 @@ def _counter_print(
             patient=patient,
             note=note,
             printed_on=(printed_on or datetime.now()).date(),
+            schedule=Schedule.read(schedule),
         )
     except CounterError as error:
         raise _counter_option_error(error) from None
@@ -267,14 +281,63 @@ def _counter_print(
             click.echo("  (prints in that private folder are removed after a day)")
 
 
+_TAPER_LENGTH = re.compile(r"\s*(\d+)\s*([dw])\s*")
+
+
+def _schedule_of(
+    times: tuple[str, ...], start: datetime | None, steps: tuple[str, ...]
+) -> dict[str, object] | None:
+    """The options' schedule in the API's JSON form (counter.Schedule.read checks it)."""
+    schedule: dict[str, object] = {}
+    if times:
+        rows = []
+        for number, given in enumerate(times, 1):
+            time, equals, amount = given.partition("=")
+            if not equals:
+                raise click.BadParameter(
+                    f"#{number}: write it as HH:MM=AMOUNT, for example 08:00=0.5 mg",
+                    param_hint="--schedule-time",
+                )
+            rows.append({"time": time, "amount": amount})
+        schedule["times"] = rows
+    if start is not None:
+        schedule["start"] = start.date().isoformat()
+    if steps:
+        rows = []
+        for number, given in enumerate(steps, 1):
+            dose, colon, length = given.rpartition(":")
+            match = _TAPER_LENGTH.fullmatch(length)
+            if not colon or match is None:
+                raise click.BadParameter(
+                    f"#{number}: write it as DOSE:Nd or DOSE:Nw, for example 0.5 mg:14d",
+                    param_hint="--taper-step",
+                )
+            unit = "days" if match[2] == "d" else "weeks"
+            rows.append({"dose": dose, unit: int(match[1])})
+        schedule["steps"] = rows
+    return schedule or None
+
+
 # The fields of PrintDetails, as this command's options name them.
-_COUNTER_OPTIONS = {"patient": "--patient", "note": "--note"}
+_COUNTER_OPTIONS = {
+    "patient": "--patient",
+    "note": "--note",
+    "schedule": "--schedule-time/--taper-step",
+    "schedule.times": "--schedule-time",
+    "schedule.start": "--taper-start",
+    "schedule.steps": "--taper-step",
+}
+_ROW = re.compile(r"schedule\.(times|steps)\[(\d+)\].*")
 
 
 def _counter_option_error(error: CounterError) -> click.ClickException:
     from leafletgen.errors import LeafletError
 
-    return LeafletError(f"{_COUNTER_OPTIONS.get(error.field, error.field)}: {error.problem}")
+    if row := _ROW.fullmatch(error.field):  # the option's own numbering, from 1
+        option = f"{_COUNTER_OPTIONS[f'schedule.{row[1]}']} #{int(row[2]) + 1}"
+    else:
+        option = _COUNTER_OPTIONS.get(error.field, error.field)
+    return LeafletError(f"{option}: {error.problem}")
 
 
 class _Reporter:

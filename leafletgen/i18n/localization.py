@@ -11,12 +11,12 @@ from __future__ import annotations
 import gettext
 import os
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 from babel.messages.catalog import Catalog
 from babel.messages.catalog import Message as PoMessage
 from babel.numbers import format_decimal, format_percent
@@ -258,6 +258,9 @@ class Localization:
 
     def date(self, value: date) -> str:
         return format_date(value, format="long", locale=self.locale)
+
+    def time_of_day(self, value: time) -> str:
+        return format_time(value, format="short", locale=self.locale)
 
     def number(self, value: float) -> str:
         return format_decimal(value, locale=self.locale)

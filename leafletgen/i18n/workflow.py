@@ -49,7 +49,15 @@ from leafletgen.project import Project
 _LEAFLET_METHOD = "leafletgen.content.messages:extract_leaflet"
 _JINJA_METHOD = "jinja2.ext:babel_extract"
 _JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n"}
+_PYTHON_METHOD = "python"
 _WIDTH = 76
+_PACKAGE = Path(__file__).resolve().parent.parent
+# The counter web app's own messages (`leaflet serve`): its templates' _() calls and the
+# N_()-marked messages of its modules (and the variants' labels it shows). They are chrome,
+# translated through the same catalogs as the leaflets' templates.
+_APP_TEMPLATES = ("web/templates",)
+_APP_MODULES = ("web", "variants.py")
+_APP_KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None}
 
 
 def _sources(project: Project) -> list[Path]:
@@ -166,10 +174,32 @@ def extract(project: Project) -> list[Path]:
         ):
             chrome.add(msgid, locations=[(f"templates/{name}", line)], auto_comments=comments,
                        context=context)  # fmt: skip
+    for location, line, msgid, comments, context in _app_messages():
+        chrome.add(msgid, locations=[(location, line)], auto_comments=comments, context=context)
     path = template_path(project.locales_dir, CHROME)
     _write_catalog(path, chrome, template=True)
     written.append(path)
     return written
+
+
+def _app_messages() -> Iterable[tuple[str, int, str | tuple[str, ...], list[str], str | None]]:
+    """The web app's messages, located as ``leafletgen/web/…`` (they come with the package,
+    whatever the project's templates are)."""
+    files = [
+        (path, _JINJA_METHOD, _JINJA_OPTIONS)
+        for folder in _APP_TEMPLATES
+        for path in sorted((_PACKAGE / folder).glob("*.j2"))
+    ]
+    for name in _APP_MODULES:
+        found = _PACKAGE / name
+        modules = sorted(found.glob("*.py")) if found.is_dir() else [found]
+        files.extend((path, _PYTHON_METHOD, {}) for path in modules)
+    for path, method, options in files:
+        location = f"leafletgen/{path.relative_to(_PACKAGE).as_posix()}"
+        for line, msgid, comments, context in extract_from_file(
+            method, str(path), keywords=_APP_KEYWORDS, options=options
+        ):
+            yield location, line, msgid, comments, context
 
 
 @dataclass(frozen=True)

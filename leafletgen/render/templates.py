@@ -119,6 +119,7 @@ def make_environment(localization: Localization, assets: Assets) -> jinja2.Envir
     env.filters["direction"] = text_direction
     env.filters["phone"] = phone_number
     env.filters["isolated"] = isolated
+    env.filters["time"] = localization.time_of_day
     env.filters["css_string"] = css_string
     env.filters["page_counter"] = lambda label: page_counter_css(label, localization.counter_style)
     env.globals["asset_url"] = _asset_url(assets)

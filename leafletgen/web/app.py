@@ -37,6 +37,7 @@ ROUTES = [
     Route("/preview", pages.preview, methods=["POST"]),
     Route("/print", pages.print_pdf, methods=["POST"]),
     Route("/web", pages.web_version, methods=["POST"]),
+    Route("/rows", pages.add_row, methods=["POST"]),
     Route("/built/{key:path}", pages.built_file),
     Route("/login", pages.sign_in_page),
     Route("/login", pages.sign_in, methods=["POST"]),

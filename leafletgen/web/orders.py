@@ -7,11 +7,12 @@ logged, stored or put in a URL (its ``repr`` withholds it).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from leafletgen.counter import CounterError, PrintDetails
+from leafletgen.counter import MAX_STEPS, MAX_TIMES, CounterError, PrintDetails, Schedule
 from leafletgen.variants import PAPERS, VARIANTS
 from leafletgen.web.listing import Language, Listed, Listing
 
@@ -48,11 +49,12 @@ class PrintOrder:
     print_date: date | None  # None: today's on a personal print, none on a generic one
     confirm_draft: bool
     today: date
+    schedule: Schedule | None = None
 
     @property
     def personal(self) -> bool:
         """Printed for one patient."""
-        return self.patient is not None or self.note is not None
+        return self.patient is not None or self.note is not None or self.schedule is not None
 
     @property
     def generic(self) -> bool:
@@ -69,7 +71,17 @@ class PrintOrder:
 
 
 # The fields an order has; anything else in a JSON body is a mistake worth naming.
-FIELDS = ("leaflet", "lang", "variant", "paper", "patient", "note", "print_date", "confirm_draft")
+FIELDS = (
+    "leaflet",
+    "lang",
+    "variant",
+    "paper",
+    "patient",
+    "note",
+    "print_date",
+    "schedule",
+    "confirm_draft",
+)
 
 
 def read_order(
@@ -110,7 +122,9 @@ def read_order(
     paper = _choice(values, "paper", default_paper, PAPERS)
     patient, note = _text(values, "patient") or None, _text(values, "note") or None
     try:
-        PrintDetails(patient=patient, note=note)  # the counter's own rules, field by field
+        schedule = Schedule.read(values.get("schedule"))
+        # The counter's own rules, field by field.
+        PrintDetails(patient=patient, note=note, schedule=schedule)
     except CounterError as error:
         raise FieldError(error.field, "{problem}", problem=error.problem) from None
     confirm = _flag(values, "confirm_draft")
@@ -135,7 +149,72 @@ def read_order(
         _date(values, "print_date"),
         confirm,
         today,
+        schedule,
     )
+
+
+# --- a schedule typed into the form --------------------------------------------------------
+# Each input is named by the path the API's JSON gives the same value (``schedule.times[0].
+# amount``), so an error names the form's own input. A step's length is one number and a
+# unit (days or weeks): ``schedule.steps[0].length`` and ``.unit``.
+TIME_FIELDS = ("time", "amount")
+STEP_FIELDS = ("dose", "length", "unit")
+START_FIELD = "schedule.start"
+UNITS = ("days", "weeks")
+
+
+def row_field(kind: str, index: int, name: str) -> str:
+    return f"schedule.{kind}[{index}].{name}"
+
+
+def form_rows(
+    values: Mapping[str, str], kind: str, names: tuple[str, ...], limit: int
+) -> list[tuple[int, tuple[str, ...]]]:
+    """The rows of ``kind`` the form has values in, with their index on the form (empty rows
+    are left out: a form shows a few spare ones)."""
+    rows = []
+    for index in range(limit):
+        row = tuple(values.get(row_field(kind, index, name), "").strip() for name in names)
+        if any(row[:2]):  # a step's unit alone is the form's default, not a value
+            rows.append((index, row))
+    return rows
+
+
+def schedule_of_form(values: Mapping[str, str]) -> dict[str, object] | None:
+    """The schedule the form's rows describe, in the API's JSON form, or None."""
+    times = form_rows(values, "times", TIME_FIELDS, MAX_TIMES)
+    steps = form_rows(values, "steps", STEP_FIELDS, MAX_STEPS)
+    start = values.get(START_FIELD, "").strip()
+    if not (times or steps or start):
+        return None
+    schedule: dict[str, object] = {}
+    if times:
+        schedule["times"] = [{"time": time, "amount": amount} for _, (time, amount) in times]
+    if steps:
+        schedule["steps"] = [
+            {"dose": dose, unit if unit in UNITS else "days": length or None}
+            for _, (dose, length, unit) in steps
+        ]
+    if start:
+        schedule["start"] = start
+    return schedule
+
+
+_ROW = re.compile(r"schedule\.(times|steps)\[(\d+)\](?:\.(days|weeks))?")
+
+
+def form_field(field: str, values: Mapping[str, str]) -> str:
+    """The form's input for the API's ``field``: its row as the form numbers it, a step's
+    days or weeks its length."""
+    match = _ROW.match(field)
+    if match is None:
+        return field
+    kind, index = match[1], int(match[2])
+    names, limit = (TIME_FIELDS, MAX_TIMES) if kind == "times" else (STEP_FIELDS, MAX_STEPS)
+    rows = form_rows(values, kind, names, limit)
+    row = rows[index][0] if index < len(rows) else index
+    rest = ".length" if match[3] else field[match.end() :]
+    return f"schedule.{kind}[{row}]{rest}"
 
 
 def _text(values: Mapping[str, object], field: str) -> str:

@@ -25,12 +25,25 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from leafletgen.counter import MAX_STEPS, MAX_TIMES
 from leafletgen.i18n.localization import CatalogTranslations, localize
 from leafletgen.i18n.store import CHROME, PACKAGE_LOCALES, SOURCE_LANGUAGE
 from leafletgen.preview import png_pages
 from leafletgen.variants import PAPERS, VARIANTS
 from leafletgen.web.listing import Language, Listed
-from leafletgen.web.orders import N_, FieldError, PrintOrder, read_order
+from leafletgen.web.orders import (
+    N_,
+    START_FIELD,
+    STEP_FIELDS,
+    TIME_FIELDS,
+    UNITS,
+    FieldError,
+    PrintOrder,
+    form_field,
+    form_rows,
+    read_order,
+    schedule_of_form,
+)
 from leafletgen.web.printer import Printed, PrintError
 from leafletgen.web.security import CSRF_FIELD, SESSION_COOKIE, TWIN_CSP, verify_password
 from leafletgen.web.state import Counter
@@ -39,7 +52,9 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 STAFF_COOKIE = "leaflet_staff_language"
 PREVIEW_PAGES = 2  # the first pages: enough to check the name, the language and the size
 PREVIEW_DPI = 60
-MAX_FIELDS = 20
+# The print's fields, a few buttons, and every row of a schedule the form can hold.
+MAX_FIELDS = 20 + len(TIME_FIELDS) * MAX_TIMES + len(STEP_FIELDS) * MAX_STEPS
+EMPTY_ROWS = 1  # rows of each kind an empty form offers (one more with "Add a time/step")
 # What a GET may choose: never a personal field, so no patient's name is ever put in a URL.
 CHOICES = ("leaflet", "lang", "variant", "paper")
 
@@ -134,12 +149,28 @@ class PrintForm:
     note: str = ""
     print_date: str = ""
     confirm_draft: bool = False
+    # The schedule's rows as typed (the form numbers them from 0), with any empty one added.
+    times: tuple[tuple[str, ...], ...] = (("", ""),) * EMPTY_ROWS
+    start: str = ""
+    steps: tuple[tuple[str, ...], ...] = (("", "", ""),) * EMPTY_ROWS
+    added: str = ""  # the kind of row just added ("times", "steps"): its first input has focus
 
     def __repr__(self) -> str:
         return f"PrintForm({self.leaflet.id}, <personal details withheld>)"
 
 
-def _form_of(values: Mapping[str, str], leaflet: Listed, default_paper: str) -> PrintForm:
+def _rows(
+    values: Mapping[str, str], kind: str, names: tuple[str, ...], limit: int, add: bool
+) -> tuple[tuple[str, ...], ...]:
+    """The rows typed, in their places (at least one row), and an empty one more if ``add``."""
+    typed = dict(form_rows(values, kind, names, limit))
+    count = min(limit, max(max(typed, default=-1) + 1, EMPTY_ROWS) + add)
+    return tuple(typed.get(index, ("",) * len(names)) for index in range(count))
+
+
+def _form_of(
+    values: Mapping[str, str], leaflet: Listed, default_paper: str, add: str = ""
+) -> PrintForm:
     """The form as asked for; values that are not choices fall back to the defaults."""
     language = leaflet.language(values.get("lang", "")) or leaflet.languages[0]
     variant = values.get("variant", "")
@@ -153,6 +184,10 @@ def _form_of(values: Mapping[str, str], leaflet: Listed, default_paper: str) -> 
         values.get("note", "")[:2000],
         values.get("print_date", "")[:20],
         values.get("confirm_draft") in ("on", "true"),
+        _rows(values, "times", TIME_FIELDS, MAX_TIMES, add == "times"),
+        values.get(START_FIELD, "")[:20],
+        _rows(values, "steps", STEP_FIELDS, MAX_STEPS, add == "steps"),
+        add,
     )
 
 
@@ -193,6 +228,7 @@ def _page(
         pharmacy=counter.pharmacy.profile if counter.pharmacy else None,
         variants=VARIANTS,
         papers=PAPERS,
+        units=UNITS,
         **context,
     )
     response = HTMLResponse(body, status_code=status)
@@ -294,7 +330,11 @@ async def _ordered(request: Request, act: Callable[[PrintOrder, PrintForm], Any]
     listing = counter.listing.get()
     try:
         order = read_order(
-            values, listing, date.today(), default_paper=_paper(counter), strict=False
+            {**values, "schedule": schedule_of_form(values)},
+            listing,
+            date.today(),
+            default_paper=_paper(counter),
+            strict=False,
         )
         return await act(order, _form_of(values, order.leaflet, _paper(counter)))
     except (FieldError, PrintError) as error:
@@ -303,23 +343,53 @@ async def _ordered(request: Request, act: Callable[[PrintOrder, PrintForm], Any]
             return _refused(request, 404, NO_LEAFLET)
         form = _form_of(values, chosen, _paper(counter))
         problem = (
-            error
+            FieldError(form_field(error.field, values), error.message, error.status, **error.args_)
             if isinstance(error, FieldError)
             else FieldError("leaflet", "{problem}", error.status, problem=str(error))
         )
-        return _page(
-            request,
-            "fragment-errors.html.j2" if _htmx(request) else "counter.html.j2",
-            problem.status,
-            query="",
-            results=[],
-            searched=False,
-            listing=listing,
-            form=form,
-            errors=[problem],
-            preview=None,
-            **_status_of(counter, form),
-        )
+        template = "fragment-errors.html.j2" if _htmx(request) else "counter.html.j2"
+        return _form_page(request, template, form, problem.status, errors=[problem])
+
+
+def _form_page(
+    request: Request,
+    template: str,
+    form: PrintForm,
+    status: int = 200,
+    errors: list[FieldError] | None = None,
+    preview: Preview | None = None,
+) -> HTMLResponse:
+    """The print form again (no search shown), with its errors or its preview."""
+    counter = _counter(request)
+    return _page(
+        request,
+        template,
+        status,
+        query="",
+        results=[],
+        searched=False,
+        listing=counter.listing.get(),
+        form=form,
+        errors=errors or [],
+        preview=preview,
+        **_status_of(counter, form),
+    )
+
+
+async def add_row(request: Request) -> Response:
+    """POST /rows: the form again, as typed, with one more empty row of the schedule (a plain
+    form button: it works without JavaScript, and from the keyboard)."""
+    posted = await _posted(request)
+    if isinstance(posted, Response):
+        return posted
+    counter = _counter(request)
+    values = {key: value for key, value in posted.items() if isinstance(value, str)}
+    chosen = counter.listing.get().find(values.get("leaflet", ""))
+    if chosen is None:
+        return _refused(request, 404, NO_LEAFLET)
+    kind = values.get("add_row", "")
+    form = _form_of(values, chosen, _paper(counter), kind if kind in ("times", "steps") else "")
+    return _form_page(request, "counter.html.j2", form)
 
 
 def _htmx(request: Request) -> bool:
@@ -333,18 +403,8 @@ async def preview(request: Request) -> Response:
     async def show(order: PrintOrder, form: PrintForm) -> Response:
         printed = await counter.printer.print(order)
         images = await asyncio.to_thread(_images, printed)
-        return _page(
-            request,
-            "preview.html.j2" if _htmx(request) else "counter.html.j2",
-            query="",
-            results=[],
-            searched=False,
-            listing=counter.listing.get(),
-            form=form,
-            errors=[],
-            preview=Preview(images, printed.warnings),
-            **_status_of(counter, form),
-        )
+        template = "preview.html.j2" if _htmx(request) else "counter.html.j2"
+        return _form_page(request, template, form, preview=Preview(images, printed.warnings))
 
     return await _ordered(request, show)
 

@@ -19,6 +19,7 @@ from datetime import date
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
+from leafletgen.counter import Schedule
 from leafletgen.project import Project
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ class Job:
     patient: str | None = None
     note: str | None = None
     printed_on: date | None = None
+    schedule: Schedule | None = None
     counter: bool = True  # with the pharmacy's profile (and these details)
     allow_incomplete: bool = False
 
@@ -90,7 +92,7 @@ def _run(project: Project, pharmacy: object, job: Job) -> Result:
     details = None
     if job.counter:
         assert pharmacy is None or isinstance(pharmacy, Pharmacy)
-        details = PrintDetails(pharmacy, job.patient, job.note, job.printed_on)
+        details = PrintDetails(pharmacy, job.patient, job.note, job.printed_on, job.schedule)
     request = Request(
         job.leaflet,
         job.language,

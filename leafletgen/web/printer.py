@@ -81,6 +81,7 @@ class Printer:
             patient=order.patient,
             note=order.note,
             printed_on=order.printed_on,
+            schedule=order.schedule,
             counter=order.personal or order.print_date is not None or self.pharmacy is not None,
             # An incomplete translation is a draft: confirmed, its gaps print marked.
             allow_incomplete=order.confirm_draft,

@@ -47,6 +47,8 @@ def _in(char: str, ranges: tuple[tuple[int, int], ...]) -> bool:
 
 def needs_actual_text(text: str) -> bool:
     """Whether glyphs drawn for ``text`` may not map one to one onto ``text``."""
+    if text.isascii():  # most lines of a Latin page: no character to look up
+        return False
     return any(
         _in(char, _REORDERING)
         # a combining mark joins its base's cluster; right-to-left marks get glyphs of their own
