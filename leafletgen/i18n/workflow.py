@@ -10,6 +10,7 @@ package's own chrome catalogs are read, never written.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -112,7 +113,17 @@ def _write_catalog(path: Path, catalog: Catalog, *, template: bool = False) -> N
         if line.startswith("#| ") and marker in previous:
             line = f"#| {keyword} {previous[marker]}\n"
         lines.append(line)
-    write_atomic(path, "".join(lines).encode("utf-8"))
+    text = "".join(lines)
+    if path.is_file() and _undated(path.read_text(encoding="utf-8")) == _undated(text):
+        return  # nothing but the time of extraction changed: the file stays as it is
+    write_atomic(path, text.encode("utf-8"))
+
+
+_CREATION_DATE = re.compile(r'^"POT-Creation-Date: [^"]*"\n', re.M)
+
+
+def _undated(text: str) -> str:
+    return _CREATION_DATE.sub("", text)
 
 
 def _read_for_update(path: Path) -> Catalog:
