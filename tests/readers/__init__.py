@@ -34,7 +34,7 @@ HTML_TYPE = {"dt": "LI", "dd": "LI", "caption": "Caption"}
 # The bullets the leaflets' lists draw (templates/css): a list item's label, not its text.
 LIST_LABELS = frozenset({"•"})
 # What the twin shows on screen only (templates/css/html.css, ``@media print``).
-SCREEN_ONLY = frozenset({"skip-link", "contents"})
+SCREEN_ONLY = frozenset({"skip-link", "contents", "formats"})
 
 
 def pdfjs_available() -> bool:
