@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import TypeVar
 from urllib.parse import quote
 
+from babel import Locale
+
 from leafletgen.content.loader import find_source, load_leaflet
 from leafletgen.content.model import Leaflet
 from leafletgen.counter import PrintDetails
@@ -164,7 +166,8 @@ def _warnings(l10n: Localization) -> list[str]:
     warnings = []
     if l10n.gaps:
         warnings.append(
-            f"{len(l10n.gaps)} passages are printed in {l10n.source_language_name}, "
+            # in English, as every message of the command line is
+            f"{len(l10n.gaps)} passages are printed in {_english_name(l10n.source_language)}, "
             "not translated (marked on the page)"
         )
     if l10n.unchecked:
@@ -172,9 +175,18 @@ def _warnings(l10n: Localization) -> list[str]:
             f"{len(l10n.unchecked)} translations negate where their source does not, or the "
             "other way round, and no translator has checked them (`leaflet i18n check`)"
         )
-    if l10n.draft:
+    if l10n.stale_review is not None:
+        warnings.append(
+            f"the {l10n.language} translation changed after its review: a draft again "
+            "(marked on every page)"
+        )
+    elif l10n.draft:
         warnings.append(f"the {l10n.language} translation is a draft (marked on every page)")
     return warnings
+
+
+def _english_name(language: str) -> str:
+    return Locale.parse(language, sep="-").get_display_name("en") or language
 
 
 def _safety_warnings(document: Document) -> list[str]:
