@@ -21,7 +21,7 @@ from babel import Locale
 from leafletgen.content.loader import find_source, load_leaflet
 from leafletgen.content.model import Leaflet
 from leafletgen.counter import PrintDetails
-from leafletgen.edition import Edition, edition
+from leafletgen.edition import Edition, edition, named
 from leafletgen.emergency import emergency_numbers
 from leafletgen.errors import LeafletError, RenderError
 from leafletgen.i18n.localization import Localization, localize, translate_leaflet
@@ -98,7 +98,14 @@ def prepare(project: Project, leaflet: str, language: str | None, variant: str) 
     source = load_leaflet(path)
     l10n = localize(language or source.language, project.locales_dir, source.language, source.id)
     translated = translate_leaflet(source, l10n, chosen.text)
-    return Prepared(path, source, l10n, edition(translated, chosen, project.country))
+    text = edition(translated, chosen, project.country, l10n.language)
+    # A title left in the source language is marked as such once its medicine is named too.
+    plain = translated.plain
+    for field in (translated.title, translated.subtitle, plain and plain.title,
+                  plain and plain.subtitle):  # fmt: skip
+        if field and field in l10n.untranslated:
+            l10n.untranslated.add(named(field, translated, project.country, l10n.language))
+    return Prepared(path, source, l10n, text)
 
 
 def document_of(
