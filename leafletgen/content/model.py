@@ -113,8 +113,9 @@ class Medicine(_Model):
 
     def brands_in(self, country: str | None) -> list[str]:
         """The brands a leaflet for ``country``'s market prints: that country's, if the source
-        lists it, else ``brands``; with no country set, every brand once."""
-        if country is None:
+        lists it, else ``brands``. With no country set, ``brands`` too (a market the source does
+        not list), or every market's brands once if it has none."""
+        if country is None and not self.brands:
             every = [
                 *self.brands,
                 *(b for brands in self.brands_by_country.values() for b in brands),
