@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from leafletgen.content.model import (
+    MEDICINE,
     FaqText,
     GlossaryEntry,
     Leaflet,
@@ -81,14 +82,19 @@ def omissions(leaflet: Leaflet) -> list[tuple[str, str]]:
     return [(name, plain.omit) for name, plain in parts if isinstance(plain, Omitted)]
 
 
-def edition(leaflet: Leaflet, variant: Variant, country: str | None = None) -> Edition:
+def edition(
+    leaflet: Leaflet, variant: Variant, country: str | None = None, language: str | None = None
+) -> Edition:
     """The text ``variant`` prints: its level (full or plain), only the parts it prints, and
-    the brands of ``country``'s market."""
+    the brands of ``country``'s market, also where a title names the medicine as ``MEDICINE``
+    (listed as ``language``, the leaflet's by default, lists them)."""
     chosen = _text(leaflet, variant, country)
     parts = variant.parts
     short = variant.summary and variant.text == "full"
     return replace(
         chosen,
+        title=named(chosen.title, leaflet, country, language),
+        subtitle=named(chosen.subtitle, leaflet, country, language) if chosen.subtitle else None,
         bottom_line=(leaflet.summary_bottom_line or chosen.bottom_line)
         if short
         else chosen.bottom_line,
@@ -96,6 +102,13 @@ def edition(leaflet: Leaflet, variant: Variant, country: str | None = None) -> E
         faqs=chosen.faqs if "faqs" in parts else [],
         glossary=chosen.glossary if "glossary" in parts else [],
     )
+
+
+def named(text: str, leaflet: Leaflet, country: str | None, language: str | None) -> str:
+    """``text`` with ``MEDICINE`` as the generic name and the brands of ``country``'s market."""
+    if MEDICINE not in text or leaflet.medicine is None:
+        return text
+    return text.replace(MEDICINE, leaflet.medicine.named(country, language or leaflet.language))
 
 
 def _text(leaflet: Leaflet, variant: Variant, country: str | None) -> Edition:

@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import TypeVar
 from urllib.parse import quote
 
+from babel import Locale
+
 from leafletgen.content.loader import find_source, load_leaflet
 from leafletgen.content.model import Leaflet
 from leafletgen.counter import PrintDetails
-from leafletgen.edition import Edition, edition
+from leafletgen.edition import Edition, edition, named
 from leafletgen.emergency import emergency_numbers
 from leafletgen.errors import LeafletError, RenderError
 from leafletgen.i18n.localization import Localization, localize, translate_leaflet
@@ -102,7 +104,14 @@ def prepare(project: Project, leaflet: str, language: str | None, variant: str) 
     source = load_leaflet(path)
     l10n = localize(language or source.language, project.locales_dir, source.language, source.id)
     translated = translate_leaflet(source, l10n, chosen.text)
-    return Prepared(path, source, l10n, edition(translated, chosen, project.country))
+    text = edition(translated, chosen, project.country, l10n.language)
+    # A title left in the source language is marked as such once its medicine is named too.
+    plain = translated.plain
+    for field in (translated.title, translated.subtitle, plain and plain.title,
+                  plain and plain.subtitle):  # fmt: skip
+        if field and field in l10n.untranslated:
+            l10n.untranslated.add(named(field, translated, project.country, l10n.language))
+    return Prepared(path, source, l10n, text)
 
 
 def document_of(
@@ -190,7 +199,8 @@ def _warnings(l10n: Localization) -> list[str]:
     warnings = []
     if l10n.gaps:
         warnings.append(
-            f"{len(l10n.gaps)} passages are printed in {l10n.source_language_name}, "
+            # in English, as every message of the command line is
+            f"{len(l10n.gaps)} passages are printed in {_english_name(l10n.source_language)}, "
             "not translated (marked on the page)"
         )
     if l10n.unchecked:
@@ -198,9 +208,18 @@ def _warnings(l10n: Localization) -> list[str]:
             f"{len(l10n.unchecked)} translations negate where their source does not, or the "
             "other way round, and no translator has checked them (`leaflet i18n check`)"
         )
-    if l10n.draft:
+    if l10n.stale_review is not None:
+        warnings.append(
+            f"the {l10n.language} translation changed after its review: a draft again "
+            "(marked on every page)"
+        )
+    elif l10n.draft:
         warnings.append(f"the {l10n.language} translation is a draft (marked on every page)")
     return warnings
+
+
+def _english_name(language: str) -> str:
+    return Locale.parse(language, sep="-").get_display_name("en") or language
 
 
 def _safety_warnings(document: Document) -> list[str]:

@@ -16,6 +16,7 @@ from babel.messages.pofile import read_po
 from click.testing import CliRunner
 
 from leafletgen.cli import main
+from leafletgen.content.model import MEDICINE
 from leafletgen.i18n.store import CHROME, PACKAGE_LOCALES, catalog_path
 from tests.conftest import FIXTURES, ROOT, SEED, minimal_leaflet, write_leaflet
 
@@ -65,8 +66,12 @@ def test_the_split_kept_every_translation() -> None:
             if safety in after:
                 assert after[safety] == strings[key], key
                 moved.add(key)
+        # Issue 16 wrote the title's medicine as {medicine}: its brand follows the market.
+        title = f"{SEED.stem}|title\x04Can Klonopin Make You Cry?"
+        assert "Klonopin" in strings[title] and MEDICINE in after[title] and title not in moved
+        moved.add(title)
         assert {k: v for k, v in strings.items() if k not in moved}.items() <= after.items()
-        assert len(moved) == 3
+        assert len(moved) == 4
         gained = {f"\x04{m}" for m in (REVIEW_OUT_OF_DATE, SOURCE_DRAFT, *FORMATS_LIST)}
         assert gained | _since_the_split(language) <= set(after)  # and the counter's (issue 15)
 
@@ -130,7 +135,9 @@ def test_a_new_leaflet_touches_only_its_own_catalogs(tmp_path: Path) -> None:
     assert {p: p.read_bytes() for p in before} == before  # nothing else changed
     status = CliRunner().invoke(main, ["--project", str(root), "i18n", "status"]).output
     assert "es     español (Spanish) metformin: 0/" in status
-    assert "es     español (Spanish) clonazepam-emotional-effects: 262/262" in status
+    assert (
+        "es     español (Spanish) clonazepam-emotional-effects: 263/263" in status
+    )  # with Rivotril
     assert "es     español (Spanish) leafletgen (shipped): 128/128" in status
 
 

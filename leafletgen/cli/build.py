@@ -197,6 +197,8 @@ def _publish(project: Project, request: BuildRequest) -> None:
             reporter.close()  # the progress bar ends before any other line is written
     for warning in report.warnings:
         click.echo(f"Warning: {warning}", err=True)
+    for warning, paths in report.output_warnings():
+        click.echo(f"Warning: {warning}: {_some(paths)}", err=True)
     for failure in report.failed:
         click.echo(f"Error: {failure.message}", err=True)
     click.echo(
@@ -205,6 +207,13 @@ def _publish(project: Project, request: BuildRequest) -> None:
     )
     if report.failed:
         raise SystemExit(1)
+
+
+def _some(paths: list[Path], shown: int = 3) -> str:
+    """The outputs a warning concerns, by file name; a few, and how many more."""
+    names = ", ".join(path.name for path in paths[:shown])
+    more = len(paths) - shown
+    return f"{names} and {more} more" if more > 0 else names
 
 
 def _pharmacy(project: Project, given: Path | None, *, required: bool) -> Pharmacy | None:

@@ -63,6 +63,7 @@ class Name:
 
     name: str
     spellings: tuple[str, ...] = ()
+    brand: bool = False  # a brand (and every other brand of the medicine), not the generic
 
     @property
     def all_spellings(self) -> tuple[str, ...]:

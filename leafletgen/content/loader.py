@@ -15,10 +15,12 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from leafletgen.content.coverage import uncovered_problems
-from leafletgen.content.model import Leaflet, is_slug
+from leafletgen.content.messages import messages
+from leafletgen.content.model import MASTHEAD, MEDICINE, Leaflet, is_slug
 from leafletgen.content.safe_yaml import (
     MAX_SOURCE_BYTES,
     FieldPath,
+    dotted,
     located_problems,
     read_yaml,
 )
@@ -125,5 +127,25 @@ def leaflet_from_bytes(raw: bytes, path: Path) -> tuple[Leaflet, dict[FieldPath,
                 )
             ]
         )
+    if problems := _medicine_outside_titles(leaflet, lines, path):
+        raise SourceError(problems)
     logger.debug("Leaflet '%s': loaded from %s", leaflet.id, path)
     return leaflet, lines
+
+
+def _medicine_outside_titles(
+    leaflet: Leaflet, lines: dict[FieldPath, int], path: Path
+) -> list[Problem]:
+    """``{medicine}`` is printed as the medicine's names in a title or subtitle only: anywhere
+    else it would be printed as typed."""
+    return [
+        Problem(
+            path,
+            lines.get(message.path),
+            dotted(message.path),
+            f"{MEDICINE} is for the title and subtitle only (it prints the generic name and the "
+            "brands of the market): name the medicine in words here",
+        )
+        for message in messages(leaflet)
+        if MEDICINE in message.msgid and message.context.partition("|")[2] not in MASTHEAD
+    ]

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Annotated, ClassVar, Literal
 
 from babel import Locale, UnknownLocaleError
+from babel.lists import format_list
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -95,6 +96,16 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
+MEDICINE = "{medicine}"
+"""Written in a title or subtitle (``MASTHEAD``), by a source or a translation: printed as the
+generic name and the brands of the market the leaflet is printed for, "clonazepam (Rivotril)".
+A translated title names the medicine this way, never by a brand of its own (i18n/factlock.py):
+one catalog serves every market of its language."""
+
+MASTHEAD = ("title", "subtitle", "plain.title", "plain.subtitle")
+"""The fields (as messages name them) that may hold ``MEDICINE``."""
+
+
 class Medicine(_Model):
     generic: PlainText
     brands: list[PlainText] = []  # sold under these names everywhere, or where none is listed
@@ -102,14 +113,24 @@ class Medicine(_Model):
 
     def brands_in(self, country: str | None) -> list[str]:
         """The brands a leaflet for ``country``'s market prints: that country's, if the source
-        lists it, else ``brands``; with no country set, every brand once."""
-        if country is None:
+        lists it, else ``brands``. With no country set, ``brands`` too (a market the source does
+        not list), or every market's brands once if it has none."""
+        if country is None and not self.brands:
             every = [
                 *self.brands,
                 *(b for brands in self.brands_by_country.values() for b in brands),
             ]
             return list(dict.fromkeys(every))
         return list(self.brands_by_country.get(country, self.brands))
+
+    def named(self, country: str | None, language: str) -> str:
+        """What ``MEDICINE`` prints: the generic name, then the market's brands in brackets,
+        listed as ``language`` lists things ("clonazepam (Klonopin y Rivotril)")."""
+        brands = self.brands_in(country)
+        if not brands:
+            return self.generic
+        listed = format_list(brands, style="standard", locale=Locale.parse(language, sep="-"))
+        return f"{self.generic} ({listed})"
 
 
 class Review(_Model):

@@ -10,6 +10,13 @@ leaflet a draft until a translator, having checked it, adds the flag ``negation-
 The medicine names a catalog must keep are its leaflet's own (the entries of
 ``medicine.generic`` and ``medicine.brands``): the translation of the generic is its spelling in
 that language (كلونازيبام), and counts as the name.
+
+A translated title or subtitle (``MASTHEAD``) whose source names a brand names the medicine as
+``{medicine}``, which prints the generic name first and then the brands of the market the
+leaflet is printed for ("¿Puede el {medicine} hacerle llorar?" prints "¿Puede el clonazepam
+(Rivotril) hacerle llorar?" in Spain): a brand written out in a title would print in every
+market the catalog's language is read in, and lead with it. A title that does otherwise is
+unusable, as a fact that differs is.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.catalog import Message as PoMessage
 
 from leafletgen.content.facts import Finding, Name, Severity, compare, facts
+from leafletgen.content.model import MASTHEAD, MEDICINE
 from leafletgen.i18n.store import SOURCE_LANGUAGE, is_complete
 
 CHECKED_FLAG = "negation-checked"  # a translator's "the negation is right": see the docstring
@@ -99,10 +107,44 @@ def _compared(
     else:
         pairs = [(message.id[-1], form) for form in message.string]
     found: dict[Finding, None] = {}
+    masthead = (message.context or "").partition("|")[2] in MASTHEAD
     for msgid, string in pairs:
+        if masthead:
+            msgid, string = _named(msgid, names), _named(string, names)
         source = facts(msgid, source_language, names)
         found.update(dict.fromkeys(compare(source, facts(string, language, names))))
+    if masthead:
+        found.update(dict.fromkeys(_title_names(message, names, language, source_language)))
     return list(found)
+
+
+def _named(text: str, names: list[Name]) -> str:
+    """MEDICINE as what it prints, for the comparison: every name of the medicine."""
+    return text.replace(MEDICINE, " ".join(name.name for name in names))
+
+
+def _title_names(
+    message: PoMessage, names: list[Name], language: str, source_language: str
+) -> list[Finding]:
+    """A translated title names the medicine as MEDICINE whenever its source names a brand,
+    and never writes a brand out (see the module's docstring)."""
+    msgid, string = _texts(message)
+    brand = next((name for name in names if name.brand), None)
+    if brand is None:
+        return []
+    in_source = brand.name in facts(_named(msgid, names), source_language, names).names
+    written = brand.name in facts(string.replace(MEDICINE, " "), language, names).names
+    if not (in_source or written) or (MEDICINE in string and not written):
+        return []
+    return [
+        Finding(
+            "medicine",
+            Severity.ERROR,
+            f"a title names the medicine as {MEDICINE}, never by a brand such as {brand.name}: "
+            f"{MEDICINE} prints the generic name, then the brands of the market the leaflet is "
+            "printed for (one catalog serves every market)",
+        )
+    ]
 
 
 def _texts(message: PoMessage) -> tuple[str, str]:
@@ -131,7 +173,7 @@ def _names(catalog: Catalog) -> list[Name]:
     # one name for every brand of the medicine: a text that names one of them names "it"
     first, *others = brands
     spellings = (*brands[first], *(s for name in others for s in (name, *brands[name])))
-    return [*generic, Name(first, tuple(dict.fromkeys(spellings)))]
+    return [*generic, Name(first, tuple(dict.fromkeys(spellings)), brand=True)]
 
 
 def _short(text: str) -> str:

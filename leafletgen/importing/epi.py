@@ -17,7 +17,7 @@ from leafletgen.errors import Problem, SourceError
 from leafletgen.importing.builder import Report, Shaped
 from leafletgen.importing.document import escaped, tidy
 from leafletgen.importing.inline import InlineWriter
-from leafletgen.render.epi import PART_SYSTEM, XHTML
+from leafletgen.render.epi import COUNTRY_SYSTEM, PART_SYSTEM, XHTML
 
 
 def read_bundle(raw: bytes, path: Path, report: Report) -> tuple[Shaped, str, dict[str, Any]]:
@@ -94,13 +94,22 @@ def _metadata(composition: Any, entries: list[Any], report: Report) -> dict[str,
         ):
             names = resource.name or []
             generic = [n.productName for n in names if n.type and n.type.text == "generic"]
-            brands = [n.productName for n in names if not (n.type and n.type.text == "generic")]
-            if not generic and brands:
-                generic = [brands.pop(0)]
+            others = [n for n in names if not (n.type and n.type.text == "generic")]
+            if not generic and others:
+                generic = [others.pop(0).productName]
                 report.guessed.append(
                     "medicine: the product's first name taken as its generic name"
                 )
+            brands, by_country = [], {}
+            for name in others:  # a name used in one country is that market's brand
+                countries = _countries(name)
+                for country in countries:
+                    by_country.setdefault(country, []).append(name.productName)
+                if not countries:
+                    brands.append(name.productName)
             known["medicine"] = {"generic": generic[0], "brands": brands}
+            if by_country:
+                known["medicine"]["brands_by_country"] = by_country
     report.recognised += [f"{name} from the Composition" for name in known]
     return known
 
@@ -274,3 +283,13 @@ def _texts(blocks: list[dict[str, Any]]) -> list[str]:
             else []
         )
     return out
+
+
+def _countries(name: Any) -> list[str]:
+    """The ISO 3166 countries a product name is used in (``usage.country``)."""
+    return [
+        coding.code
+        for usage in name.usage or []
+        for coding in (usage.country.coding or [] if usage.country else [])
+        if coding.code and coding.system == COUNTRY_SYSTEM
+    ]

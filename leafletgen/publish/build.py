@@ -40,8 +40,17 @@ class BuildReport:
     built: list[BuiltFile] = field(default_factory=list)
     failed: list[Failure] = field(default_factory=list)
     skipped: int = 0
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # the batch's own
     seconds: float = 0.0
+
+    def output_warnings(self) -> list[tuple[str, list[Path]]]:
+        """What the engine warned about the outputs built (rendered here or in a worker),
+        each warning once with the outputs it concerns, in the order first seen."""
+        grouped: dict[str, list[Path]] = {}
+        for built in self.built:
+            for warning in built.warnings:
+                grouped.setdefault(warning, []).append(built.path)
+        return list(grouped.items())
 
 
 class Progress(Protocol):

@@ -32,6 +32,7 @@ class BuiltFile:
     verdict: str = ""  # the format's own check, e.g. "PDF/UA-1 pass"
     title: str = ""  # the edition's title in its language, for index.html
     translation: str = ""  # Localization.state, for index.html
+    warnings: tuple[str, ...] = ()  # the engine's (a draft, no emergency number…): no patient
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ def _render_job(
             verdict,
             output.title,
             output.translation,
+            output.warnings,
         )
         rendered.append((built, output.data))
     return rendered

@@ -143,9 +143,12 @@ def epi_bundle(document: Document) -> dict[str, Any]:
         "resourceType": "MedicinalProductDefinition",
         "id": ids["product"],
         "name": [{"productName": leaflet.medicine.generic, "type": {"text": "generic"}}]
+        + [{"productName": brand, "type": {"text": "brand"}} for brand in leaflet.medicine.brands]
+        # each market's brands with the country they are sold in (ISO 3166, as FHIR codes it)
         + [
-            {"productName": brand, "type": {"text": "brand"}}
-            for brand in leaflet.medicine.brands_in(None)
+            {"productName": brand, "type": {"text": "brand"}, "usage": [_country(country)]}
+            for country, brands in leaflet.medicine.brands_by_country.items()
+            for brand in brands
         ],
     }
     return {
@@ -165,6 +168,21 @@ def epi_bundle(document: Document) -> dict[str, Any]:
 
 def _part(code: str) -> dict[str, str]:
     return {"system": PART_SYSTEM, "code": code}
+
+
+COUNTRY_SYSTEM = "urn:iso:std:iso:3166"
+
+
+def _country(code: str) -> dict[str, object]:
+    """A name's use in one market; FHIR wants its language too: the country's first official
+    one (CLDR), as the leaflet cannot know which of them the box is printed in."""
+    from babel.languages import get_official_languages
+
+    language = next(iter(get_official_languages(code)), "und")
+    return {
+        "country": {"coding": [{"system": COUNTRY_SYSTEM, "code": code}]},
+        "language": {"coding": [{"system": "urn:ietf:bcp:47", "code": language}]},
+    }
 
 
 def _source(leaflet: Leaflet) -> dict[str, Any]:
