@@ -69,8 +69,24 @@ def order(csrf: str, **fields: str) -> dict[str, str]:
 
 @pytest.mark.parametrize(
     "query",
-    ["Klonopin", "klonopin", "clonazepam", LEAFLET, "make you cry", "Clonazepam llorar"],
-    ids=["brand", "brand-lower-case", "generic", "id", "title", "spanish-title-words"],
+    [
+        "Klonopin",
+        "klonopin",
+        "Rivotril",
+        "clonazepam",
+        LEAFLET,
+        "make you cry",
+        "Clonazepam llorar",
+    ],
+    ids=[
+        "brand",
+        "brand-lower-case",
+        "spanish-brand",
+        "generic",
+        "id",
+        "title",
+        "spanish-title-words",
+    ],
 )
 def test_search_finds_the_leaflet(client: TestClient, query: str) -> None:
     answer = client.get("/", params={"q": query})

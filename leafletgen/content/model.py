@@ -116,12 +116,14 @@ class Medicine(_Model):
         lists it, else ``brands``. With no country set, ``brands`` too (a market the source does
         not list), or every market's brands once if it has none."""
         if country is None and not self.brands:
-            every = [
-                *self.brands,
-                *(b for brands in self.brands_by_country.values() for b in brands),
-            ]
-            return list(dict.fromkeys(every))
+            return self.every_brand
         return list(self.brands_by_country.get(country, self.brands))
+
+    @property
+    def every_brand(self) -> list[str]:
+        """Every brand of every market, once: the names a box may carry."""
+        every = [*self.brands, *(b for brands in self.brands_by_country.values() for b in brands)]
+        return list(dict.fromkeys(every))
 
     def named(self, country: str | None, language: str) -> str:
         """What ``MEDICINE`` prints: the generic name, then the market's brands in brackets,

@@ -42,7 +42,8 @@ class Listed:
     source: Path  # its file
     title: str
     generic: str
-    brands: tuple[str, ...]
+    brands: tuple[str, ...]  # the project's market's
+    known_as: tuple[str, ...]  # every brand of every market: staff search by the box's name
     version: str
     reviewed: date
     review_overdue: bool
@@ -56,7 +57,7 @@ class Listed:
         """Every word of ``query`` is in the id, the generic or a brand name, or the title in
         some language; case and accents do not matter."""
         haystack = _folded(
-            " ".join((self.id, self.generic, *self.brands, *(x.title for x in self.languages)))
+            " ".join((self.id, self.generic, *self.known_as, *(x.title for x in self.languages)))
         )
         return all(word in haystack for word in _folded(query).split())
 
@@ -106,7 +107,8 @@ def _listed(project: Project, path: Path, today: date) -> Listed:
         source=path,
         title=source.title,
         generic=source.medicine.generic,
-        brands=tuple(source.medicine.brands),
+        brands=tuple(source.medicine.brands_in(project.country)),
+        known_as=tuple(source.medicine.every_brand),
         version=source.version,
         reviewed=source.reviewed.date,
         review_overdue=rows[0].review_overdue,
