@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typing
 from datetime import date
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from babel import Locale, UnknownLocaleError
 from pydantic import (
@@ -20,6 +20,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from leafletgen.content import markup
 from leafletgen.content.text import checked_inline, checked_words, clean_text
@@ -97,6 +98,8 @@ class _Model(BaseModel):
 
 class Medicine(_Model):
     generic: PlainText
+    # What kind of medicine it is ("benzodiazepine"), printed with its names.
+    class_: PlainText | None = Field(None, alias="class")
     brands: list[PlainText] = []  # sold under these names everywhere, or where none is listed
     brands_by_country: dict[CountryCode, list[PlainText]] = {}  # {US: [Klonopin], ES: [Rivotril]}
 
@@ -134,6 +137,13 @@ class BulletList(_Model):
     items: list[InlineText] = Field(alias="list", min_length=1)
 
 
+class NumberedList(_Model):
+    """Steps or ranked items, printed (and tagged) as a numbered list."""
+
+    kind: ClassVar[str] = "numbered"
+    items: list[InlineText] = Field(alias="numbered", min_length=1)
+
+
 class TableData(_Model):
     caption: PlainText
     header: list[PlainText] = Field(min_length=1)
@@ -155,9 +165,58 @@ class Table(_Model):
     table: TableData
 
 
+def _discriminator(kinds: tuple[str, ...]) -> Discriminator:
+    def kind_of(value: object) -> str | None:
+        if isinstance(value, dict):
+            present = [key for key in kinds if key in value]
+            return present[0] if len(present) == 1 else None
+        return getattr(value, "kind", None)
+
+    return Discriminator(
+        kind_of,
+        custom_error_type="block_kind",
+        custom_error_message="a block needs exactly one of the keys: " + ", ".join(kinds),
+    )
+
+
+CALLOUT_BLOCK_KINDS = ("paragraph", "list", "numbered")
+
+CalloutBlock = Annotated[
+    Annotated[Paragraph, Tag("paragraph")]
+    | Annotated[BulletList, Tag("list")]
+    | Annotated[NumberedList, Tag("numbered")],
+    _discriminator(CALLOUT_BLOCK_KINDS),
+]
+"""What a callout may hold: text and lists, never a table or another callout."""
+
+
 class CalloutData(_Model):
+    """A warning or note: one ``text``, or ``blocks`` (paragraphs and lists)."""
+
     type: Literal["warning", "note"] = "note"
-    text: InlineText
+    text: InlineText | None = None
+    blocks: list[CalloutBlock] | None = Field(None, min_length=1)
+
+    @field_validator("text", "blocks", mode="before")
+    @classmethod
+    def _written_not_empty(cls, value: object) -> object:
+        # `text:` written with nothing after it is a gap to fill, not "no text".
+        if value is None:
+            raise ValueError("is empty: write its text after the colon")
+        return value
+
+    @model_validator(mode="after")
+    def _text_or_blocks(self) -> CalloutData:
+        if (self.text is None) == (self.blocks is None):
+            raise ValueError("a callout needs 'text' or 'blocks' (not both)")
+        return self
+
+    @property
+    def content(self) -> list[Paragraph | BulletList | NumberedList]:
+        """What the callout prints, block by block: ``text`` is one paragraph."""
+        if self.blocks is not None:
+            return list(self.blocks)
+        return [Paragraph.model_validate({"paragraph": self.text})]
 
 
 class Callout(_Model):
@@ -165,26 +224,15 @@ class Callout(_Model):
     callout: CalloutData
 
 
-BLOCK_KINDS = ("paragraph", "list", "table", "callout")
-
-
-def _block_kind(value: object) -> str | None:
-    if isinstance(value, dict):
-        present = [key for key in BLOCK_KINDS if key in value]
-        return present[0] if len(present) == 1 else None
-    return getattr(value, "kind", None)
-
+BLOCK_KINDS = ("paragraph", "list", "numbered", "table", "callout")
 
 Block = Annotated[
     Annotated[Paragraph, Tag("paragraph")]
     | Annotated[BulletList, Tag("list")]
+    | Annotated[NumberedList, Tag("numbered")]
     | Annotated[Table, Tag("table")]
     | Annotated[Callout, Tag("callout")],
-    Discriminator(
-        _block_kind,
-        custom_error_type="block_kind",
-        custom_error_message="a block needs exactly one of the keys: " + ", ".join(BLOCK_KINDS),
-    ),
+    _discriminator(BLOCK_KINDS),
 ]
 
 
@@ -328,9 +376,16 @@ class Leaflet(_Model):
     version: Version | None = None
     reviewed: Review | None = None
     source: SourceReference | None = None
+    # Who wrote it (a person or an organisation): required for original content, which cites
+    # no source; printed in "About this leaflet".
+    author: PlainText | None = None
     get_help: GetHelp | None = None
     # Absent only in a draft (checked below); never an empty list.
     key_takeaways: list[Takeaway] = Field(default=[], min_length=1)
+    # Where the key takeaways are printed: after "get help now" (page 1), or after the first
+    # section, for a leaflet whose first section must come first ("what this medicine is").
+    # "Get help now" stays on page 1 either way.
+    key_takeaways_after: Literal["get_help", "first_section"] = "get_help"
     sections: list[Section] = Field(min_length=1)
     faqs: list[Faq] = []
     bottom_line: list[InlineText] = Field(default=[], min_length=1)
@@ -356,9 +411,26 @@ class Leaflet(_Model):
     def _complete_unless_draft(self) -> Leaflet:
         # Only a draft may leave out what a patient's leaflet must print; it names each one.
         empty = [name for name in DRAFT_FIELDS if getattr(self, name) in (None, [])]
+        if self.author is not None and "source" in empty:
+            empty.remove("source")  # original content: its author answers for it
         listed = self.draft.to_fill if self.draft else []
         if missing := [name for name in empty if name not in listed]:
             raise ValidationError.from_exception_data(
-                "Leaflet", [{"type": "missing", "loc": (name,), "input": None} for name in missing]
+                "Leaflet", [_missing(name) for name in missing]
             )
         return self
+
+
+def _missing(name: str) -> Any:
+    if name == "source":
+        # Reported at `author`: what original content must add (the source is optional then).
+        message = (
+            "required when there is no 'source': name the person or organisation who wrote "
+            "this original content, or cite its 'source'"
+        )
+        return {
+            "type": PydanticCustomError("missing_author", message),
+            "loc": ("author",),
+            "input": None,
+        }
+    return {"type": "missing", "loc": (name,), "input": None}

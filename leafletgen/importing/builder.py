@@ -244,13 +244,8 @@ class _Builder:
             self.place_nowhere(paragraph, "text before the first heading")
 
     def items(self, items: Items) -> None:
-        if items.ordered:
-            self.report.guessed.append(
-                f"{items.where}: numbered list of {len(items.items)} items kept in order as a "
-                "list (the format has no numbered list: the numbers are not printed)"
-            )
         if self.mode == "section":
-            self.add_block({"list": list(items.items)})
+            self.add_block({"numbered" if items.ordered else "list": list(items.items)})
         elif self.mode == "takeaways":
             self.takeaways += items.items
         elif self.mode == "bottom-line":
@@ -311,7 +306,7 @@ class _Builder:
 
     def place_nowhere(self, element: Element, why: str) -> None:
         if isinstance(element, Items):
-            block: dict[str, Any] = {"list": list(element.items)}
+            block: dict[str, Any] = {"numbered" if element.ordered else "list": list(element.items)}
         elif isinstance(element, Grid):
             block = {"list": [" ".join(row) for row in element.rows]}
         else:

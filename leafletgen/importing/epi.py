@@ -101,6 +101,9 @@ def _metadata(composition: Any, entries: list[Any], report: Report) -> dict[str,
                     "medicine: the product's first name taken as its generic name"
                 )
             known["medicine"] = {"generic": generic[0], "brands": brands}
+            classes = [c.text for c in resource.classification or [] if c.text]
+            if classes:
+                known["medicine"]["class"] = classes[0]
     report.recognised += [f"{name} from the Composition" for name in known]
     return known
 
@@ -189,28 +192,42 @@ class _Sections:
                 block["class"] = element.get("class")
             return block
         if tag in ("ul", "ol"):
-            if tag == "ol":
-                self.report.guessed.append(f"{where}: a numbered list made a list")
             items = [li for li in element if li.tag == f"{XHTML}li"]
-            block = {"list": [self.inline(li, where) for li in items]}
+            block = {
+                "list" if tag == "ul" else "numbered": [self.inline(li, where) for li in items]
+            }
             if any(li.get("class") == "safety" for li in items):  # the key takeaways' only
                 block["safety"] = [li.get("class") == "safety" for li in items]
             return block
         if tag == "table":
             return {"table": self.table(element, where)}
         if tag == "div" and "callout" in (element.get("class") or ""):
-            kind = "warning" if "callout-warning" in (element.get("class") or "") else "note"
-            paragraph = element.find(f"{XHTML}p")
-            return (
-                {"callout": {"type": kind, "text": self.inline(paragraph, where, label=True)}}
-                if paragraph is not None
-                else None
-            )
+            return self.callout(element, where)
         text = tidy("".join(element.itertext()))
         if text:
             self.report.guessed.append(f"{where}: <{tag}> kept as a paragraph")
             return {"paragraph": escaped(text)}
         return None
+
+    def callout(self, element: ElementTree.Element, where: str) -> dict[str, Any] | None:
+        """A callout's paragraphs and lists; its printed label (the first paragraph's start, or
+        a line of its own above a list) dropped."""
+        kind = "warning" if "callout-warning" in (element.get("class") or "") else "note"
+        children = list(element)
+        if not children:
+            return None
+        first = children[0]
+        inside: list[dict[str, Any]] = []
+        if first.tag == f"{XHTML}p":
+            if text := self.inline(first, where, label=True).strip():
+                inside.append({"paragraph": text})
+            children = children[1:]
+        inside += [block for child in children if (block := self.block(child, where))]
+        if not inside:
+            return None
+        if len(inside) == 1 and "paragraph" in inside[0]:
+            return {"callout": {"type": kind, "text": inside[0]["paragraph"]}}
+        return {"callout": {"type": kind, "blocks": inside}}
 
     def table(self, element: ElementTree.Element, where: str) -> dict[str, Any]:
         caption = element.find(f"{XHTML}caption")
