@@ -302,7 +302,10 @@ class SafetyTakeaway(_Model):
 
 
 def _takeaway_kind(value: object) -> str:
-    return "safety" if isinstance(value, SafetyTakeaway | dict) else "text"
+    # A mapping without `safety` is text with an unquoted colon ("Warning: do not drive"):
+    # read as text, its message says to quote it.
+    safety = isinstance(value, SafetyTakeaway) or (isinstance(value, dict) and "safety" in value)
+    return "safety" if safety else "text"
 
 
 Takeaway = Annotated[

@@ -24,6 +24,7 @@ from leafletgen.importing.document import (
     Paragraph,
     escaped,
 )
+from leafletgen.plural import counted
 
 UNPLACED_HEADING = "Not placed by the import"
 NO_CAPTION = "Table (caption to write)"
@@ -282,7 +283,8 @@ class _Builder:
         self.add_block({"table": table})
         if grid.split:
             self.report.recognised.append(
-                f"{grid.where}: table of {len(header)} columns and {len(rows)} rows, the first "
+                f"{grid.where}: table of {counted(len(header), 'column')} and "
+                f"{counted(len(rows), 'row')}, the first "
                 "row its header"
             )
         else:
@@ -345,8 +347,9 @@ class _Builder:
             )
         subsections = sum(len(part.subsections) for part in self.sections)
         self.report.recognised.append(
-            f"{len(self.sections)} sections, {subsections} subsections, {len(faqs)} FAQs, "
-            f"{len(self.takeaways)} key takeaways, {len(self.bottom_line)} bottom-line paragraphs"
+            f"{counted(len(self.sections), 'section')}, {counted(subsections, 'subsection')}, "
+            f"{counted(len(faqs), 'FAQ')}, {counted(len(self.takeaways), 'key takeaway')}, "
+            f"{counted(len(self.bottom_line), 'bottom-line paragraph')}"
         )
         return Shaped(
             title=self.title or "",

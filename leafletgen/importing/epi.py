@@ -17,6 +17,7 @@ from leafletgen.errors import Problem, SourceError
 from leafletgen.importing.builder import Report, Shaped
 from leafletgen.importing.document import escaped, tidy
 from leafletgen.importing.inline import InlineWriter
+from leafletgen.plural import counted
 from leafletgen.render.epi import PART_SYSTEM, XHTML
 
 
@@ -51,7 +52,7 @@ def read_bundle(raw: bytes, path: Path, report: Report) -> tuple[Shaped, str, di
     known = _metadata(composition, entries, report)
     report.recognised.append(
         f"Composition “{composition.title}” ({language}, status {composition.status}): "
-        f"{len(reader.sections)} sections, {len(reader.faqs)} FAQs"
+        f"{counted(len(reader.sections), 'section')}, {counted(len(reader.faqs), 'FAQ')}"
     )
     shaped = Shaped(
         title=composition.title or "",
