@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typing
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -89,6 +90,18 @@ def is_slug(value: str) -> bool:
 Version = Annotated[str, StringConstraints(pattern=r"^[0-9]+(?:\.[0-9]+){0,3}$")]
 LanguageTag = Annotated[str, AfterValidator(_language)]
 Url = Annotated[_Text, AfterValidator(markup.check_url)]
+
+
+def _filled_in(message: str) -> Callable[[object], object]:
+    """A before-validator for an optional field written with no value (``version:``): only a
+    field left out means "not given"."""
+
+    def check(value: object) -> object:
+        if value is None:
+            raise ValueError(message)
+        return value
+
+    return check
 
 
 class _Model(BaseModel):
@@ -197,13 +210,10 @@ class CalloutData(_Model):
     text: InlineText | None = None
     blocks: list[CalloutBlock] | None = Field(None, min_length=1)
 
-    @field_validator("text", "blocks", mode="before")
-    @classmethod
-    def _written_not_empty(cls, value: object) -> object:
-        # `text:` written with nothing after it is a gap to fill, not "no text".
-        if value is None:
-            raise ValueError("is empty: write its text after the colon")
-        return value
+    # `text:` written with nothing after it is a gap to fill, not "no text".
+    _filled = field_validator("text", "blocks", mode="before")(
+        _filled_in("is empty: write its text after the colon")
+    )
 
     @model_validator(mode="after")
     def _text_or_blocks(self) -> CalloutData:
@@ -266,9 +276,13 @@ class FaqText(_Model):
     answer: list[InlineText] = Field(min_length=1)
 
 
+def _is(value: object, model: type[BaseModel], key: str) -> bool:
+    """Whether a discriminated value is a ``model``: one, or a mapping with its ``key``."""
+    return isinstance(value, model) or (isinstance(value, dict) and key in value)
+
+
 def _counterpart(value: object) -> str:
-    omitted = isinstance(value, Omitted) or (isinstance(value, dict) and "omit" in value)
-    return "plain-omitted" if omitted else "plain-text"
+    return "plain-omitted" if _is(value, Omitted, "omit") else "plain-text"
 
 
 # The plain-language counterpart of a part: its own text, or `omit: <reason>`.
@@ -304,8 +318,7 @@ class SafetyTakeaway(_Model):
 def _takeaway_kind(value: object) -> str:
     # A mapping without `safety` is text with an unquoted colon ("Warning: do not drive"):
     # read as text, its message says to quote it.
-    safety = isinstance(value, SafetyTakeaway) or (isinstance(value, dict) and "safety" in value)
-    return "safety" if safety else "text"
+    return "safety" if _is(value, SafetyTakeaway, "safety") else "text"
 
 
 Takeaway = Annotated[
@@ -402,13 +415,10 @@ class Leaflet(_Model):
         """The version, or "draft" while a draft has none (manifests, lists and the index)."""
         return self.version or "draft"
 
-    @field_validator("medicine", "version", "reviewed", "source", mode="before")
-    @classmethod
-    def _not_empty(cls, value: object) -> object:
-        # Written but empty (`version:`) is a gap to fill, draft or not: a draft leaves it out.
-        if value is None:
-            raise ValueError("is empty: fill it in")
-        return value
+    # Written but empty (`version:`) is a gap to fill, draft or not: a draft leaves it out.
+    _filled = field_validator("medicine", "version", "reviewed", "source", mode="before")(
+        _filled_in("is empty: fill it in")
+    )
 
     @model_validator(mode="after")
     def _complete_unless_draft(self) -> Leaflet:
