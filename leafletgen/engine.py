@@ -25,6 +25,7 @@ from leafletgen.edition import Edition, edition, named
 from leafletgen.emergency import emergency_numbers
 from leafletgen.errors import LeafletError, RenderError
 from leafletgen.i18n.localization import Localization, localize, translate_leaflet
+from leafletgen.plural import counted, verb
 from leafletgen.project import Project
 from leafletgen.render import FORMATS
 from leafletgen.render.format import Check, Document, Format
@@ -200,12 +201,14 @@ def _warnings(l10n: Localization) -> list[str]:
     if l10n.gaps:
         warnings.append(
             # in English, as every message of the command line is
-            f"{len(l10n.gaps)} passages are printed in {_english_name(l10n.source_language)}, "
+            f"{counted(len(l10n.gaps), 'passage')} {verb(len(l10n.gaps), 'is', 'are')} printed in "
+            f"{_english_name(l10n.source_language)}, "
             "not translated (marked on the page)"
         )
     if l10n.unchecked:
         warnings.append(
-            f"{len(l10n.unchecked)} translations negate where their source does not, or the "
+            f"{counted(len(l10n.unchecked), 'translation')} {verb(len(l10n.unchecked), 'negates', 'negate')} "
+            "where the source does not, or the "
             "other way round, and no translator has checked them (`leaflet i18n check`)"
         )
     if l10n.stale_review is not None:

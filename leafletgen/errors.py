@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from leafletgen.plural import counted
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -57,7 +59,8 @@ class TranslationError(LeafletError):
         self.gaps = gaps
         lines = [str(gap) for gap in gaps]
         super().__init__(
-            f"{len(lines)} translations missing, out of date or not stating the facts of their "
+            f"{counted(len(lines), 'translation')} missing, out of date or not stating the facts of "
+            "their "
             "source (build with --allow-incomplete to "
             "print those passages in the source language, marked as such):\n  " + "\n  ".join(lines)
         )

@@ -252,3 +252,27 @@ def body_line_lengths(path: Path) -> list[int]:
     or a short list item is left out: only lines of 40 characters or more count)."""
     lengths = (len(line.get_text().strip()) for _, in_body, line in _lines(path) if in_body)
     return sorted(length for length in lengths if length >= 40)
+
+
+def table_pages(path: Path) -> list[list[int]]:
+    """For each Table of the structure tree, the pages its cells are on (one page: the table
+    is not continued)."""
+    from leafletgen.render.pdf.tagging import walk
+
+    with pikepdf.open(path) as pdf:
+        numbers = {page.obj.objgen: number for number, page in enumerate(pdf.pages, start=1)}
+        found = []
+        for node in walk(pdf):
+            if node.type != "Table":
+                continue
+            pages: set[int] = set()
+            stack = [node.element]
+            while stack:
+                element = stack.pop()
+                if "/Pg" in element and element.get("/S") in ("/TH", "/TD"):
+                    pages.add(numbers[element.Pg.objgen])
+                kids = element.get("/K")
+                kids = kids if isinstance(kids, pikepdf.Array) else [kids]
+                stack += [kid for kid in kids if isinstance(kid, pikepdf.Dictionary)]
+            found.append(sorted(pages))
+    return found

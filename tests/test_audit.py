@@ -71,7 +71,7 @@ def test_the_report_names_each_rule_and_its_finding(shipped: Path) -> None:
         "draft-notice    pass  unreviewed translation: notice printed",
     ):
         assert expected in output
-    assert f"1 PDFs checked against {len(RULES)} rules: 1 passed, 0 failed" in output
+    assert f"1 PDF checked against {len(RULES)} rules: 1 passed, 0 failed" in output
 
 
 # --- Broken outputs: each rule fails on its own fault ------------------------------------
@@ -177,7 +177,7 @@ def test_a_table_without_header_cells(broken: Callable[..., Path]) -> None:
 
 def test_an_image_without_alternative_text(broken: Callable[..., Path]) -> None:
     found = failures(broken(NAME, _retag("/P", "/Figure")))
-    assert found["alt-text"] == "1 of 1 images have no /Alt"
+    assert found["alt-text"] == "1 of 1 image has no /Alt"
 
 
 def test_a_draft_translation_without_its_notice(shipped: Path, tmp_path: Path) -> None:
@@ -234,7 +234,7 @@ def test_an_orphaned_element_and_its_stray_content(broken: Callable[..., Path]) 
     found = failures(broken(NAME, orphan))
     assert set(found) == {"tree-complete", "content-in-tree"}, found  # the validator passes it
     assert found["tree-complete"].startswith(
-        "1 structure elements hold content but are not in the tree (the first on page 1)"
+        "1 structure element holds content but is not in the tree (the first on page 1)"
     )
     assert found["content-in-tree"].endswith("read on every page: page 1")
 
@@ -289,4 +289,4 @@ def test_a_list_item_without_its_bullet(broken: Callable[..., Path]) -> None:
         next(kid for kid in item.K if kid.get("/S") == "/Lbl").S = pikepdf.Name.LBody
 
     found = failures(broken(NAME, unlabel))
-    assert found == {"lists-whole": "1 list items have no label (bullet) beside ones that do"}
+    assert found == {"lists-whole": "1 list item has no label (bullet) beside ones that do"}

@@ -206,7 +206,7 @@ def test_the_project_pharmacy_is_for_counter_prints_only(project: Path, tmp_path
     assert counter.exit_code == 0, counter.output
     assert "Riverside Pharmacy" in body_text(target)
     branded = leaflet(project, "build", "sample", "--branded")
-    assert branded.exit_code == 0 and "1 files built" in branded.output, branded.output
+    assert branded.exit_code == 0 and "1 file built" in branded.output, branded.output
     assert "Riverside Pharmacy" in body_text(generic)  # asked for: published, and recorded
     manifest = Manifest(project / "output").entries
     assert "pharmacy" in manifest["sample/sample.en.standard.a4.pdf"]["inputs"]

@@ -98,7 +98,7 @@ def test_every_format_is_built_indexed_and_checked(tmp_path: Path) -> None:
 
     code, output = leaflet(project, "check", "--built")
     assert code == 0, output
-    assert "1 PDFs checked against 14 rules: 1 passed" in output
+    assert "1 PDF checked against 14 rules: 1 passed" in output
     others = len(FORMATS) - 1  # every format but the PDF, the ePI Bundle among them
     assert f"{others} other outputs checked by their format's own check: {others} passed" in output
     for verdict in (

@@ -209,7 +209,7 @@ def test_the_sample_builds_from_a_subfolder_and_passes_check_built(
     assert not (root / "notes" / "output").exists()
     audited = leaflet("check", "--built")
     assert audited.exit_code == 0, audited.output
-    assert "1 PDFs checked against 14 rules: 1 passed, 0 failed" in audited.output
+    assert "1 PDF checked against 14 rules: 1 passed, 0 failed" in audited.output
 
 
 @pytest.mark.slow

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from leafletgen.content.markup import to_text
-from leafletgen.engine import Prepared, prepare
+from leafletgen.engine import Prepared, Request, prepare, render
 from leafletgen.publish.names import parse_output_name
 from leafletgen.render.templates import draft_mark, draft_notice
-from tests.conftest import make_project
+from leafletgen.variants import VARIANTS
+from tests.conftest import make_project, minimal_leaflet, write_leaflet
 from tests.pdfutil import (
     body_line_counts,
     body_line_lengths,
@@ -20,11 +21,14 @@ from tests.pdfutil import (
     margin_text,
     page_text,
     squeezed,
+    table_pages,
 )
 
 LANGUAGES = ("en", "es", "ar", "ru")
 SHIPPED_VARIANTS = ("standard", "large-print", "plain", "plain-large-print")
 MATRIX = [(language, variant) for language in LANGUAGES for variant in SHIPPED_VARIANTS]
+# With the one-page summaries: every variant of the registry.
+FULL_MATRIX = [(language, variant) for language in LANGUAGES for variant in VARIANTS]
 
 
 def _pdf(shipped: Path, language: str, variant: str) -> Path:
@@ -75,10 +79,40 @@ def test_the_footer_is_one_line_on_every_page(shipped: Path, language: str, vari
         assert len(baselines) == 1, (number, baselines)
 
 
-@pytest.mark.parametrize(("language", "variant"), MATRIX)
+@pytest.mark.parametrize(("language", "variant"), FULL_MATRIX)
 def test_no_page_holds_fewer_than_three_lines(shipped: Path, language: str, variant: str) -> None:
     counts = body_line_counts(_pdf(shipped, language, variant))
     assert min(counts.values()) >= 3, counts
+
+
+@pytest.mark.parametrize(("language", "variant"), FULL_MATRIX)
+def test_no_table_continues_on_another_page(shipped: Path, language: str, variant: str) -> None:
+    # A continued table's next page repeats its header row but not its caption: a table that
+    # fits on a page is kept whole (base.css).
+    assert all(len(pages) == 1 for pages in table_pages(_pdf(shipped, language, variant)))
+
+
+def test_a_table_longer_than_a_page_still_breaks_between_rows(tmp_path: Path) -> None:
+    rows = [[f"Row {n}", f"Value {n} " * 12] for n in range(1, 41)]
+    data = minimal_leaflet(
+        sections=[
+            {
+                "heading": "Long",
+                "blocks": [
+                    {"table": {"caption": "Many rows", "header": ["Row", "Value"], "rows": rows}}
+                ],
+            }
+        ]
+    )
+    (tmp_path / "leaflets").mkdir()
+    write_leaflet(tmp_path / "leaflets", data)
+    out = render(make_project(root=tmp_path), Request("sample"))
+    path = tmp_path / "long.pdf"
+    path.write_bytes(out.data)
+    (pages,) = table_pages(path)
+    assert len(pages) > 1  # "avoid" gives way: nothing is pushed off the page
+    text = "\n".join(page_text(path).values())
+    assert all(f"Row {n}" in text for n in range(1, 41))
 
 
 @pytest.mark.parametrize(("language", "variant"), [m for m in MATRIX if m[0] != "en"])

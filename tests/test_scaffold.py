@@ -84,8 +84,9 @@ def test_the_new_source_is_refused_with_a_located_problem_per_placeholder(
         "key_takeaways[0]",
         "sections[0].heading",
         "sections[0].blocks[0].paragraph",
-        "sections[0].blocks[2].table.caption",
-        "sections[0].blocks[3].callout.text",
+        "sections[0].blocks[2].numbered[0]",
+        "sections[0].blocks[3].table.caption",
+        "sections[0].blocks[4].callout.text",
         "sections[0].subsections[0].heading",
         "sections[0].plain.heading",
         "faqs[0].question",
@@ -112,7 +113,7 @@ def test_the_filled_in_template_is_a_complete_leaflet(tmp_path: Path, leaflet_id
     assert (leaflet.id, leaflet.language, leaflet.version) == (leaflet_id, "en", "1.0")
     assert leaflet.reviewed.date.isoformat() == "2026-01-01"
     kinds = [block.kind for block in leaflet.sections[0].blocks]
-    assert kinds == ["paragraph", "list", "table", "callout"]
+    assert kinds == ["paragraph", "list", "numbered", "table", "callout"]
     assert leaflet.sections[0].subsections and leaflet.faqs and leaflet.plain
     assert leaflet.plain.glossary
     result = check_leaflet(leaflet, ReadabilityLimits())

@@ -124,6 +124,6 @@ def test_merge_refuses_a_file_that_is_not_what_its_shard_recorded(
     assert err.splitlines() == [
         f"Error: {tampered}: its sha256 is not the one {tmp_path / 'shard2' / 'manifest.json'} "
         "records",
-        f"Error: nothing merged into {tmp_path / 'merged'}: 1 problems",
+        f"Error: nothing merged into {tmp_path / 'merged'}: 1 problem",
     ]
     assert not (tmp_path / "merged").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -56,5 +57,18 @@ def test_the_same_table_gives_the_same_widths() -> None:
 
 def test_the_printed_tables_are_laid_out_fixed(seed_outputs: dict[str, Path]) -> None:
     html = seed_outputs["html"].read_text(encoding="utf-8")
-    assert html.count("<colgroup>") == html.count("<table>") > 0
+    assert html.count("<colgroup>") == len(re.findall(r"<table[ >]", html)) > 0
     assert "table-layout: fixed" in html
+
+
+def test_a_short_table_is_kept_whole_and_a_long_one_breaks() -> None:
+    from leafletgen.render.table_layout import kept_whole
+
+    header = ["Sign", "What it is like"]
+    short = [["Crying", "Tears that come without warning."]] * 3
+    assert kept_whole(header, short) and kept_whole(header, short, large_print=True)
+    long = [[f"Week {n}", "Take it with food"] for n in range(1, 41)]
+    assert not kept_whole(header, long)
+    # The same rows take more lines at 18 pt: large print keeps fewer of them whole.
+    rows = [["Crying spells", "Uncontrollable tears linked with heightened anxiety."]] * 8
+    assert kept_whole(header, rows) and not kept_whole(header, rows, large_print=True)

@@ -250,7 +250,7 @@ def test_changed_source_makes_the_translation_fuzzy_and_the_build_says_so(
     report = build_files([source], tmp_path / "out", languages=("es",), locales_dir=locales)
     assert not report.built
     message = report.failed[0].message
-    assert "1 translations missing, out of date" in message
+    assert "1 translation missing, out of date" in message
     assert (
         f"{path}: fuzzy translation of 'Ask your doctor or pharmacist first.' (context 'sample|faqs.answer')"
         in message

@@ -20,6 +20,7 @@ import pikepdf
 
 from leafletgen.engine import Prepared, document_of, prepare
 from leafletgen.errors import LeafletError, RenderError
+from leafletgen.plural import counted, verb
 from leafletgen.project import Project
 from leafletgen.publish.inputs import changed_inputs
 from leafletgen.publish.manifest import Manifest
@@ -302,7 +303,7 @@ def _fonts_embedded(pdf: pikepdf.Pdf) -> Finding:
             missing.append(name)
     if missing:
         return Finding(False, "not embedded: " + ", ".join(missing))
-    return Finding(True, f"{len(names)} fonts, all embedded")
+    return Finding(True, f"{counted(len(names), 'font')}, all embedded")
 
 
 def _no_italic(pdf: pikepdf.Pdf) -> Finding:
@@ -345,7 +346,7 @@ def _heading_levels(pdf: pikepdf.Pdf) -> Finding:
     for number, (before, after) in enumerate(pairwise(levels), start=2):
         if after > before + 1:
             return Finding(False, f"heading {number} skips from H{before} to H{after}")
-    return Finding(True, f"{len(levels)} headings, none skipped")
+    return Finding(True, f"{counted(len(levels), 'heading')}, none skipped")
 
 
 def _table_headers(pdf: pikepdf.Pdf) -> Finding:
@@ -355,9 +356,9 @@ def _table_headers(pdf: pikepdf.Pdf) -> Finding:
     tables = {node.element.objgen for node in nodes if node.type == "Table"}
     headed = {p.objgen for node in nodes if node.type == "TH" for p in node.parents} & tables
     if without := len(tables - headed):
-        detail = f"{without} of {len(tables)} tables have no TH cell"
+        detail = f"{without} of {counted(len(tables), 'table')} {verb(without, 'has', 'have')} no TH cell"
         return Finding(False, detail)
-    detail = f"{len(tables)} tables, each with header cells" if tables else "no tables"
+    detail = f"{counted(len(tables), 'table')}, each with header cells" if tables else "no tables"
     return Finding(True, detail)
 
 
@@ -367,8 +368,13 @@ def _alt_text(pdf: pikepdf.Pdf) -> Finding:
     figures = [node.element for node in walk(pdf) if node.type in ("Figure", "Formula")]
     bare = [e for e in figures if not str(e.get("/Alt", "")).strip() and "/ActualText" not in e]
     if bare:
-        return Finding(False, f"{len(bare)} of {len(figures)} images have no /Alt")
-    return Finding(True, f"{len(figures)} images, each with /Alt" if figures else "no images")
+        return Finding(
+            False,
+            f"{len(bare)} of {counted(len(figures), 'image')} {verb(len(bare), 'has', 'have')} no /Alt",
+        )
+    return Finding(
+        True, f"{counted(len(figures), 'image')}, each with /Alt" if figures else "no images"
+    )
 
 
 def _structure_complete(pdf: pikepdf.Pdf) -> Finding:
@@ -387,11 +393,16 @@ def _structure_complete(pdf: pikepdf.Pdf) -> Finding:
         page = 1 + [p.obj.objgen for p in pdf.pages].index(orphans[0][0])
         return Finding(
             False,
-            f"{len(orphans)} structure elements hold content but are not in the tree "
+            f"{counted(len(orphans), 'structure element')} {verb(len(orphans), 'holds', 'hold')} content "
+            f"but {verb(len(orphans), 'is', 'are')} not in the tree "
             f"(the first on page {page}): a reader neither reads them in order nor skips them",
         )
     if listed_elsewhere:
-        return Finding(False, f"{len(listed_elsewhere)} elements name another parent than theirs")
+        return Finding(
+            False,
+            f"{counted(len(listed_elsewhere), 'element')} {verb(len(listed_elsewhere), 'names', 'name')} "
+            "another parent than its own",
+        )
     return Finding(True, "every element that holds content is in the tree")
 
 
@@ -470,13 +481,19 @@ def _lists_whole(pdf: pikepdf.Pdf, expected: Expected) -> Finding:
     if sizes != expected.lists:
         return Finding(
             False,
-            f"{len(sizes)} lists of {list(sizes)} items; the leaflet prints "
+            f"{counted(len(sizes), 'list')} of {list(sizes)} items; the leaflet prints "
             f"{len(expected.lists)} of {list(expected.lists)}",
         )
     if unlabelled:
-        return Finding(False, f"{unlabelled} list items have no label (bullet) beside ones that do")
+        return Finding(
+            False,
+            f"{counted(unlabelled, 'list item')} {verb(unlabelled, 'has', 'have')} no label (bullet) "
+            "beside ones that do",
+        )
     total = sum(sizes)
-    return Finding(True, f"{len(sizes)} lists, {total} items, each whole and labelled")
+    return Finding(
+        True, f"{counted(len(sizes), 'list')}, {counted(total, 'item')}, each whole and labelled"
+    )
 
 
 def _labels(node: Node) -> list[bool]:

@@ -13,6 +13,7 @@ from leafletgen.content.model import (
     Callout,
     FaqText,
     Leaflet,
+    NumberedList,
     Omitted,
     Paragraph,
     SectionText,
@@ -46,14 +47,14 @@ def _block_texts(blocks: Iterable[Block]) -> Iterable[str]:
     for block in blocks:
         if isinstance(block, Paragraph):
             yield block.text
-        elif isinstance(block, BulletList):
+        elif isinstance(block, BulletList | NumberedList):
             yield from block.items
         elif isinstance(block, Table):
             yield block.table.caption
             for row in block.table.rows:
                 yield from row
         elif isinstance(block, Callout):
-            yield block.callout.text
+            yield from _block_texts(block.callout.content)
 
 
 def section_text(section: SectionText) -> str:

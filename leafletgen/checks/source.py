@@ -12,6 +12,7 @@ from leafletgen.config import CheckPolicy, ReadabilityLimits
 from leafletgen.content.model import Leaflet
 from leafletgen.edition import coverage_gaps, omissions
 from leafletgen.errors import LeafletError
+from leafletgen.plural import counted, verb
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,8 @@ def check_translation(
     warnings = []
     if untranslated:
         warnings.append(
-            f"{untranslated} passages are not translated: measured in the source language"
+            f"{counted(untranslated, 'passage')} {verb(untranslated, 'is', 'are')} not translated: "
+            "measured in the source language"
         )
     if not formulas:
         name = Locale.parse(language, sep="-").get_display_name("en") or language

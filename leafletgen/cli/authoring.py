@@ -11,10 +11,12 @@ from leafletgen.cli.common import (
     checked_names,
     leaflets_dir_option,
     listed,
+    one_paper,
     out_option,
+    paper_option,
     pass_project,
 )
-from leafletgen.variants import PAPERS
+from leafletgen.plural import counted
 
 if TYPE_CHECKING:
     from leafletgen.project import Project
@@ -39,15 +41,13 @@ def new(project: Project, leaflet_id: str, language: str, leaflets_dir: Path | N
 @leaflets_dir_option
 @click.option("--variant", "variants", multiple=True, help="Variants to preview (or 'all').")
 @click.option("--lang", "languages", multiple=True, help="Languages to preview (or 'all').")
-@click.option(
-    "--paper", type=click.Choice(tuple(PAPERS)), default=None, help="[default: the project's]"
-)
+@paper_option("the project's")
 @out_option("Folder the PNGs go to (previews/ inside it).")
 @click.option("--dpi", type=click.IntRange(10, 300), default=50, show_default=True)
 @pass_project
 def preview(
     project: Project, leaflets: tuple[str, ...], leaflets_dir: Path | None,
-    variants: tuple[str, ...], languages: tuple[str, ...], paper: str | None,
+    variants: tuple[str, ...], languages: tuple[str, ...], papers: tuple[str, ...],
     out_dir: Path | None, dpi: int,
 ) -> None:  # fmt: skip
     """PNG pages and a numbered contact sheet of LEAFLET, rendered in memory: nothing is
@@ -65,8 +65,7 @@ def preview(
     check_output_folder(folder)  # before rendering: a refused folder leaves nothing written
     chosen_variants = listed(variants) or ("standard",)
     checked_names(chosen_variants, VARIANTS, "--variant")
-    chosen_paper = paper or project.config.build.paper
-    checked_names((chosen_paper,), PAPERS, "--paper")
+    chosen_paper = one_paper(papers, project.config.build.paper)
     if chosen_variants == ("all",):
         chosen_variants = tuple(VARIANTS)
     failed = False
@@ -84,7 +83,7 @@ def preview(
                     click.echo(f"Error: {error.format_message()}", err=True)
                     failed = True
                     continue
-                click.echo(f"wrote {result.contact_sheet} ({len(result.pages)} pages)")
+                click.echo(f"wrote {result.contact_sheet} ({counted(len(result.pages), 'page')})")
     if failed:
         raise SystemExit(1)
 

@@ -14,11 +14,13 @@ from leafletgen.cli.common import (
     checked_names,
     leaflets_dir_option,
     listed,
+    one_paper,
     out_option,
+    paper_option,
     pass_project,
     stopped_cleanly,
 )
-from leafletgen.variants import PAPERS
+from leafletgen.plural import counted
 
 if TYPE_CHECKING:
     from leafletgen.counter import CounterError, Pharmacy
@@ -48,7 +50,7 @@ def _shard(value: str | None) -> tuple[int, int]:
               help="Languages (repeat or comma-separate, or 'all'); default: each leaflet's own.")  # fmt: skip
 @click.option("--variant", "variants", multiple=True,
               help="standard, large-print, plain, plain-large-print (repeat or comma-separate), or 'all'.")  # fmt: skip
-@click.option("--paper", type=click.Choice(tuple(PAPERS)), default=None, help="[default: a4]")
+@paper_option("a4")
 @click.option("--format", "formats", multiple=True,
               help="pdf, html, epi, brf, epub, audio (repeat or comma-separate, or 'all')  [default: pdf]")  # fmt: skip
 @out_option("Folder the leaflets are published to.")
@@ -96,7 +98,7 @@ def build(
     leaflets_dir: Path | None,
     languages: tuple[str, ...],
     variants: tuple[str, ...],
-    paper: str | None,
+    papers: tuple[str, ...],
     formats: tuple[str, ...],
     out_dir: Path | None,
     jobs: int | None,
@@ -129,8 +131,7 @@ def build(
         message = "; ".join(e["msg"].removeprefix("Value error, ") for e in error.errors())  # type: ignore[attr-defined]
         raise click.BadParameter(message, param_hint="--country") from None
     defaults = project.config.build
-    chosen_paper = paper or defaults.paper
-    checked_names((chosen_paper,), PAPERS, "--paper")
+    chosen_paper = one_paper(papers, defaults.paper)
     chosen_formats = listed(formats) or tuple(defaults.formats)
     checked_names(chosen_formats, FORMATS, "--format" if formats else "[build] formats")
     chosen_variants = listed(variants) or tuple(defaults.variants)
@@ -202,7 +203,7 @@ def _publish(project: Project, request: BuildRequest) -> None:
     for failure in report.failed:
         click.echo(f"Error: {failure.message}", err=True)
     click.echo(
-        f"{len(report.built)} files built, {report.skipped} up to date, "
+        f"{counted(len(report.built), 'file')} built, {report.skipped} up to date, "
         f"{len(report.failed)} failed, in {report.seconds:.1f} s"
     )
     if report.failed:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from leafletgen.cli.common import leaflets_dir_option, listed, out_option, pass_project
+from leafletgen.plural import counted
 
 if TYPE_CHECKING:
     from leafletgen.project import Project
@@ -84,19 +85,25 @@ def check(
         pdfs = [a for a in audits if a.path.suffix == ".pdf"]
         others = [a for a in audits if a.path.suffix != ".pdf"]
         if pdfs:
-            _summary(f"PDFs checked against {len(RULES) + (manifest is not None)} rules", pdfs)
+            _summary(
+                ("PDF", "PDFs"),
+                f"checked against {counted(len(RULES) + (manifest is not None), 'rule')}",
+                pdfs,
+            )
         if others:
-            _summary("other outputs checked by their format's own check", others)
+            _summary(
+                ("other output", "other outputs"), "checked by their format's own check", others
+            )
     if any(not a.ok for a in audits) or any(not s["ok"] for s in sources):
         raise SystemExit(1)
 
 
-def _summary(what: str, audits: list[Any]) -> None:
+def _summary(noun: tuple[str, str], what: str, audits: list[Any]) -> None:
     passed = sum(a.ok for a in audits)
     failed = sum(not r.ok for a in audits for r in a.results)
     click.echo(
-        f"{len(audits)} {what}: {passed} passed, {len(audits) - passed} failed "
-        f"({failed} failed checks)"
+        f"{counted(len(audits), *noun)} {what}: {passed} passed, {len(audits) - passed} failed "
+        f"({counted(failed, 'failed check')})"
     )
 
 

@@ -88,6 +88,35 @@ def out_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     )
 
 
+def paper_option(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    from leafletgen.variants import PAPERS
+
+    return click.option(
+        "--paper",
+        "papers",
+        multiple=True,
+        metavar=f"[{'|'.join(PAPERS)}]",
+        help=f"One paper per run.  [default: {default}]",
+    )
+
+
+def one_paper(papers: tuple[str, ...], default: str) -> str:
+    """The paper of ``--paper``, or ``default``. Two papers are refused, never one of them
+    built silently: each paper is a run of its own (their files are named apart)."""
+    from leafletgen.variants import PAPERS
+
+    names = tuple(dict.fromkeys(listed(papers)))
+    checked_names(names, PAPERS, "--paper")
+    if len(names) > 1 or names == ("all",):
+        raise click.BadParameter(
+            f"one paper per run, not {' and '.join(names) if len(names) > 1 else 'all'}: run "
+            "the command once for each paper (the files are named by their paper, so both "
+            "can go to the same folder)",
+            param_hint="--paper",
+        )
+    return names[0] if names else default
+
+
 def checked_names(names: tuple[str, ...], registry: Mapping[str, Any], option: str) -> None:
     """Every name is in the registry (or is 'all'), else a usage error naming the option."""
     for name in names:

@@ -8,6 +8,7 @@ import click
 
 from leafletgen.cli.common import out_option, pass_project
 from leafletgen.errors import LeafletError
+from leafletgen.plural import counted
 from leafletgen.project import Project
 
 
@@ -27,8 +28,11 @@ def merge(project: Project, shards: tuple[Path, ...], out_dir: Path | None) -> N
     if report.problems:
         for problem in report.problems:
             click.echo(f"Error: {problem}", err=True)
-        raise LeafletError(f"nothing merged into {target}: {len(report.problems)} problems")
+        raise LeafletError(
+            f"nothing merged into {target}: {counted(len(report.problems), 'problem')}"
+        )
     click.echo(
-        f"merged {report.merged} outputs from {len(shards)} folders into {target} "
+        f"merged {counted(report.merged, 'output')} from {counted(len(shards), 'folder')} "
+        f"into {target} "
         f"({report.copied} copied, every sha256 checked)"
     )

@@ -18,9 +18,20 @@ from typing import IO, Any
 
 from leafletgen.content.model import Leaflet
 
-# Identifiers, codes, addresses, the cited source and the record of the source's review (both
-# are about the original text, and stay in its language): never translated.
-_NOT_TEXT = {"id", "language", "version", "reviewed", "url", "type", "row_headers", "source"}
+# Identifiers, codes, addresses, settings, the cited source or author and the record of the
+# source's review (about the original text, and in its language): never translated.
+_NOT_TEXT = {
+    "id",
+    "language",
+    "version",
+    "reviewed",
+    "url",
+    "type",
+    "row_headers",
+    "source",
+    "author",
+    "key_takeaways_after",
+}
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import typing
+from collections.abc import Callable
 from datetime import date
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from babel import Locale, UnknownLocaleError
 from babel.lists import format_list
@@ -21,6 +22,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from leafletgen.content import markup
 from leafletgen.content.text import checked_inline, checked_words, clean_text
@@ -91,6 +93,18 @@ LanguageTag = Annotated[str, AfterValidator(_language)]
 Url = Annotated[_Text, AfterValidator(markup.check_url)]
 
 
+def _filled_in(message: str) -> Callable[[object], object]:
+    """A before-validator for an optional field written with no value (``version:``): only a
+    field left out means "not given"."""
+
+    def check(value: object) -> object:
+        if value is None:
+            raise ValueError(message)
+        return value
+
+    return check
+
+
 class _Model(BaseModel):
     # Strict: a YAML `1.0` is a float, not the version "1.0"; an unknown key is a typo.
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
@@ -108,6 +122,8 @@ MASTHEAD = ("title", "subtitle", "plain.title", "plain.subtitle")
 
 class Medicine(_Model):
     generic: PlainText
+    # What kind of medicine it is ("benzodiazepine"), printed with its names.
+    class_: PlainText | None = Field(None, alias="class")
     brands: list[PlainText] = []  # sold under these names everywhere, or where none is listed
     brands_by_country: dict[CountryCode, list[PlainText]] = {}  # {US: [Klonopin], ES: [Rivotril]}
 
@@ -157,6 +173,13 @@ class BulletList(_Model):
     items: list[InlineText] = Field(alias="list", min_length=1)
 
 
+class NumberedList(_Model):
+    """Steps or ranked items, printed (and tagged) as a numbered list."""
+
+    kind: ClassVar[str] = "numbered"
+    items: list[InlineText] = Field(alias="numbered", min_length=1)
+
+
 class TableData(_Model):
     caption: PlainText
     header: list[PlainText] = Field(min_length=1)
@@ -178,9 +201,55 @@ class Table(_Model):
     table: TableData
 
 
+def _discriminator(kinds: tuple[str, ...]) -> Discriminator:
+    def kind_of(value: object) -> str | None:
+        if isinstance(value, dict):
+            present = [key for key in kinds if key in value]
+            return present[0] if len(present) == 1 else None
+        return getattr(value, "kind", None)
+
+    return Discriminator(
+        kind_of,
+        custom_error_type="block_kind",
+        custom_error_message="a block needs exactly one of the keys: " + ", ".join(kinds),
+    )
+
+
+CALLOUT_BLOCK_KINDS = ("paragraph", "list", "numbered")
+
+CalloutBlock = Annotated[
+    Annotated[Paragraph, Tag("paragraph")]
+    | Annotated[BulletList, Tag("list")]
+    | Annotated[NumberedList, Tag("numbered")],
+    _discriminator(CALLOUT_BLOCK_KINDS),
+]
+"""What a callout may hold: text and lists, never a table or another callout."""
+
+
 class CalloutData(_Model):
+    """A warning or note: one ``text``, or ``blocks`` (paragraphs and lists)."""
+
     type: Literal["warning", "note"] = "note"
-    text: InlineText
+    text: InlineText | None = None
+    blocks: list[CalloutBlock] | None = Field(None, min_length=1)
+
+    # `text:` written with nothing after it is a gap to fill, not "no text".
+    _filled = field_validator("text", "blocks", mode="before")(
+        _filled_in("is empty: write its text after the colon")
+    )
+
+    @model_validator(mode="after")
+    def _text_or_blocks(self) -> CalloutData:
+        if (self.text is None) == (self.blocks is None):
+            raise ValueError("a callout needs 'text' or 'blocks' (not both)")
+        return self
+
+    @property
+    def content(self) -> list[Paragraph | BulletList | NumberedList]:
+        """What the callout prints, block by block: ``text`` is one paragraph."""
+        if self.blocks is not None:
+            return list(self.blocks)
+        return [Paragraph.model_validate({"paragraph": self.text})]
 
 
 class Callout(_Model):
@@ -188,26 +257,15 @@ class Callout(_Model):
     callout: CalloutData
 
 
-BLOCK_KINDS = ("paragraph", "list", "table", "callout")
-
-
-def _block_kind(value: object) -> str | None:
-    if isinstance(value, dict):
-        present = [key for key in BLOCK_KINDS if key in value]
-        return present[0] if len(present) == 1 else None
-    return getattr(value, "kind", None)
-
+BLOCK_KINDS = ("paragraph", "list", "numbered", "table", "callout")
 
 Block = Annotated[
     Annotated[Paragraph, Tag("paragraph")]
     | Annotated[BulletList, Tag("list")]
+    | Annotated[NumberedList, Tag("numbered")]
     | Annotated[Table, Tag("table")]
     | Annotated[Callout, Tag("callout")],
-    Discriminator(
-        _block_kind,
-        custom_error_type="block_kind",
-        custom_error_message="a block needs exactly one of the keys: " + ", ".join(BLOCK_KINDS),
-    ),
+    _discriminator(BLOCK_KINDS),
 ]
 
 
@@ -241,9 +299,13 @@ class FaqText(_Model):
     answer: list[InlineText] = Field(min_length=1)
 
 
+def _is(value: object, model: type[BaseModel], key: str) -> bool:
+    """Whether a discriminated value is a ``model``: one, or a mapping with its ``key``."""
+    return isinstance(value, model) or (isinstance(value, dict) and key in value)
+
+
 def _counterpart(value: object) -> str:
-    omitted = isinstance(value, Omitted) or (isinstance(value, dict) and "omit" in value)
-    return "plain-omitted" if omitted else "plain-text"
+    return "plain-omitted" if _is(value, Omitted, "omit") else "plain-text"
 
 
 # The plain-language counterpart of a part: its own text, or `omit: <reason>`.
@@ -277,7 +339,9 @@ class SafetyTakeaway(_Model):
 
 
 def _takeaway_kind(value: object) -> str:
-    return "safety" if isinstance(value, SafetyTakeaway | dict) else "text"
+    # A mapping without `safety` is text with an unquoted colon ("Warning: do not drive"):
+    # read as text, its message says to quote it.
+    return "safety" if _is(value, SafetyTakeaway, "safety") else "text"
 
 
 Takeaway = Annotated[
@@ -351,9 +415,16 @@ class Leaflet(_Model):
     version: Version | None = None
     reviewed: Review | None = None
     source: SourceReference | None = None
+    # Who wrote it (a person or an organisation): required for original content, which cites
+    # no source; printed in "About this leaflet".
+    author: PlainText | None = None
     get_help: GetHelp | None = None
     # Absent only in a draft (checked below); never an empty list.
     key_takeaways: list[Takeaway] = Field(default=[], min_length=1)
+    # Where the key takeaways are printed: after "get help now" (page 1), or after the first
+    # section, for a leaflet whose first section must come first ("what this medicine is").
+    # "Get help now" stays on page 1 either way.
+    key_takeaways_after: Literal["get_help", "first_section"] = "get_help"
     sections: list[Section] = Field(min_length=1)
     faqs: list[Faq] = []
     bottom_line: list[InlineText] = Field(default=[], min_length=1)
@@ -367,21 +438,35 @@ class Leaflet(_Model):
         """The version, or "draft" while a draft has none (manifests, lists and the index)."""
         return self.version or "draft"
 
-    @field_validator("medicine", "version", "reviewed", "source", mode="before")
-    @classmethod
-    def _not_empty(cls, value: object) -> object:
-        # Written but empty (`version:`) is a gap to fill, draft or not: a draft leaves it out.
-        if value is None:
-            raise ValueError("is empty: fill it in")
-        return value
+    # Written but empty (`version:`) is a gap to fill, draft or not: a draft leaves it out.
+    _filled = field_validator("medicine", "version", "reviewed", "source", mode="before")(
+        _filled_in("is empty: fill it in")
+    )
 
     @model_validator(mode="after")
     def _complete_unless_draft(self) -> Leaflet:
         # Only a draft may leave out what a patient's leaflet must print; it names each one.
         empty = [name for name in DRAFT_FIELDS if getattr(self, name) in (None, [])]
+        if self.author is not None and "source" in empty:
+            empty.remove("source")  # original content: its author answers for it
         listed = self.draft.to_fill if self.draft else []
         if missing := [name for name in empty if name not in listed]:
             raise ValidationError.from_exception_data(
-                "Leaflet", [{"type": "missing", "loc": (name,), "input": None} for name in missing]
+                "Leaflet", [_missing(name) for name in missing]
             )
         return self
+
+
+def _missing(name: str) -> Any:
+    if name == "source":
+        # Reported at `author`: what original content must add (the source is optional then).
+        message = (
+            "required when there is no 'source': name the person or organisation who wrote "
+            "this original content, or cite its 'source'"
+        )
+        return {
+            "type": PydanticCustomError("missing_author", message),
+            "loc": ("author",),
+            "input": None,
+        }
+    return {"type": "missing", "loc": (name,), "input": None}

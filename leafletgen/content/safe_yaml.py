@@ -21,6 +21,12 @@ MAX_DEPTH = 12  # the format nests at most 7 levels (leaflet > sections > … > 
 
 
 _TAB_HINT = " (indent with spaces: YAML does not allow tabs there)"
+# What libyaml says of `title: Note: take it with food`: a second ": " on the line.
+_COLON_PROBLEM = "mapping values are not allowed in this context"
+_COLON_HINT = (
+    " (a colon followed by a space starts a field: put the whole text in quotes, "
+    'as in title: "Note: take it with food")'
+)
 
 
 FieldPath = tuple[str | int, ...]
@@ -96,6 +102,8 @@ def read_yaml(raw: bytes, path: Path) -> tuple[Any, dict[FieldPath, int]]:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
         hint = _TAB_HINT if mark and _character_at(text, mark) == "\t" else ""
+        if error.problem == _COLON_PROBLEM:
+            hint = _COLON_HINT
         raise SourceError([Problem(path, line, "", f"YAML: {error.problem}{hint}")]) from None
     except yaml.reader.ReaderError as error:
         # libyaml counts the position in bytes of UTF-8.
@@ -192,9 +200,17 @@ def _problem(path: Path, lines: dict[FieldPath, int], error: Any) -> Problem:
     if error["type"] == "string_type" and error.get("input", "") is None:
         # `title:` with nothing after it (a new source's placeholder) is empty, not a number.
         message = "is empty: write its text after the colon"
+    elif error["type"] == "string_type" and _one_field(error.get("input")):
+        # `- Note: ask your pharmacist` is a mapping, not the text the list wanted.
+        ((key, value),) = error["input"].items()
+        message = f'must be text, not a field: put it in quotes, as in "{key}: {value}"'
     else:
         message = _MESSAGES.get(error["type"], error["msg"].removeprefix("Value error, "))
     return Problem(path, line, dotted(loc), message)
+
+
+def _one_field(value: object) -> bool:
+    return isinstance(value, dict) and len(value) == 1 and isinstance(next(iter(value)), str)
 
 
 _TAGGED_LISTS = ("blocks", "key_takeaways")

@@ -24,6 +24,7 @@ from leafletgen.importing.document import (
     Paragraph,
     escaped,
 )
+from leafletgen.plural import counted
 
 UNPLACED_HEADING = "Not placed by the import"
 NO_CAPTION = "Table (caption to write)"
@@ -244,13 +245,8 @@ class _Builder:
             self.place_nowhere(paragraph, "text before the first heading")
 
     def items(self, items: Items) -> None:
-        if items.ordered:
-            self.report.guessed.append(
-                f"{items.where}: numbered list of {len(items.items)} items kept in order as a "
-                "list (the format has no numbered list: the numbers are not printed)"
-            )
         if self.mode == "section":
-            self.add_block({"list": list(items.items)})
+            self.add_block({"numbered" if items.ordered else "list": list(items.items)})
         elif self.mode == "takeaways":
             self.takeaways += items.items
         elif self.mode == "bottom-line":
@@ -287,7 +283,8 @@ class _Builder:
         self.add_block({"table": table})
         if grid.split:
             self.report.recognised.append(
-                f"{grid.where}: table of {len(header)} columns and {len(rows)} rows, the first "
+                f"{grid.where}: table of {counted(len(header), 'column')} and "
+                f"{counted(len(rows), 'row')}, the first "
                 "row its header"
             )
         else:
@@ -311,7 +308,7 @@ class _Builder:
 
     def place_nowhere(self, element: Element, why: str) -> None:
         if isinstance(element, Items):
-            block: dict[str, Any] = {"list": list(element.items)}
+            block: dict[str, Any] = {"numbered" if element.ordered else "list": list(element.items)}
         elif isinstance(element, Grid):
             block = {"list": [" ".join(row) for row in element.rows]}
         else:
@@ -350,8 +347,9 @@ class _Builder:
             )
         subsections = sum(len(part.subsections) for part in self.sections)
         self.report.recognised.append(
-            f"{len(self.sections)} sections, {subsections} subsections, {len(faqs)} FAQs, "
-            f"{len(self.takeaways)} key takeaways, {len(self.bottom_line)} bottom-line paragraphs"
+            f"{counted(len(self.sections), 'section')}, {counted(subsections, 'subsection')}, "
+            f"{counted(len(faqs), 'FAQ')}, {counted(len(self.takeaways), 'key takeaway')}, "
+            f"{counted(len(self.bottom_line), 'bottom-line paragraph')}"
         )
         return Shaped(
             title=self.title or "",

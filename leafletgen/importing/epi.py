@@ -17,6 +17,7 @@ from leafletgen.errors import Problem, SourceError
 from leafletgen.importing.builder import Report, Shaped
 from leafletgen.importing.document import escaped, tidy
 from leafletgen.importing.inline import InlineWriter
+from leafletgen.plural import counted
 from leafletgen.render.epi import COUNTRY_SYSTEM, PART_SYSTEM, XHTML
 
 
@@ -51,7 +52,7 @@ def read_bundle(raw: bytes, path: Path, report: Report) -> tuple[Shaped, str, di
     known = _metadata(composition, entries, report)
     report.recognised.append(
         f"Composition “{composition.title}” ({language}, status {composition.status}): "
-        f"{len(reader.sections)} sections, {len(reader.faqs)} FAQs"
+        f"{counted(len(reader.sections), 'section')}, {counted(len(reader.faqs), 'FAQ')}"
     )
     shaped = Shaped(
         title=composition.title or "",
@@ -110,6 +111,9 @@ def _metadata(composition: Any, entries: list[Any], report: Report) -> dict[str,
             known["medicine"] = {"generic": generic[0], "brands": brands}
             if by_country:
                 known["medicine"]["brands_by_country"] = by_country
+            classes = [c.text for c in resource.classification or [] if c.text]
+            if classes:
+                known["medicine"]["class"] = classes[0]
     report.recognised += [f"{name} from the Composition" for name in known]
     return known
 
@@ -198,28 +202,42 @@ class _Sections:
                 block["class"] = element.get("class")
             return block
         if tag in ("ul", "ol"):
-            if tag == "ol":
-                self.report.guessed.append(f"{where}: a numbered list made a list")
             items = [li for li in element if li.tag == f"{XHTML}li"]
-            block = {"list": [self.inline(li, where) for li in items]}
+            block = {
+                "list" if tag == "ul" else "numbered": [self.inline(li, where) for li in items]
+            }
             if any(li.get("class") == "safety" for li in items):  # the key takeaways' only
                 block["safety"] = [li.get("class") == "safety" for li in items]
             return block
         if tag == "table":
             return {"table": self.table(element, where)}
         if tag == "div" and "callout" in (element.get("class") or ""):
-            kind = "warning" if "callout-warning" in (element.get("class") or "") else "note"
-            paragraph = element.find(f"{XHTML}p")
-            return (
-                {"callout": {"type": kind, "text": self.inline(paragraph, where, label=True)}}
-                if paragraph is not None
-                else None
-            )
+            return self.callout(element, where)
         text = tidy("".join(element.itertext()))
         if text:
             self.report.guessed.append(f"{where}: <{tag}> kept as a paragraph")
             return {"paragraph": escaped(text)}
         return None
+
+    def callout(self, element: ElementTree.Element, where: str) -> dict[str, Any] | None:
+        """A callout's paragraphs and lists; its printed label (the first paragraph's start, or
+        a line of its own above a list) dropped."""
+        kind = "warning" if "callout-warning" in (element.get("class") or "") else "note"
+        children = list(element)
+        if not children:
+            return None
+        first = children[0]
+        inside: list[dict[str, Any]] = []
+        if first.tag == f"{XHTML}p":
+            if text := self.inline(first, where, label=True).strip():
+                inside.append({"paragraph": text})
+            children = children[1:]
+        inside += [block for child in children if (block := self.block(child, where))]
+        if not inside:
+            return None
+        if len(inside) == 1 and "paragraph" in inside[0]:
+            return {"callout": {"type": kind, "text": inside[0]["paragraph"]}}
+        return {"callout": {"type": kind, "blocks": inside}}
 
     def table(self, element: ElementTree.Element, where: str) -> dict[str, Any]:
         caption = element.find(f"{XHTML}caption")

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from leafletgen.errors import RenderError
+from leafletgen.plural import counted
 from leafletgen.render import piper
 from leafletgen.render.format import Check, Document, Format, Output
 from leafletgen.render.outline import Chapter, Outline, outline_of
@@ -236,7 +237,7 @@ def check(data: bytes, document: Document) -> Check:
     pace = total / (found.duration / 60) if found.duration else 0.0
     if not MIN_WPM <= pace <= MAX_WPM:
         failures.append(f"audio-pace: {pace:.0f} words a minute ({MIN_WPM} to {MAX_WPM})")
-    detail = f"{found.duration / 60:.1f} min, {len(found.chapters)} chapters, {pace:.0f} words/min"
+    detail = f"{found.duration / 60:.1f} min, {counted(len(found.chapters), 'chapter')}, {pace:.0f} words/min"
     return Check("audio", not failures, tuple(failures), detail)
 
 

@@ -77,15 +77,22 @@ def epi_bundle(document: Document) -> dict[str, Any]:
         sections.append(
             part("get-help", chrome("Get help now"), narrative.items(edition.get_help, lang))
         )
-    if edition.key_messages:
-        sections.append(
+    takeaways = (
+        [
             part(
                 "key-takeaways",
                 chrome("Key takeaways"),
                 narrative.key_messages(edition.key_messages, lang),
             )
-        )
-    for section in edition.sections:
+        ]
+        if edition.key_messages
+        else []
+    )
+    # In the source's order: after "get help now", or after the first section.
+    later = leaflet.key_takeaways_after == "first_section" and bool(edition.sections)
+    if not later:
+        sections += takeaways
+    for number, section in enumerate(edition.sections):
         subsections = [
             part("subsection", sub.heading, narrative.blocks(sub.blocks, blocks_variant, lang))
             for sub in section.subsections
@@ -93,6 +100,8 @@ def epi_bundle(document: Document) -> dict[str, Any]:
         div = narrative.blocks(section.blocks, blocks_variant, lang) if section.blocks else None
         extra = {"section": subsections} if subsections else {}
         sections.append(part("section", section.heading, div, **extra))
+        if later and number == 0:
+            sections += takeaways
     if edition.faqs:
         faqs = [
             part("faq", faq.question, narrative.paragraphs(faq.answer, lang))
@@ -139,7 +148,7 @@ def epi_bundle(document: Document) -> dict[str, Any]:
         "relatesTo": [_source(leaflet)] if leaflet.source else [],
         "section": sections,
     }
-    product = {
+    product: dict[str, Any] = {
         "resourceType": "MedicinalProductDefinition",
         "id": ids["product"],
         "name": [{"productName": leaflet.medicine.generic, "type": {"text": "generic"}}]
@@ -151,6 +160,8 @@ def epi_bundle(document: Document) -> dict[str, Any]:
             for brand in brands
         ],
     }
+    if leaflet.medicine.class_:
+        product["classification"] = [{"text": leaflet.medicine.class_}]
     return {
         "resourceType": "Bundle",
         "id": ids["bundle"],

@@ -166,6 +166,8 @@ def _blocks(elements: Iterable[lxml.html.HtmlElement]) -> Iterator[Block]:
                 yield Paragraph(text)
         elif tag in ("ul", "ol"):
             items = tuple(_item(li) for li in element if li.tag == "li")
+            if tag == "ol":  # the numbers the page prints (CSS markers), read with each item
+                items = tuple(f"{number}. {item}" for number, item in enumerate(items, start=1))
             if items:
                 yield ItemList(items)
         elif tag == "table":

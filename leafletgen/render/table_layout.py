@@ -9,6 +9,7 @@ left is shared in proportion to how much more its longest cell would take on one
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 # Characters of body text on one line across an A4 or Letter page at 12 pt (86 in the seed's
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 LINE_CHARACTERS = 86
 PADDING_CHARACTERS = 4  # 3 mm of padding each side and the border, with room to spare
 BOLD = 1.25  # a header's (bold) characters are about this much wider (digits, capitals)
+HALF_PAGE_LINES = 20  # an A4 or Letter page holds about 40 lines of body text (26 at 18 pt)
 
 
 def column_widths(
@@ -27,6 +29,33 @@ def column_widths(
     """Each column's share of the table's width, as CSS percentages (``"31.42%"``); they add
     up to 100 %. ``row_headers``: the first column is bold, as the header row is. Same
     table, same widths: the output stays reproducible."""
+    shares = _shares(header, rows, row_headers, line)
+    return tuple(f"{units / 100:.2f}%" for units in _apportioned(shares, 10_000))
+
+
+def kept_whole(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    row_headers: bool = False,
+    large_print: bool = False,
+) -> bool:
+    """Whether the table is short enough to be kept on one page (``break-inside: avoid``), so
+    that it never continues on the next page without its caption: at most half a page of
+    lines, counted in characters as the widths are. A longer one breaks between rows: kept
+    whole, it would leave most of a page blank (and WeasyPrint would strand its caption)."""
+    line = LINE_CHARACTERS * 2 // 3 if large_print else LINE_CHARACTERS  # 18 pt, not 12
+    shares = _shares(header, rows, row_headers, line)
+    room = [max(1.0, line * share / sum(shares) - PADDING_CHARACTERS) for share in shares]
+    lines = sum(
+        1 + max(math.ceil(len(cell) / width) for cell, width in zip(row, room, strict=True))
+        for row in [header, *rows]
+    )  # each row: its longest cell's lines, and one for its padding and rules
+    return lines <= HALF_PAGE_LINES
+
+
+def _shares(
+    header: Sequence[str], rows: Sequence[Sequence[str]], row_headers: bool, line: int
+) -> list[float]:
     columns = list(zip(header, *rows, strict=True))
     least, most = [], []
     for index, column in enumerate(columns):
@@ -41,7 +70,7 @@ def column_widths(
     else:
         room, wanted = line - sum(least), sum(most) - sum(least)
         shares = [low + room * (high - low) / wanted for low, high in zip(least, most, strict=True)]
-    return tuple(f"{units / 100:.2f}%" for units in _apportioned(shares, 10_000))
+    return [float(share) for share in shares]
 
 
 def _apportioned(shares: Sequence[float], whole: int) -> list[int]:

@@ -27,7 +27,7 @@ from leafletgen.errors import LeafletError
 from leafletgen.i18n.localization import Localization
 from leafletgen.project import PACKAGE_TEMPLATES, Assets
 from leafletgen.render.qr import QrLink
-from leafletgen.render.table_layout import column_widths
+from leafletgen.render.table_layout import column_widths, kept_whole
 from leafletgen.variants import Paper
 
 # The screen and the browser's print of the HTML twin: skip link, contents, focus, reflow.
@@ -124,6 +124,7 @@ def make_environment(localization: Localization, assets: Assets) -> jinja2.Envir
     env.filters["page_counter"] = lambda label: page_counter_css(label, localization.counter_style)
     env.globals["asset_url"] = _asset_url(assets)
     env.globals["column_widths"] = column_widths
+    env.globals["kept_whole"] = kept_whole
     return env
 
 

@@ -13,7 +13,9 @@ misses these things, each repaired here by one function over the finished file:
 - ``merge_split_tables``: WeasyPrint builds the tree page by page, so a table that breaks
   across pages becomes two tables, the second with a repeated, re-tagged header row;
   ``join_split_elements`` does the same for the document's main part, its sections, lists,
-  list items and paragraphs.
+  list items and paragraphs;
+- ``number_lists``: an ordered list (``<ol>``) is an ``L`` like any other, its items' numbers
+  only labels: ``/ListNumbering /Decimal`` tells a reader the list is numbered.
 
 Some need facts only the layout knows (which text came from which ``lang`` or margin box,
 which fragments on two pages are one HTML element): ``read_layout`` takes them from the
@@ -153,12 +155,14 @@ class Layout:
     ``blocks``: for each piece of content in the tree (as ``languages``), the paragraphs,
     list items and lists it is in, innermost first, as (structure type, a number naming the
     HTML element): the same number on two pages means one element broken across them.
+    ``ordered``: the numbers (as in ``blocks``) of the lists that are ``<ol>``.
     """
 
     languages: tuple[str | None, ...]
     tables: tuple[int, ...]
     margins: tuple[str, ...] = ()
     blocks: tuple[tuple[tuple[str, int], ...], ...] = ()
+    ordered: frozenset[int] = frozenset()
 
 
 # The HTML elements whose parts on several pages are joined into one structure element, and
@@ -189,6 +193,7 @@ def read_layout(document: Any) -> Layout:
     tables: list[int] = []
     margins: list[str] = []
     blocks: list[tuple[tuple[str, int], ...]] = []
+    ordered: set[int] = set()
     table_numbers: dict[int, int] = {}
     element_numbers: dict[int, int] = {}
     root_lang = document.metadata.lang or ""
@@ -215,6 +220,8 @@ def read_layout(document: Any) -> Layout:
             number = element_numbers.setdefault(id(box.element), len(element_numbers))
             if not within or within[0][1] != number:  # anonymous boxes share their element
                 within = ((JOINED[box.element_tag], number), *within)
+            if box.element_tag == "ol":
+                ordered.add(number)
         if box.element_tag == "table" and box.is_table_wrapper:
             number = table_numbers.setdefault(id(box.element), len(table_numbers))
             tables.append(number)
@@ -228,6 +235,7 @@ def read_layout(document: Any) -> Layout:
         tables=tuple(tables),
         margins=tuple(margins),
         blocks=tuple(blocks),
+        ordered=frozenset(ordered),
     )
 
 
@@ -238,7 +246,8 @@ def repair(pdf: pikepdf.Pdf, layout: Layout) -> None:
     """Apply every repair, in the order they depend on each other."""
     mark_margin_artifacts(pdf, layout)
     mark_languages(pdf, layout)  # first: it pairs content with the layout in original order
-    join_split_elements(pdf, layout)  # before the tables: it pairs content in original order
+    names = join_split_elements(pdf, layout)  # before the tables: pairs content in order
+    number_lists(pdf, layout, names)
     merge_split_tables(pdf, layout)
     joined = list(walk(pdf))  # one walk of the joined tree serves the last two repairs
     add_scope(joined)
@@ -327,7 +336,7 @@ def _content_in_order(pdf: pikepdf.Pdf) -> Iterator[Element]:
     yield from visit(pdf.Root.StructTreeRoot)
 
 
-def join_split_elements(pdf: pikepdf.Pdf, layout: Layout) -> None:
+def join_split_elements(pdf: pikepdf.Pdf, layout: Layout) -> dict[tuple[int, int], tuple[str, int]]:
     """Make each element that breaks across pages (``JOINED``) one structure element again.
 
     WeasyPrint builds the tree page by page: the main part becomes one Part per page, a
@@ -336,7 +345,8 @@ def join_split_elements(pdf: pikepdf.Pdf, layout: Layout) -> None:
     a second, bullet-less item.
     Each piece of content is paired with the HTML elements the layout says it is in (as
     ``mark_languages`` pairs it), which names each structure element above it; the parts of
-    one HTML element then move into its first part, in order.
+    one HTML element then move into its first part, in order. Returns that naming: each
+    structure element's (type, HTML element number), by its object id.
     """
     holders = list(_content_in_order(pdf))
     if len(holders) != len(layout.blocks):
@@ -369,6 +379,18 @@ def join_split_elements(pdf: pikepdf.Pdf, layout: Layout) -> None:
                 first[name] = node
         for into, part in parts:
             _absorb(pdf, into, part)
+    return names
+
+
+def number_lists(
+    pdf: pikepdf.Pdf, layout: Layout, names: dict[tuple[int, int], tuple[str, int]]
+) -> None:
+    """Give each list that is an ``<ol>`` the attribute ``/ListNumbering /Decimal`` (PDF 1.7,
+    14.8.5.5): without it a reader announces a bulleted list and the numbers as mere labels."""
+    for node in walk(pdf):
+        name = names.get(node.element.objgen)
+        if node.type == "L" and name is not None and name[1] in layout.ordered:
+            _owned_attributes(node.element, "List").ListNumbering = pikepdf.Name.Decimal
 
 
 def _absorb(pdf: pikepdf.Pdf, into: Node, part: Node) -> None:
@@ -530,14 +552,15 @@ def add_scope(nodes: Iterable[Node]) -> None:
         group = str(row.P.S) if "/P" in row and "/S" in row.P else ""
         first_in_row = kids_of(row)[0].objgen == node.element.objgen
         scope = "/Column" if group == "/THead" or not first_in_row else "/Row"
-        _table_attributes(node.element).Scope = pikepdf.Name(scope)
+        _owned_attributes(node.element, "Table").Scope = pikepdf.Name(scope)
 
 
-def _table_attributes(element: Element) -> pikepdf.Dictionary:
+def _owned_attributes(element: Element, owner: str) -> pikepdf.Dictionary:
+    """The element's attribute dictionary of ``owner`` ("Table", "List"), added if missing."""
     for attributes in _attribute_dicts(element):
-        if attributes.get("/O") == "/Table":
+        if attributes.get("/O") == f"/{owner}":
             return attributes
-    attributes = pikepdf.Dictionary(O=pikepdf.Name.Table)
+    attributes = pikepdf.Dictionary(O=pikepdf.Name(f"/{owner}"))
     element.A = attributes
     return attributes
 
