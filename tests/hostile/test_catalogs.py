@@ -125,6 +125,12 @@ def built(languages: tuple[str, ...], formats: tuple[str, ...] = ("html",)) -> s
     }
 
 
+def errors(stderr: str) -> str:
+    """What a command reported as errors: the build also warns about the outputs it made
+    (a draft translation, no emergency number), which is not what these tests judge."""
+    return "".join(f"{line}\n" for line in stderr.splitlines() if not line.startswith("Warning: "))
+
+
 def assert_refused(project: Project, language: str, *problems: str) -> None:
     """`i18n status` and `build --lang all` report exactly ``problems`` (file:line: …) for
     ``language``, exit 1 without a traceback; the build writes nothing for that language and
@@ -133,7 +139,7 @@ def assert_refused(project: Project, language: str, *problems: str) -> None:
     status = leaflet("i18n", "status")
     assert status.exit_code == 1, status.output
     assert isinstance(status.exception, SystemExit) and "Traceback" not in status.output
-    assert status.stderr.splitlines() == expected
+    assert errors(status.stderr).splitlines() == expected
     assert re.search(
         rf"^{language.replace('_', '-')} +\S+: refused by the build:", status.stdout, re.M
     )
@@ -144,7 +150,7 @@ def assert_refused(project: Project, language: str, *problems: str) -> None:
                      "--out", "out")  # fmt: skip
     assert result.exit_code == 1, result.output
     assert isinstance(result.exception, SystemExit) and "Traceback" not in result.output
-    assert result.stderr.splitlines() == expected
+    assert errors(result.stderr).splitlines() == expected
     others = tuple(lang for lang in ("en", *LANGUAGES) if lang != language)
     assert outputs(project.root) == built(others) | {"manifest.json", "index.html", CACHE}
 
@@ -197,7 +203,7 @@ def test_chrome_markup_refused_in_pdf_and_html_alike(project: Project) -> None:
                      "--out", "out")  # fmt: skip
     assert result.exit_code == 1
     line = project.line("es", 'msgid "Key takeaways"')
-    assert result.stderr == (
+    assert errors(result.stderr) == (
         f"Error: {path}:{line}: msgid 'Key takeaways': "
         "translation has HTML markup ['</b>', '<b>'], the source has []\n"
     )
@@ -537,14 +543,14 @@ def test_a_catalog_for_an_unknown_locale_is_listed_and_refused(
     )
     status = leaflet("i18n", "status")
     assert status.exit_code == 1 and "Traceback" not in status.output
-    assert status.stderr == f"Error: {problem}\n"
+    assert errors(status.stderr) == f"Error: {problem}\n"
     assert re.search(r"^ar .*\n^es .*translated", status.stdout, re.M), status.stdout
 
     result = leaflet("build", "sample", "--lang", "all", "--format", "html", "-j", "1",
                      "--out", "out")  # fmt: skip
     assert result.exit_code == 1 and "Traceback" not in result.output
     language = folder.replace("_", "-")
-    assert result.stderr == (
+    assert errors(result.stderr) == (
         f"Error: Unknown language '{language}': {path} is not the catalog of a known language\n"
     )
     assert outputs(project.root) == built(("en", *LANGUAGES)) | {

@@ -94,7 +94,7 @@ def test_check_built_reports_an_output_whose_source_changed(tmp_path: Path) -> N
         "up-to-date      FAIL  stale: the source changed since it was built (leaflet build "
         "rebuilds it)" in stale.output
     )
-    assert "1 PDFs checked against 14 rules: 0 passed, 1 failed (1 failed checks)" in stale.output
+    assert "1 PDF checked against 14 rules: 0 passed, 1 failed (1 failed check)" in stale.output
 
 
 def test_a_manifest_entry_planted_by_hand_is_ignored(tmp_path: Path) -> None:
@@ -109,7 +109,7 @@ def test_a_manifest_entry_planted_by_hand_is_ignored(tmp_path: Path) -> None:
     (out / "manifest.json").write_text(json.dumps(manifest))
     checked = CliRunner().invoke(main, ["--project", str(root), "check", "--built"])
     assert checked.exit_code == 0, checked.output
-    assert "patients.pdf" not in checked.output and "1 PDFs checked" in checked.output
+    assert "patients.pdf" not in checked.output and "1 PDF checked" in checked.output
     rebuilt = CliRunner().invoke(
         main, ["--project", str(root), "build", "sample", "--format", "html", "--force"]
     )

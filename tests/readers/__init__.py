@@ -106,6 +106,10 @@ def join_lines(lines: list[str]) -> str:
     text = ""
     for line in (line for line in lines if line):
         attached_dash = text.endswith(("—", "–", "-")) and not text[:-1].endswith(" ")
+        # A line may also break before a dash attached to the next word ("sadness" / "—may").
+        attached_dash |= line.startswith(("—", "–")) and not line[1:].startswith(" ")
+        # Or after an opening quote or bracket that belongs to the next word ("от «" / "когн…").
+        attached_dash |= text.endswith(("«", "„", "“", "(", "["))
         if text and not attached_dash and not text.endswith(" "):
             text += " "
         text += line

@@ -115,6 +115,7 @@ def check(data: bytes, document: Document) -> Check:
 
 
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
+_LATIN_BEFORE_BRACKET = re.compile(r"[A-Za-z]+[)\]]")
 _DIGIT_APOSTROPHE = re.compile(r"(?<=\d)'(?=\d)")
 
 
@@ -127,14 +128,21 @@ def _as_written(back: str, language: str) -> str:
 def _as_table_reads(code: BrailleCode, language: str) -> Callable[[str], str]:
     """The text as the table can read it back. Arabic braille has no Latin letters: a Latin
     word in an Arabic text (a brand name) is written with the Arabic cells of its letters, and
-    reads back as those Arabic letters, so that is what the check expects of it."""
-    if not language.startswith("ar"):
+    reads back as those Arabic letters, so that is what the check expects of it. Russian
+    braille reads a closing bracket right after a Latin word ("(Klonopin)") back as a Latin
+    letter (the same cells): expected as the table reads it too."""
+    base = _base(language)
+    if base == "ar":
+        pattern = _LATIN_WORD
+    elif base == "ru":
+        pattern = _LATIN_BEFORE_BRACKET
+    else:
         return lambda text: text
 
     def as_read(match: re.Match[str]) -> str:
         return louis.from_braille(code.table, louis.to_braille(code.table, match[0]))
 
-    return lambda text: _LATIN_WORD.sub(as_read, text)
+    return lambda text: pattern.sub(as_read, text)
 
 
 def tools(language: str) -> str:
