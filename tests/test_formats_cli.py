@@ -44,7 +44,7 @@ def test_braille_is_built_listed_and_checked_again(tmp_path: Path) -> None:
 
     code, output = leaflet(project, "check", "--built")
     assert code == 0, output
-    assert "1 other outputs checked by their format's own check: 1 passed" in output
+    assert "1 other output checked by their format's own check: 1 passed" in output
 
     # A file changed after the build fails its format's check: a heading taken out.
     brf.write_bytes(brf.read_bytes().replace(b",:AT X IS", b",:AT"))
