@@ -18,6 +18,13 @@ _DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # text; in text without right-to-left letters they can only reorder what a reader sees ("1-2"
 # shown as "2-1").
 _DIRECTION_MARKS = frozenset("\u200e\u200f\u061c")
+_DIRECTION_FORMATTING = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
+
+
+def without_direction_formatting(text: str) -> str:
+    """``text`` without the marks and isolates that place it on a line of the other
+    direction (the templates' ``isolated``): what braille, speech and a reader's words keep."""
+    return _DIRECTION_FORMATTING.sub("", text)
 
 
 # Invisible characters a leaflet never needs: they hide a difference between two words that

@@ -17,6 +17,7 @@ from typing import TypeAlias
 
 import lxml.html
 
+from leafletgen.content.text import without_direction_formatting
 from leafletgen.render.format import Document
 
 
@@ -102,9 +103,7 @@ def outline_of(document: Document) -> Outline:
 
 
 _SPACE = re.compile(r"\s+")
-# Direction marks and isolates (the templates' ``isolated`` filter) place text on a line of
-# the other direction; braille and speech have no lines, only the letters.
-_DIRECTION_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
 _SKIPPED = {"style", "script", "head", "img", "nav"}
 _HEADING = re.compile(r"h[1-6]")
 
@@ -194,4 +193,5 @@ def _table(table: lxml.html.HtmlElement) -> Table:
 
 
 def _text(element: lxml.html.HtmlElement) -> str:
-    return _SPACE.sub(" ", _DIRECTION_CONTROLS.sub("", element.text_content())).strip()
+    # Braille and speech have no lines of two directions, only the letters.
+    return _SPACE.sub(" ", without_direction_formatting(element.text_content())).strip()

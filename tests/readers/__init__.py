@@ -19,6 +19,7 @@ from pathlib import Path
 import pikepdf
 import tinyhtml5
 
+from leafletgen.content.text import without_direction_formatting
 from leafletgen.render.pdf import tagging
 
 HERE = Path(__file__).parent
@@ -49,15 +50,11 @@ class Unit:
     words: tuple[str, ...]
 
 
-# A soft hyphen, direction marks, embeddings and isolates (the templates' ``isolated``).
-_INVISIBLE = re.compile("[\u00ad\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
 def words_of(text: str) -> tuple[str, ...]:
     """The words of ``text``. A dash attached to its word ("tristeza— puede") keeps what
     follows it as the next word, space or none: a line broken there cannot tell, and a
     reader says the same. Direction marks and isolates are formatting, never said."""
-    text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
+    text = unicodedata.normalize("NFC", without_direction_formatting(text).replace("\u00ad", ""))
     text = re.sub(r"(?<=[^\s—–][—–])\s+", "", text)
     return tuple(re.sub(r"\s+", " ", text).strip().split())
 
