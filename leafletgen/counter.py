@@ -104,6 +104,18 @@ class PrintDetails:
         if self.schedule is not None and not isinstance(self.schedule, Schedule):
             raise CounterError("schedule", "must be a Schedule")
 
+    @property
+    def personal(self) -> bool:
+        """Whether this print carries what no other does (the box on page 1): the patient's
+        name, the note, the print date or a schedule, not only the pharmacy."""
+        return any(
+            value is not None for value in (self.patient, self.note, self.printed_on, self.schedule)
+        )
+
+    def pharmacy_only(self) -> PrintDetails:
+        """The same print without what is personal in it: what may be kept for the next one."""
+        return PrintDetails(self.pharmacy)
+
     def __repr__(self) -> str:  # keep patient data out of tracebacks and debug logs
         return "PrintDetails(<personal details withheld>)"
 

@@ -4,11 +4,13 @@ no near-empty page (issue 17)."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from leafletgen.content.markup import to_text
+from leafletgen.counter import Pharmacy, PharmacyProfile, PrintDetails
 from leafletgen.engine import Prepared, Request, prepare, render
 from leafletgen.publish.names import parse_output_name
 from leafletgen.render.templates import draft_mark, draft_notice
@@ -28,6 +30,7 @@ LANGUAGES = ("en", "es", "ar", "ru")
 SHIPPED_VARIANTS = ("standard", "large-print", "plain", "plain-large-print")
 MATRIX = [(language, variant) for language in LANGUAGES for variant in SHIPPED_VARIANTS]
 # With the one-page summaries: every variant of the registry.
+SEED_ID = "clonazepam-emotional-effects"
 FULL_MATRIX = [(language, variant) for language in LANGUAGES for variant in VARIANTS]
 
 
@@ -52,20 +55,50 @@ def test_page_one_holds_get_help_and_the_key_messages(
     path = _pdf(shipped, language, variant)
     prepared = _prepared(path)
     chrome = prepared.localization.translations
-    page_one = squeezed(page_text(path)[1])
-    # "Get help now", whole: its heading, every situation and the number to call.
-    assert squeezed(chrome.gettext("Get help now")) in page_one
-    for situation in prepared.edition.get_help:
-        assert squeezed(to_text(situation)) in page_one, situation
-    assert squeezed(chrome.gettext("In an emergency, call your local emergency number.")) in (
-        page_one
-    )
+    page_one = _get_help_on_page_one(path, prepared)
     # The key messages start on page 1; in regular print they are all there.
     messages = prepared.edition.key_takeaways
     assert squeezed(chrome.gettext("Key takeaways")) in page_one
     on_page_one = messages if not prepared.edition.variant.large_print else messages[:1]
     for message in on_page_one:
         assert squeezed(to_text(message)) in page_one, message
+
+
+def _get_help_on_page_one(path: Path, prepared: Prepared, whole: bool = True) -> str:
+    """Page 1's letters, once "Get help now" is found there whole (its heading, every
+    situation and the number to call), or, not ``whole``, started: its heading and first
+    situation on page 1, the rest at the top of page 2."""
+    chrome = prepared.localization.translations
+    pages = page_text(path)
+    page_one = squeezed(pages[1])
+    assert squeezed(chrome.gettext("Get help now")) in page_one
+    number = squeezed(chrome.gettext("In an emergency, call your local emergency number."))
+    first, *others = [squeezed(to_text(s)) for s in prepared.edition.get_help]
+    assert first in page_one
+    both = page_one if whole else page_one + squeezed(pages[2])
+    assert all(other in both for other in others) and number in both
+    return page_one
+
+
+@pytest.mark.parametrize(("language", "variant"), MATRIX)
+def test_a_counter_print_keeps_get_help_on_page_one(
+    tmp_path: Path, language: str, variant: str
+) -> None:
+    # The print's box and the pharmacy's line come first: "get help now" still fits whole
+    # under them, with a name and a one-line note; at 18 pt it may go on overleaf.
+    pharmacy = Pharmacy(PharmacyProfile(name="Riverside Pharmacy", phone="555 0100"), None)
+    details = PrintDetails(pharmacy, "Maria Lopez", "Take with food.", date(2026, 12, 1))
+    request = Request(SEED_ID, language, variant, counter=details, allow_incomplete=True)
+    path = tmp_path / "print.pdf"
+    path.write_bytes(render(make_project(), request).data)
+    prepared = prepare(make_project(), SEED_ID, language, variant)
+    large = prepared.edition.variant.large_print
+    page_one = _get_help_on_page_one(path, prepared, whole=not large)
+    assert squeezed("Maria Lopez") in page_one
+    if not large:  # the key messages start on page 1 too
+        chrome = prepared.localization.translations
+        assert squeezed(chrome.gettext("Key takeaways")) in page_one
+        assert squeezed(to_text(prepared.edition.key_takeaways[0])) in page_one
 
 
 @pytest.mark.parametrize(("language", "variant"), MATRIX)

@@ -19,7 +19,7 @@ from leafletgen.errors import TranslationError
 from leafletgen.i18n.localization import Localization
 from leafletgen.project import Assets
 from leafletgen.render.qr import QrLink, qr_link
-from leafletgen.render.templates import Companion, RenderedHtml, render_html
+from leafletgen.render.templates import Companion, Half, RenderedHtml, render_html
 from leafletgen.variants import Paper
 
 
@@ -72,9 +72,10 @@ class Document:
         """data: URLs the PDF renderer may load besides the assets (its QR code), by URL."""
         return {self.qr.src: (self.qr.svg, "image/svg+xml")} if self.qr else {}
 
-    def fill(self, *, standalone: bool, qr: bool = False) -> RenderedHtml:
+    def fill(self, *, standalone: bool, qr: bool = False, half: Half | None = None) -> RenderedHtml:
         """The leaflet template, filled; a translation gap fails here, before any layout.
-        ``qr``: with the QR code to the web page (the printed leaflet only)."""
+        ``qr``: with the QR code to the web page (the printed leaflet only); ``half``: one
+        half of a counter print (``render/pdf/halves.py``)."""
         html = render_html(
             self.edition,
             self.localization,
@@ -86,6 +87,7 @@ class Document:
             qr=self.qr if qr else None,
             emergency=self.emergency,
             companions=self.companions if standalone else (),
+            half=half,
         )
         self.check_translated()
         return html

@@ -121,7 +121,9 @@ def make_environment(localization: Localization, assets: Assets) -> jinja2.Envir
     env.filters["isolated"] = isolated
     env.filters["time"] = localization.time_of_day
     env.filters["css_string"] = css_string
-    env.filters["page_counter"] = lambda label: page_counter_css(label, localization.counter_style)
+    env.filters["page_counter"] = lambda label, total=None: page_counter_css(
+        label, localization.counter_style, total
+    )
     env.globals["asset_url"] = _asset_url(assets)
     env.globals["column_widths"] = column_widths
     env.globals["kept_whole"] = kept_whole
@@ -158,6 +160,18 @@ def _asset_url(assets: Assets) -> Callable[[jinja2.runtime.Context, str], str]:
     return asset_url
 
 
+@dataclass(frozen=True)
+class Half:
+    """One of the two halves a counter print is laid out in (``render/pdf/halves.py``): the
+    front (the masthead, the print's details and page 1's messages), which knows how many
+    pages the whole print has, or the rest of the leaflet, which knows on which page it
+    starts."""
+
+    front: bool
+    first_page: int = 1
+    total_pages: int | None = None
+
+
 def render_html(
     edition: Edition,
     localization: Localization,
@@ -170,8 +184,10 @@ def render_html(
     qr: QrLink | None = None,
     emergency: EmergencyNumbers | None = None,
     companions: tuple[Companion, ...] = (),
+    half: Half | None = None,
 ) -> RenderedHtml:
-    """Fill the leaflet template. ``standalone`` inlines CSS and fonts for a self-contained page.
+    """Fill the leaflet template. ``standalone`` inlines CSS and fonts for a self-contained page;
+    ``half``: only the patient's pages of a counter print, or only the rest.
 
     The stylesheets cascade in this order: base.css, the variant's layers, the script's and
     direction's, the HTML twin's own (standalone only), then the theme's ``extra_css``, last
@@ -203,6 +219,7 @@ def render_html(
         logo_src=_logo_src(counter, standalone),
         qr=qr,
         companions=companions,
+        half=half,
     )
     return RenderedHtml(html=html, stylesheets=stylesheets)
 
@@ -377,15 +394,28 @@ def _whole_words(fill: Callable[[str], Markup]) -> Callable[[str], Markup]:
 _COUNTER = re.compile(r"(%\((?:page|pages)\)s)")
 
 
-def page_counter_css(label: str, style: str = "decimal") -> Markup:
-    """A translated "Page %(page)s of %(pages)s" as CSS ``content``, in the translator's order."""
+def page_counter_css(label: str, style: str = "decimal", total: int | None = None) -> Markup:
+    """A translated "Page %(page)s of %(pages)s" as CSS ``content``, in the translator's order.
+    ``total``: the number of pages, when this document is only part of the printed file."""
     parts = [p for p in _COUNTER.split(_words_of(label)) if p]
     suffix = "" if style == "decimal" else f", {style}"
-    return Markup(
-        " ".join(
-            f"counter({p[2:-2]}{suffix})" if _COUNTER.fullmatch(p) else css_string(p) for p in parts
-        )
-    )
+
+    def content(part: str) -> str:
+        if part == "%(pages)s" and total is not None:
+            return css_string(_digits(total, style))
+        if _COUNTER.fullmatch(part):
+            return f"counter({part[2:-2]}{suffix})"
+        return css_string(part)
+
+    return Markup(" ".join(content(part) for part in parts))
+
+
+_ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def _digits(number: int, style: str) -> str:
+    """``number`` as CSS's counter style ``style`` writes it (the two page_counter_css uses)."""
+    return str(number).translate(_ARABIC_INDIC) if style == "arabic-indic" else str(number)
 
 
 def _words_of(value: str) -> str:

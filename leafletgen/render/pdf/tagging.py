@@ -76,7 +76,7 @@ class Node:
 
     def attribute(self, name: str, owner: str | None = None) -> Any:
         """A standard attribute (``"/Scope"``, ``"/Headers"``…) of any or of one owner."""
-        for attributes in _attribute_dicts(self.element):
+        for attributes in attribute_dicts(self.element):
             if name in attributes and (owner is None or attributes.get("/O") == owner):
                 return attributes[name]
         return None
@@ -125,7 +125,7 @@ def _standard_type(element: Element, role_map: pikepdf.Dictionary) -> str:
     return name[1:]
 
 
-def _attribute_dicts(element: Element) -> list[pikepdf.Dictionary]:
+def attribute_dicts(element: Element) -> list[pikepdf.Dictionary]:
     attributes = element.get("/A")
     if attributes is None:
         return []
@@ -557,7 +557,7 @@ def add_scope(nodes: Iterable[Node]) -> None:
 
 def _owned_attributes(element: Element, owner: str) -> pikepdf.Dictionary:
     """The element's attribute dictionary of ``owner`` ("Table", "List"), added if missing."""
-    for attributes in _attribute_dicts(element):
+    for attributes in attribute_dicts(element):
         if attributes.get("/O") == f"/{owner}":
             return attributes
     attributes = pikepdf.Dictionary(O=pikepdf.Name(f"/{owner}"))
@@ -625,18 +625,18 @@ def group_outline(pdf: pikepdf.Pdf) -> None:
     parents = [root]
     while parents:
         parent = parents.pop()
-        items = _outline_children(parent)
+        items = outline_children(parent)
         while len(items) > OUTLINE_GROUP_SIZE:
             items = [
                 _outline_group(pdf, parent, items[start : start + OUTLINE_GROUP_SIZE])
                 for start in range(0, len(items), OUTLINE_GROUP_SIZE)
             ]
-        _link_outline_children(parent, items)
-        parents.extend(item for item in _outline_children(parent) if "/First" in item)
-    _count_outline(root)
+        link_outline_children(parent, items)
+        parents.extend(item for item in outline_children(parent) if "/First" in item)
+    count_outline(root)
 
 
-def _outline_children(parent: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
+def outline_children(parent: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
     children: list[pikepdf.Dictionary] = []
     item = parent.get("/First")
     seen: set[tuple[int, int]] = set()
@@ -647,7 +647,7 @@ def _outline_children(parent: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
     return children
 
 
-def _link_outline_children(parent: pikepdf.Dictionary, items: list[pikepdf.Dictionary]) -> None:
+def link_outline_children(parent: pikepdf.Dictionary, items: list[pikepdf.Dictionary]) -> None:
     for before, after in pairwise(items):
         before.Next, after.Prev = after, before
     for item in items:
@@ -675,7 +675,7 @@ def _outline_group(
     for key in ("/Dest", "/A"):  # opens where its first bookmark opens
         if key in first:
             group[key] = first[key]
-    _link_outline_children(group, items)
+    link_outline_children(group, items)
     group[_GROUP] = True
     return group
 
@@ -695,12 +695,12 @@ def _last_leaf(item: pikepdf.Dictionary) -> pikepdf.Dictionary:
     return item
 
 
-def _count_outline(root: pikepdf.Dictionary) -> None:
+def count_outline(root: pikepdf.Dictionary) -> None:
     """Set each ``/Count``: the bookmarks shown below an open item, negated for a closed one."""
 
     def shown_below(item: pikepdf.Dictionary) -> int:
         shown = 0
-        for child in _outline_children(item):
+        for child in outline_children(item):
             below = shown_below(child)  # as deep as the headings and groups nest: a few levels
             shown += 1 + (below if int(child.get("/Count", 0)) >= 0 else 0)
         if item.objgen == root.objgen:

@@ -62,6 +62,8 @@ class RenderedPdf:
     data: bytes
     pages: int
     parts: tuple[tuple[str, ...], ...] = ()  # per page, the parts (data-part) it holds
+    files: tuple[Path, ...] = ()  # what the renderer read: the stylesheets, fonts and images
+    last_fill: float = 1.0  # how much of the last page's height the text takes (0–1)
 
 
 def _parts_by_page(document: object) -> tuple[tuple[str, ...], ...]:
@@ -77,6 +79,16 @@ def _parts_by_page(document: object) -> tuple[tuple[str, ...], ...]:
                 found.append(part)
         pages.append(tuple(found))
     return tuple(pages)
+
+
+def _fill(page: object) -> float:
+    """The share of a page's content height its text takes, from the top."""
+    box = page._page_box  # type: ignore[attr-defined]
+    if not box.children or box.height <= 0:
+        return 0.0
+    html = box.children[0]
+    used = html.position_y + html.margin_height() - box.content_box_y()
+    return max(0.0, min(1.0, used / box.height))
 
 
 class AssetFetcher(URLFetcher):  # type: ignore[misc]
@@ -98,6 +110,7 @@ class AssetFetcher(URLFetcher):  # type: ignore[misc]
         self.assets = assets
         self.files = {f.resolve() for f in files}  # single files allowed besides the assets
         self.embedded = embedded or {}  # data: URLs the renderer made itself (the QR code)
+        self.read: list[Path] = []  # every file served, in order
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
         if url in self.embedded:
@@ -118,6 +131,7 @@ class AssetFetcher(URLFetcher):  # type: ignore[misc]
         if not path.is_file():
             raise FileNotFoundError(f"missing asset: {path}")
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        self.read.append(path)
         return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
 
 
@@ -142,11 +156,12 @@ def render_pdf(
     collector = _Collector()
     weasy_logger = logging.getLogger("weasyprint")
     weasy_logger.addHandler(collector)
+    fetcher = AssetFetcher(assets, extra_files, embedded)
     try:
         document = HTML(
             string=html,
             base_url=assets.dirs[0].resolve().as_uri() + "/",
-            url_fetcher=AssetFetcher(assets, extra_files, embedded),
+            url_fetcher=fetcher,
         ).render(font_config=FontConfiguration(), pdf_variant=PDF_VARIANT)
         # No identifier here: pydyf would serialize every object twice to hash it. The file
         # ID is written by pikepdf below, from the content, so it is reproducible.
@@ -161,6 +176,8 @@ def render_pdf(
         data=_finish(data, tagging.read_layout(document), name),
         pages=len(document.pages),
         parts=_parts_by_page(document),
+        files=tuple(dict.fromkeys(fetcher.read)),
+        last_fill=_fill(document.pages[-1]),
     )
 
 
