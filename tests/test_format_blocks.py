@@ -230,6 +230,10 @@ def test_the_key_takeaways_go_where_the_source_says(project, tmp_path, where, or
         s["title"] for s in json.loads(built(project, "epi"))["entry"][0]["resource"]["section"]
     ]
     assert titles[:-1] == order[1:]  # no situations here: no "get help" section
+    bundle = tmp_path / "sample.epi.json"
+    bundle.write_bytes(built(project, "epi"))
+    back = import_file(bundle, "back").leaflet  # the importer reads where they were
+    assert back.key_takeaways_after == where
     path = tmp_path / "out.pdf"
     path.write_bytes(built(project, "pdf"))
     assert "Get help now" in page_text(path)[1]  # page 1, wherever the takeaways are
@@ -262,3 +266,20 @@ def test_the_docs_block_examples_are_valid() -> None:
     assert len(examples) == 2
     blocks = [b for example in examples for b in TypeAdapter(list[Block]).validate_python(example)]
     assert [b.kind for b in blocks] == ["numbered", "callout", "callout"]
+
+
+def test_a_note_is_not_drawn_as_a_warning(project) -> None:
+    from weasyprint import HTML
+
+    html = built(project, "html").decode()
+    document = HTML(string=html).render()
+    colours: dict[str, tuple[float, ...]] = {}
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            kind = (element.get("class") or "") if element is not None else ""
+            if kind.startswith("callout callout-"):
+                colours[kind.split("-")[-1]] = tuple(box.style["background_color"])
+    assert set(colours) == {"warning", "note"}
+    assert colours["note"] != colours["warning"]
+    assert colours["note"] == pytest.approx((0xEE / 255, 0xF3 / 255, 0xF8 / 255, 1.0), abs=0.01)

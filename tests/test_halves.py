@@ -15,6 +15,7 @@ import pytest
 from leafletgen.counter import Pharmacy, PharmacyProfile, PrintDetails, Schedule, TimedDose
 from leafletgen.engine import Request, render
 from leafletgen.render.pdf import halves, tagging
+from leafletgen.render.pdf.memo import FileMemo
 from tests.conftest import make_project
 from tests.pdfutil import margin_text, page_text, squeezed, tagged_text
 
@@ -112,7 +113,7 @@ def test_a_screen_reader_reads_the_print_in_order(english: Path) -> None:
 
 def test_kept_or_laid_out_again_the_bytes_are_the_same(tmp_path: Path, english: Path) -> None:
     again = counter_print(tmp_path, "again")  # the rest from memory
-    halves._rests.items.clear()
+    halves._rests.clear()
     halves._totals.clear()
     fresh = counter_print(tmp_path, "fresh")
     assert again.read_bytes() == english.read_bytes() == fresh.read_bytes()
@@ -121,8 +122,8 @@ def test_kept_or_laid_out_again_the_bytes_are_the_same(tmp_path: Path, english: 
 def test_nothing_personal_is_kept(tmp_path: Path) -> None:
     schedule = Schedule(times=(TimedDose(time(8, 0), "1 tablet"),))
     counter_print(tmp_path, "with-schedule", counter=details(schedule=schedule))
-    assert halves._rests.items
-    for rendered, _ in halves._rests.items.values():
+    assert halves._rests.values()
+    for rendered in halves._rests.values():
         kept = tmp_path / "kept.pdf"
         kept.write_bytes(rendered.data)
         words = " ".join(page_text(kept).values())
@@ -148,15 +149,47 @@ def test_a_summary_is_laid_out_whole(tmp_path: Path) -> None:
     assert len(document_pages) == 1 and PATIENT in document_pages[1]
 
 
-def test_a_kept_rest_is_dropped_when_a_file_it_read_changes(tmp_path: Path) -> None:
+def test_a_kept_value_is_dropped_when_a_file_it_was_made_from_changes(tmp_path: Path) -> None:
     font = tmp_path / "font.ttf"
     font.write_bytes(b"one")
-    kept = halves._Kept(2)
-    rendered = halves.RenderedPdf(b"%PDF", 1, files=(font,))
-    kept.keep("<html>", rendered)
-    assert kept.get("<html>") is rendered
-    font.write_bytes(b"other")
-    assert kept.get("<html>") is None
+    memo: FileMemo[str] = FileMemo(2)
+    memo.keep("a", "laid out", (font,))
+    assert memo.get("a") == "laid out"
+    font.write_bytes(b"other")  # another size: changed even within the clock's resolution
+    assert memo.get("a") is None
+    memo.keep("a", "laid out again", (font,))
+    font.unlink()
+    assert memo.get("a") is None
     for n in range(3):
-        kept.keep(f"<html {n}>", rendered)
-    assert len(kept.items) == 2
+        memo.keep(n, "x", ())
+    assert len(memo.items) == 2 and memo.get(0) is None and memo.get(2) == "x"
+
+
+def test_header_ids_both_halves_use_are_told_apart(tmp_path: Path) -> None:
+    from leafletgen.project import PACKAGE_TEMPLATES, Assets
+    from leafletgen.render.pdf.join import join
+    from leafletgen.render.pdf.validate import check_pdfua
+    from leafletgen.render.pdf.weasy import render_pdf
+
+    html = (
+        '<html lang="en"><head><title>Doses</title></head><body><main><h1>Doses</h1>'
+        "<table><caption>Doses</caption><thead><tr><th scope=col>Time</th>"
+        "<th scope=col>Amount</th></tr></thead><tbody><tr><td>8:00</td><td>1 tablet</td></tr>"
+        "</tbody></table></main></body></html>"
+    )
+    half = render_pdf(html, name="t.pdf", assets=Assets.of(PACKAGE_TEMPLATES)).data
+    path = tmp_path / "joined.pdf"
+    path.write_bytes(join(half, half))  # the same IDs on both sides
+    with pikepdf.open(path) as pdf:
+        nodes = list(tagging.walk(pdf))
+        ids = [str(node.element.ID) for node in nodes if "/ID" in node.element]
+        assert len(ids) == 4 and len(set(ids)) == 4
+        indexed = {
+            str(name) for name, _ in pikepdf.NameTree(pdf.Root.StructTreeRoot.IDTree).items()
+        }
+        assert indexed == set(ids)
+        headers = [str(h) for n in nodes for h in (n.attribute("/Headers", "/Table") or ())]
+        assert len(headers) == 4 and set(headers) == set(ids)  # each cell its own table's
+        second = [str(n.element.ID) for n in nodes if "/ID" in n.element][2:]
+        assert all("~" in name for name in second)
+    assert check_pdfua(path.read_bytes()).ok

@@ -146,6 +146,17 @@ def test_a_table_longer_than_a_page_still_breaks_between_rows(tmp_path: Path) ->
     assert len(pages) > 1  # "avoid" gives way: nothing is pushed off the page
     text = "\n".join(page_text(path).values())
     assert all(f"Row {n}" in text for n in range(1, 41))
+    # Each page it goes on to names it at the top; the page where it starts and the page
+    # after its last row carry the running title only.
+    headers = margin_text(path)
+    title = "Sample leaflet"
+    for number in pages[1:]:
+        assert f"{title} · Many rows (continued)" in headers[number], headers[number]
+    after = max(pages) + 1
+    if after in headers:
+        assert "continued" not in headers[after] and title in headers[after]
+    if pages[0] != 1:
+        assert "continued" not in headers[pages[0]]
 
 
 @pytest.mark.parametrize(("language", "variant"), [m for m in MATRIX if m[0] != "en"])

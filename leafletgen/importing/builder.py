@@ -98,6 +98,7 @@ class Shaped:
     bottom_line: list[str]
     to_check: list[str]
     get_help: list[str] = field(default_factory=list)
+    key_takeaways_after: str | None = None  # "first_section": where the input puts them
 
 
 def _short(text: str, limit: int = 60) -> str:

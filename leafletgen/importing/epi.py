@@ -60,6 +60,7 @@ def read_bundle(raw: bytes, path: Path, report: Report) -> tuple[Shaped, str, di
         subtitle=reader.subtitle,
         summary=reader.summary,
         key_takeaways=reader.takeaways,
+        key_takeaways_after=reader.takeaways_after,
         get_help=reader.get_help,
         sections=reader.sections + reader.unplaced_section(),
         faqs=reader.faqs,
@@ -125,6 +126,7 @@ class _Sections:
         self.subtitle: str | None = None
         self.summary: str | None = None
         self.takeaways: list[str | dict[str, str]] = []
+        self.takeaways_after: str | None = None
         self.get_help: list[str] = []
         self.sections: list[dict[str, Any]] = []
         self.faqs: list[dict[str, Any]] = []
@@ -141,6 +143,8 @@ class _Sections:
         elif code == "get-help":
             self.get_help += _texts(blocks)
         elif code == "key-takeaways":
+            if len(self.sections) == 1 and not self.takeaways:  # as the exporter places them
+                self.takeaways_after = "first_section"
             self.takeaways += [
                 {"safety": item} if safety else item
                 for block in blocks

@@ -58,9 +58,11 @@ def draft_source(
             f"source: its title is the document's own, “{shaped.document_title}” (add its "
             "publisher, address and date)"
         )
-    for name in ("get_help", "key_takeaways", "sections", "faqs", "bottom_line"):
+    for name in ("get_help", "key_takeaways", "key_takeaways_after", "sections", "faqs"):
         if value := getattr(shaped, name):
             data[name] = value
+    if shaped.bottom_line:
+        data["bottom_line"] = shaped.bottom_line
     # What the input did not have and the format needs: named, never made up.
     for name, label in (("key_takeaways", "key takeaways"), ("bottom_line", "bottom line")):
         if name not in data:

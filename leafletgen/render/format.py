@@ -72,10 +72,18 @@ class Document:
         """data: URLs the PDF renderer may load besides the assets (its QR code), by URL."""
         return {self.qr.src: (self.qr.svg, "image/svg+xml")} if self.qr else {}
 
-    def fill(self, *, standalone: bool, qr: bool = False, half: Half | None = None) -> RenderedHtml:
+    def fill(
+        self,
+        *,
+        standalone: bool,
+        qr: bool = False,
+        half: Half | None = None,
+        link_stylesheets: bool = False,
+    ) -> RenderedHtml:
         """The leaflet template, filled; a translation gap fails here, before any layout.
         ``qr``: with the QR code to the web page (the printed leaflet only); ``half``: one
-        half of a counter print (``render/pdf/halves.py``)."""
+        half of a counter print (``render/pdf/halves.py``); ``link_stylesheets``: see
+        ``render_html``."""
         html = render_html(
             self.edition,
             self.localization,
@@ -88,6 +96,7 @@ class Document:
             emergency=self.emergency,
             companions=self.companions if standalone else (),
             half=half,
+            link_stylesheets=link_stylesheets,
         )
         self.check_translated()
         return html

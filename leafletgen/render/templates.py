@@ -185,9 +185,12 @@ def render_html(
     emergency: EmergencyNumbers | None = None,
     companions: tuple[Companion, ...] = (),
     half: Half | None = None,
+    link_stylesheets: bool = False,
 ) -> RenderedHtml:
     """Fill the leaflet template. ``standalone`` inlines CSS and fonts for a self-contained page;
-    ``half``: only the patient's pages of a counter print, or only the rest.
+    ``half``: only the patient's pages of a counter print, or only the rest. Otherwise the
+    page names its stylesheets in ``RenderedHtml.stylesheets`` only, for the PDF renderer,
+    which keeps them parsed; ``link_stylesheets`` links them for any other reader.
 
     The stylesheets cascade in this order: base.css, the variant's layers, the script's and
     direction's, the HTML twin's own (standalone only), then the theme's ``extra_css``, last
@@ -212,6 +215,7 @@ def render_html(
         paper=paper,
         stylesheets=stylesheets,
         inline_css=inline_css,
+        link_stylesheets=link_stylesheets,
         standalone=standalone,
         generator=f"leafletgen {__version__}",
         counter=counter,

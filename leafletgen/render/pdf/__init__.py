@@ -14,9 +14,11 @@ def render(document: Document) -> Output:
     # A personal counter print: only its front is laid out each time, where it can be.
     pdf = render_in_halves(document) if in_halves(document) else None
     if pdf is None:
+        html = document.fill(standalone=False, qr=True)
         pdf = render_pdf(
-            document.fill(standalone=False, qr=True).html,
+            html.html,
             name=document.name,
+            stylesheets=html.stylesheets,
             assets=document.assets,
             extra_files=document.extra_files,
             embedded=document.embedded,

@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections import OrderedDict
-from pathlib import Path
 
 from leafletgen.errors import RenderError
 from leafletgen.render.format import Document
 from leafletgen.render.pdf.join import join
+from leafletgen.render.pdf.memo import FileMemo
 from leafletgen.render.pdf.weasy import RenderedPdf, render_pdf
-from leafletgen.render.templates import Half
+from leafletgen.render.templates import Half, RenderedHtml
 
 KEPT = 128  # finished rests in memory (≈ 50–100 KB each): a pharmacy's daily leaflets
 # A front longer than page 1 must fill at least this much of its last page: the rest starts
@@ -62,14 +61,14 @@ def render_in_halves(document: Document) -> RenderedPdf | None:
 
 
 def _render(document: Document, half: Half) -> RenderedPdf:
-    html = document.fill(standalone=False, qr=not half.front, half=half).html
-    return _layout(document, html)
+    return _layout(document, document.fill(standalone=False, qr=not half.front, half=half))
 
 
-def _layout(document: Document, html: str) -> RenderedPdf:
+def _layout(document: Document, html: RenderedHtml) -> RenderedPdf:
     return render_pdf(
-        html,
+        html.html,
         name=document.name,
+        stylesheets=html.stylesheets,
         assets=document.assets,
         extra_files=document.extra_files,
         embedded=document.embedded,
@@ -79,49 +78,14 @@ def _layout(document: Document, html: str) -> RenderedPdf:
 def _rest(document: Document, first_page: int) -> RenderedPdf:
     assert document.counter is not None
     impersonal = dataclasses.replace(document, counter=document.counter.pharmacy_only())
-    html = impersonal.fill(
-        standalone=False, qr=True, half=Half(front=False, first_page=first_page)
-    ).html
-    return _rests.get(html) or _rests.keep(html, _layout(impersonal, html))
+    html = impersonal.fill(standalone=False, qr=True, half=Half(front=False, first_page=first_page))
+    key = hashlib.sha256(html.html.encode()).hexdigest(), html.stylesheets
+    kept = _rests.get(key)
+    if kept is None:
+        rendered = _layout(impersonal, html)
+        kept = _rests.keep(key, rendered, rendered.files)
+    return kept
 
 
-class _Kept:
-    """Finished rests by their HTML, each valid while the files its layout read are unchanged
-    (a font or stylesheet edited while the server runs)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.items: OrderedDict[str, tuple[RenderedPdf, tuple[object, ...]]] = OrderedDict()
-
-    def get(self, html: str) -> RenderedPdf | None:
-        key = _key(html)
-        kept = self.items.get(key)
-        if kept is None or _stamp(kept[0].files) != kept[1]:
-            return None
-        self.items.move_to_end(key)
-        return kept[0]
-
-    def keep(self, html: str, rendered: RenderedPdf) -> RenderedPdf:
-        self.items[_key(html)] = (rendered, _stamp(rendered.files))
-        while len(self.items) > self.size:
-            self.items.popitem(last=False)
-        return rendered
-
-
-def _key(html: str) -> str:
-    return hashlib.sha256(html.encode()).hexdigest()
-
-
-def _stamp(files: tuple[Path, ...]) -> tuple[object, ...]:
-    stamps: list[object] = []
-    for path in files:
-        try:
-            stat = path.stat()
-        except OSError:
-            return ()
-        stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
-    return tuple(stamps)
-
-
-_rests = _Kept(KEPT)
+_rests: FileMemo[RenderedPdf] = FileMemo(KEPT)  # by the rest's HTML
 _totals: dict[str, int] = {}  # output name -> the pages of its last print (a guess)

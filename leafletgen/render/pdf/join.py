@@ -40,10 +40,10 @@ def join(first: bytes, second: bytes, skip: int = 0) -> bytes:
     for key, value in pikepdf.NumberTree(copied.ParentTree).items():
         if int(key) not in left_out:
             parents[int(key) + offset] = value
+    _join_ids(pdf, root, copied)
     _join_trees(pdf, root, tagging.kids_of(copied))
     _join_destinations(pdf, other)
     _join_outlines(pdf, other)
-    tagging.build_id_tree(pdf, tagging.walk(pdf))
     tagging.group_outline(pdf)
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True)
@@ -118,7 +118,6 @@ def _join_trees(pdf: pikepdf.Pdf, root: pikepdf.Dictionary, tops: list[pikepdf.O
     if len(mine) != 1 or not all(isinstance(top, pikepdf.Dictionary) for top in tops):
         raise RenderError("a half of the print does not have one Document element")
     document = mine[0]
-    _rename_clashing_ids(pdf, tops)
     arriving: list[pikepdf.Object] = []
     for top in tops:
         arriving += tagging.kids_of(top) if top.get("/S") == document.get("/S") else [top]
@@ -144,29 +143,40 @@ def _adopt(parent: pikepdf.Dictionary, kids: list[pikepdf.Object]) -> None:
             kid.P = parent
 
 
-def _rename_clashing_ids(pdf: pikepdf.Pdf, tops: list[pikepdf.Object]) -> None:
-    """Give the second half's header cells new IDs where the first half uses the same, and
-    their data cells' ``/Headers`` the new names (IDs are unique in one file)."""
-    taken = {bytes(node.element.ID) for node in tagging.walk(pdf) if "/ID" in node.element}
-    elements = [element for top in tops for element in _elements_below(top)]
-    renamed: dict[bytes, bytes] = {}
-    for element in elements:
-        if "/ID" in element and bytes(element.ID) in taken:
-            old = bytes(element.ID)
-            new, n = old, 2
-            while new in taken or new in renamed.values():
-                new, n = old + f"~{n}".encode(), n + 1
-            renamed[old] = new
-            element.ID = pikepdf.String(new)
-    if not renamed:
+def _join_ids(pdf: pikepdf.Pdf, root: pikepdf.Dictionary, copied: pikepdf.Dictionary) -> None:
+    """One IDTree for both halves (``tagging.build_id_tree`` made each): a header cell of the
+    second half whose ID the first uses gets a new one, and its data cells' ``/Headers``."""
+    mine = _ids(root)
+    theirs = _ids(copied)
+    renamed: dict[str, str] = {}
+    for old in sorted(set(mine) & set(theirs)):
+        n = 2
+        while f"{old}~{n}" in mine or f"{old}~{n}" in theirs:
+            n += 1
+        renamed[old] = f"{old}~{n}"
+    if renamed:
+        for top in tagging.kids_of(copied):
+            for element in _elements_below(top):
+                if "/ID" in element and str(element.ID) in renamed:
+                    element.ID = pikepdf.String(renamed[str(element.ID)])
+                for attributes in tagging.attribute_dicts(element):
+                    headers = attributes.get("/Headers")
+                    if isinstance(headers, pikepdf.Array):
+                        attributes.Headers = pikepdf.Array(
+                            [pikepdf.String(renamed.get(str(h), str(h))) for h in headers]
+                        )
+    joined = {**mine, **{renamed.get(name, name): element for name, element in theirs.items()}}
+    if not joined:
         return
-    for element in elements:
-        for attributes in tagging.attribute_dicts(element):
-            headers = attributes.get("/Headers")
-            if isinstance(headers, pikepdf.Array):
-                attributes.Headers = pikepdf.Array(
-                    [pikepdf.String(renamed.get(bytes(name), bytes(name))) for name in headers]
-                )
+    tree = pikepdf.NameTree.new(pdf)
+    for name in sorted(joined):
+        tree[name] = joined[name]
+    root.IDTree = tree.obj
+
+
+def _ids(root: pikepdf.Dictionary) -> dict[str, pikepdf.Object]:
+    tree = root.get("/IDTree")
+    return {} if tree is None else {str(k): v for k, v in pikepdf.NameTree(tree).items()}
 
 
 def _elements_below(top: pikepdf.Object) -> list[pikepdf.Dictionary]:

@@ -366,13 +366,16 @@ def join_split_elements(pdf: pikepdf.Pdf, layout: Layout) -> dict[tuple[int, int
             if rank < len(numbers):
                 names.setdefault(element.objgen, (kind, numbers[rank]))
             element = element.get("/P")
+    # One walk serves every kind: a join moves a part's kids to the end of its first part,
+    # which comes before it, so the reading order of what is left to join stays the same.
+    named = [node for node in walk(pdf) if node.element.objgen in names]
     for kind in dict.fromkeys(JOINED.values()):  # outermost first
         first: dict[tuple[str, int], Node] = {}
         parts: list[tuple[Node, Node]] = []
-        for node in walk(pdf):
-            name = names.get(node.element.objgen)
-            if node.type != kind or name is None:
+        for node in named:
+            if node.type != kind:
                 continue
+            name = names[node.element.objgen]
             if name in first:
                 parts.append((first[name], node))
             else:

@@ -18,6 +18,7 @@ from urllib.request import url2pathname
 from leafletgen.errors import LeafletError, RenderError
 from leafletgen.project import FONTS, PACKAGE_TEMPLATES, Assets
 from leafletgen.render.pdf import tagging, text_layer
+from leafletgen.render.pdf.memo import FileMemo
 
 # Fontconfig reads this when WeasyPrint loads: the bundled fonts become the only fonts, so no
 # machine's own fonts can change a leaflet (or stand in silently for a missing glyph).
@@ -46,7 +47,7 @@ def _sonames_only() -> Iterator[None]:
 
 
 with _sonames_only():  # and after the fontconfig setting above
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
@@ -144,25 +145,63 @@ class _Collector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+@dataclass(frozen=True)
+class _Stylesheets:
+    """Stylesheets parsed, their fonts loaded: what every render of the same layers shares."""
+
+    css: tuple[CSS, ...]
+    font_config: FontConfiguration
+    files: tuple[Path, ...]  # the stylesheets and every file they load
+
+
+# Parsing the layers and loading their fonts is a tenth of a short render (a counter print's
+# front): done once per set of layers and kept while none of their files changes.
+_parsed: FileMemo[_Stylesheets] = FileMemo(32)
+
+
+def _stylesheets(
+    assets: Assets, names: tuple[str, ...], base_url: str, collector: _Collector
+) -> _Stylesheets:
+    key = (tuple(str(folder) for folder in assets.dirs), names)
+    kept = _parsed.get(key)
+    if kept is not None:
+        return kept
+    fetcher = AssetFetcher(assets)  # a stylesheet may load the assets, nothing else
+    font_config = FontConfiguration()
+    reported = len(collector.messages)
+    css = tuple(
+        CSS(url=base_url + name, url_fetcher=fetcher, font_config=font_config) for name in names
+    )
+    files = tuple(dict.fromkeys(fetcher.read))
+    parsed = _Stylesheets(css, font_config, files)
+    if len(collector.messages) > reported:  # fails this render: never kept to pass the next
+        return parsed
+    return _parsed.keep(key, parsed, files)
+
+
 def render_pdf(
     html: str,
     *,
     name: str,
     assets: Assets,
+    stylesheets: tuple[str, ...] = (),
     extra_files: tuple[Path, ...] = (),
     embedded: dict[str, tuple[bytes, str]] | None = None,
 ) -> RenderedPdf:
-    """Lay out ``html`` and return the PDF; any renderer warning fails the render."""
+    """Lay out ``html`` and return the PDF; any renderer warning fails the render.
+
+    ``stylesheets``: the assets' stylesheets that style ``html``, in cascade order, before its
+    own ``<style>`` (which wins over all of them: WeasyPrint applies them as the user's)."""
     collector = _Collector()
     weasy_logger = logging.getLogger("weasyprint")
     weasy_logger.addHandler(collector)
     fetcher = AssetFetcher(assets, extra_files, embedded)
+    base_url = assets.dirs[0].resolve().as_uri() + "/"
     try:
-        document = HTML(
-            string=html,
-            base_url=assets.dirs[0].resolve().as_uri() + "/",
-            url_fetcher=fetcher,
-        ).render(font_config=FontConfiguration(), pdf_variant=PDF_VARIANT)
+        sheets = _stylesheets(assets, stylesheets, base_url, collector)
+        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+            stylesheets=list(sheets.css), font_config=sheets.font_config, pdf_variant=PDF_VARIANT
+        )
         # No identifier here: pydyf would serialize every object twice to hash it. The file
         # ID is written by pikepdf below, from the content, so it is reproducible.
         data = document.write_pdf(pdf_variant=PDF_VARIANT)
@@ -176,7 +215,7 @@ def render_pdf(
         data=_finish(data, tagging.read_layout(document), name),
         pages=len(document.pages),
         parts=_parts_by_page(document),
-        files=tuple(dict.fromkeys(fetcher.read)),
+        files=tuple(dict.fromkeys(sheets.files + tuple(fetcher.read))),
         last_fill=_fill(document.pages[-1]),
     )
 
