@@ -192,6 +192,20 @@ def test_a_schedule_is_added_from_the_keyboard(context: BrowserContext) -> None:
         assert value in text[position:], value
 
 
+def test_enter_in_a_text_field_previews_and_adds_no_row(context: BrowserContext) -> None:
+    page = signed_in(context)
+    page.goto(f"/?leaflet={LEAFLET}")
+    tab_to(page, "#patient")
+    page.keyboard.type(PATIENT)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#preview img")
+    assert page.locator("[id='schedule.times[1].time']").count() == 0
+    assert page.input_value("#patient") == PATIENT
+    # The default button is out of the tab order: Tab from the name never lands on it.
+    assert page.evaluate("document.querySelector('.enter-key').tabIndex") == -1
+    assert run_axe(page) == []
+
+
 def tab_to(page: Page, selector: str, limit: int = 60) -> None:
     """Press Tab until ``selector`` has the focus (it must, within ``limit`` presses)."""
     target = page.locator(selector).first
