@@ -29,6 +29,7 @@ leaflet with hundreds of headings, whose long flat list the validator refuses to
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import pairwise
@@ -359,7 +360,9 @@ def join_split_elements(pdf: pikepdf.Pdf, layout: Layout) -> dict[tuple[int, int
     for holder, within in zip(holders, layout.blocks, strict=True):
         seen: dict[str, int] = {}
         element: Any = holder
-        while _is_element(element):
+        # An element named already was named by an earlier piece of content, which went on
+        # up to the top: so were all the elements above it.
+        while _is_element(element) and element.objgen not in names:
             kind = _standard_type(element, role_map)
             numbers = [number for other, number in within if other == kind]
             rank = seen[kind] = seen.get(kind, -1) + 1
@@ -518,6 +521,45 @@ def _make_artifact(pdf: pikepdf.Pdf, element: Element) -> None:
 def _mark_artifacts(pdf: pikepdf.Pdf, page: pikepdf.Page, mcids: dict[int, str | None]) -> None:
     """Re-mark the page's content ``mcids`` as pagination artifacts (of the subtype each
     names, if any) and take them out of the ParentTree, whose page entry is indexed by MCID."""
+    contents = _remarked(page, mcids)
+    if contents is None:
+        contents = _remarked_by_parsing(page, mcids)
+    page.obj.Contents = pdf.make_stream(contents)
+    parent_tree = pdf.Root.StructTreeRoot.ParentTree
+    entries = pikepdf.NumberTree(parent_tree)[int(page.obj.StructParents)]
+    for mcid in mcids:
+        entries[mcid] = None
+
+
+# How WeasyPrint opens a piece of marked content: "/Span <</MCID 3>> BDC" (its text is in hex
+# strings, so these bytes cannot occur inside one).
+_MARKED_CONTENT = re.compile(rb"/[A-Za-z0-9]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
+
+
+def _remarked(page: pikepdf.Page, mcids: dict[int, str | None]) -> bytes | None:
+    """The page's content with those ``mcids`` opened as artifacts, by rewriting only their
+    operators (a page's stream parsed and written again costs a hundred times more); None
+    unless each was found exactly once in a single stream."""
+    stream = page.obj.get("/Contents")
+    if not isinstance(stream, pikepdf.Stream):
+        return None
+    found: list[int] = []
+
+    def artifact(match: re.Match[bytes]) -> bytes:
+        mcid = int(match.group(1))
+        if mcid not in mcids:
+            return match.group(0)
+        found.append(mcid)
+        subtype = mcids[mcid]
+        return b"/Artifact <</Type /Pagination" + (
+            b" /Subtype /" + subtype.encode("ascii") + b">> BDC" if subtype else b">> BDC"
+        )
+
+    data = _MARKED_CONTENT.sub(artifact, stream.read_bytes())
+    return data if sorted(found) == sorted(mcids) else None
+
+
+def _remarked_by_parsing(page: pikepdf.Page, mcids: dict[int, str | None]) -> bytes:
     instructions = []
     for instruction in pikepdf.parse_content_stream(page):
         operands = instruction.operands
@@ -534,11 +576,7 @@ def _mark_artifacts(pdf: pikepdf.Pdf, page: pikepdf.Page, mcids: dict[int, str |
                 [pikepdf.Name.Artifact, properties], pikepdf.Operator("BDC")
             )
         instructions.append(instruction)
-    page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
-    parent_tree = pdf.Root.StructTreeRoot.ParentTree
-    entries = pikepdf.NumberTree(parent_tree)[int(page.obj.StructParents)]
-    for mcid in mcids:
-        entries[mcid] = None
+    return pikepdf.unparse_content_stream(instructions)
 
 
 def add_scope(nodes: Iterable[Node]) -> None:
