@@ -165,3 +165,30 @@ def test_walk_follows_the_role_map_and_the_parent_chain(pdf: pikepdf.Pdf) -> Non
         pikepdf.Dictionary(K=pikepdf.Array([element]), RoleMap=pikepdf.Dictionary(Note="/P"))
     )
     assert [node.type for node in walk(custom)] == ["P"]
+
+
+@pytest.mark.parametrize("split", [False, True], ids=["one stream", "two streams"])
+def test_margin_content_is_re_marked_in_place(split: bool) -> None:
+    from leafletgen.render.pdf.tagging import _mark_artifacts
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    page = pdf.pages[0]
+    parts = [b"/Span <</MCID 0>> BDC BT ET EMC\n", b"/P <</MCID 1>>\nBDC BT ET EMC\n"]
+    streams = [pdf.make_stream(part) for part in parts]
+    page.obj.Contents = pikepdf.Array(streams) if split else pdf.make_stream(b"".join(parts))
+    page.obj.StructParents = 0
+    element = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem))
+    tree = pikepdf.NumberTree.new(pdf)
+    tree[0] = pikepdf.Array([element, element])
+    pdf.Root.StructTreeRoot = pdf.make_indirect(pikepdf.Dictionary(ParentTree=tree.obj))
+    _mark_artifacts(pdf, page, {1: "Footer"})
+    marks = [
+        (str(i.operands[0]), dict(i.operands[1]))
+        for i in pikepdf.parse_content_stream(page)
+        if str(i.operator) == "BDC"
+    ]
+    assert marks[0] == ("/Span", {"/MCID": 0})
+    assert marks[1] == ("/Artifact", {"/Type": "/Pagination", "/Subtype": "/Footer"})
+    entries = pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree)[0]
+    assert entries[0] is not None and entries[1] is None
