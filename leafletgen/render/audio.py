@@ -31,6 +31,10 @@ MIN_WPM, MAX_WPM = 100, 250  # what a listener can follow, from slow to brisk
 _PACED_WORDS = 40  # a chapter this long is paced on its own, besides the whole file
 _TIMEOUT = 600  # seconds for one tool on one leaflet
 _BITRATE = "32k"  # speech in Opus: clear at 24 kbit/s and up
+# espeak-ng's voices do not all speak their words as fast at one -s: its Arabic read the seed
+# at 106 words a minute against English's 137 at 175 (a chapter of it at 98, under the
+# check's floor). Its rate is raised by this much so that it reads as briskly.
+_RATE_FACTOR = {"ar": 1.2}
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,12 @@ def render(document: Document) -> Output:
         return Output(out.read_bytes(), None)
 
 
+def _espeak_rate(document: Document) -> int:
+    """The project's rate, for the espeak-ng voice that reads this leaflet."""
+    language = voice_of(document).split("-")[0].lower()
+    return round(document.audio.rate * _RATE_FACTOR.get(language, 1.0))
+
+
 def _speak(document: Document, voice: piper.PiperModel | None, chapter: Spoken, stem: Path) -> Path:
     text, wav = stem.with_suffix(".txt"), stem.with_suffix(".wav")
     if voice is not None:
@@ -107,7 +117,7 @@ def _speak(document: Document, voice: piper.PiperModel | None, chapter: Spoken, 
     _run(
         [
             _tool("espeak-ng"),
-            *("-v", voice_of(document), "-s", str(document.audio.rate)),
+            *("-v", voice_of(document), "-s", str(_espeak_rate(document))),
             *("-b", "1", "-f", str(text), "-w", str(wav)),
         ],
         document,
