@@ -131,6 +131,8 @@ def warm(work: Path, pairs: int) -> dict[str, float]:
     alone.wait()
     return {
         "overhead": (statistics.median(ratios) - 1) * 100,
+        # The spread of the pairs: with the median, what the machine's noise allows to say.
+        "quartiles": tuple((q - 1) * 100 for q in statistics.quantiles(ratios, n=4)[::2]),
         "ours": statistics.median(mine),
         "theirs": statistics.median(their),
         "engine": statistics.median(whole),
@@ -201,6 +203,12 @@ def main() -> None:
             f"{w['overhead']:+.1f} %",
             f"≤ {WARM_GOAL:.0f} %",
             "yes" if w["overhead"] <= WARM_GOAL else "no",
+        ),
+        (
+            "warm: the pairwise ratios' first and third quartiles",
+            "{:+.1f} %, {:+.1f} %".format(*w["quartiles"]),
+            "",
+            "",
         ),
         (
             "warm: the engine's whole render, with its PDF/UA-1 check",
