@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import contextlib
 import html as html_lib
 import io
 import posixpath
@@ -73,49 +72,25 @@ class RenderedHtml:
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
-    """Compiled templates kept in memory for the life of the process, and on disk for the
-    next one.
+    """Compiled templates kept in memory for the life of the process.
 
     Each render needs its own environment (the translations and filters belong to one
     localization), but compiling the templates again for every leaflet of a batch would cost
-    more than filling them, and compiling them at all is a tenth of a cold `leaflet build`.
-    On disk they go to Jinja's own per-user folder (mode 0700, its owner checked; written to a
-    temporary file and renamed), which holds no leaflet text, only the templates' code. Jinja
-    checks each entry against the template source's checksum.
+    more than filling them. Jinja checks each entry against the template source's checksum.
+    Never on disk, though a cold start would compile less: a build reads no file outside the
+    project and the Python installation (tests/hostile/test_isolation.py), and compiled code
+    loaded from a folder of its own would be one more way in.
     """
 
     def __init__(self) -> None:
         self._code: dict[str, bytes] = {}
-        self._disk: jinja2.FileSystemBytecodeCache | None = None
-        self._looked = False
-
-    def _on_disk(self) -> jinja2.FileSystemBytecodeCache | None:
-        if not self._looked:
-            self._looked = True
-            try:
-                self._disk = jinja2.FileSystemBytecodeCache()
-            except (OSError, RuntimeError):  # no safe folder of our own: memory only
-                self._disk = None
-        return self._disk
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         if bucket.key in self._code:
             bucket.bytecode_from_string(self._code[bucket.key])
-            return
-        disk = self._on_disk()
-        if disk is not None:
-            try:
-                disk.load_bytecode(bucket)
-            except (OSError, ValueError, EOFError, TypeError):  # unreadable: compile again
-                bucket.reset()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self._code[bucket.key] = bucket.bytecode_to_string()
-        disk = self._on_disk()
-        if disk is not None:
-            # A full or read-only disk costs the next start a compile, nothing more.
-            with contextlib.suppress(OSError):
-                disk.dump_bytecode(bucket)
 
 
 _COMPILED = _CompiledTemplates()
