@@ -6,6 +6,7 @@ import ctypes.util
 import io
 import logging
 import mimetypes
+import multiprocessing.util
 import os
 import sys
 from collections.abc import Iterator
@@ -157,6 +158,10 @@ class _Stylesheets:
 # Parsing the layers and loading their fonts is a tenth of a short render (a counter print's
 # front): done once per set of layers and kept while none of their files changes.
 _parsed: FileMemo[_Stylesheets] = FileMemo(32)
+# A FontConfiguration removes its folder of font files when it is collected. The kept ones are
+# let go before the interpreter takes its modules apart (at exit, Ctrl-C included, and at the
+# end of a worker process), or their folders would be left in the temporary folder.
+multiprocessing.util.Finalize(None, _parsed.clear, exitpriority=100)
 
 
 def _stylesheets(
