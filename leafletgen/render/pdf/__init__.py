@@ -9,20 +9,12 @@ from leafletgen.render.format import Check, Document, Format, Output
 
 def render(document: Document) -> Output:
     from leafletgen.render.pdf.halves import in_halves, render_in_halves
-    from leafletgen.render.pdf.weasy import render_pdf  # WeasyPrint is slow to import
+    from leafletgen.render.pdf.weasy import render_document  # WeasyPrint is slow to import
 
     # A personal counter print: only its front is laid out each time, where it can be.
     pdf = render_in_halves(document) if in_halves(document) else None
     if pdf is None:
-        html = document.fill(standalone=False, qr=True)
-        pdf = render_pdf(
-            html.html,
-            name=document.name,
-            stylesheets=html.stylesheets,
-            assets=document.assets,
-            extra_files=document.extra_files,
-            embedded=document.embedded,
-        )
+        pdf = render_document(document, document.fill(standalone=False, qr=True))
     limit = document.edition.variant.max_pages
     if limit is not None and pdf.pages > limit:
         # Never made to fit by smaller type: the text must be shortened.

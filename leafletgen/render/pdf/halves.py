@@ -24,8 +24,8 @@ from leafletgen.errors import RenderError
 from leafletgen.render.format import Document
 from leafletgen.render.pdf.join import join
 from leafletgen.render.pdf.memo import FileMemo
-from leafletgen.render.pdf.weasy import RenderedPdf, render_pdf
-from leafletgen.render.templates import Half, RenderedHtml
+from leafletgen.render.pdf.weasy import RenderedPdf, render_document
+from leafletgen.render.templates import Half
 
 KEPT = 128  # finished rests in memory (≈ 50–100 KB each): a pharmacy's daily leaflets
 # A front longer than page 1 must fill at least this much of its last page: the rest starts
@@ -61,18 +61,7 @@ def render_in_halves(document: Document) -> RenderedPdf | None:
 
 
 def _render(document: Document, half: Half) -> RenderedPdf:
-    return _layout(document, document.fill(standalone=False, qr=not half.front, half=half))
-
-
-def _layout(document: Document, html: RenderedHtml) -> RenderedPdf:
-    return render_pdf(
-        html.html,
-        name=document.name,
-        stylesheets=html.stylesheets,
-        assets=document.assets,
-        extra_files=document.extra_files,
-        embedded=document.embedded,
-    )
+    return render_document(document, document.fill(standalone=False, qr=not half.front, half=half))
 
 
 def _rest(document: Document, first_page: int) -> RenderedPdf:
@@ -82,7 +71,7 @@ def _rest(document: Document, first_page: int) -> RenderedPdf:
     key = hashlib.sha256(html.html.encode()).hexdigest(), html.stylesheets
     kept = _rests.get(key)
     if kept is None:
-        rendered = _layout(impersonal, html)
+        rendered = render_document(impersonal, html)
         kept = _rests.keep(key, rendered, rendered.files)
     return kept
 

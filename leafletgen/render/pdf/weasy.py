@@ -18,8 +18,10 @@ from urllib.request import url2pathname
 
 from leafletgen.errors import LeafletError, RenderError
 from leafletgen.project import FONTS, PACKAGE_TEMPLATES, Assets
+from leafletgen.render.format import Document
 from leafletgen.render.pdf import tagging, text_layer
 from leafletgen.render.pdf.memo import FileMemo
+from leafletgen.render.templates import RenderedHtml
 
 # Fontconfig reads this when WeasyPrint loads: the bundled fonts become the only fonts, so no
 # machine's own fonts can change a leaflet (or stand in silently for a missing glyph).
@@ -222,6 +224,18 @@ def render_pdf(
         parts=_parts_by_page(document),
         files=tuple(dict.fromkeys(sheets.files + tuple(fetcher.read))),
         last_fill=_fill(document.pages[-1]),
+    )
+
+
+def render_document(document: Document, html: RenderedHtml) -> RenderedPdf:
+    """``render_pdf`` of ``document``'s filled page, with the files and data it may load."""
+    return render_pdf(
+        html.html,
+        name=document.name,
+        stylesheets=html.stylesheets,
+        assets=document.assets,
+        extra_files=document.extra_files,
+        embedded=document.embedded,
     )
 
 
