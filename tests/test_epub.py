@@ -51,7 +51,11 @@ def test_a_chapter_per_section_in_the_navigation(books: dict[str, bytes]) -> Non
     titles = [a.text for a in nav.iterfind(".//x:nav//x:a", XHTML)]
     outline = outline_of(_document("en"))
     assert titles == [chapter.title for chapter in outline.chapters]
-    assert titles[1:3] == ["Key takeaways", "Understanding Klonopin and Its Emotional Impact"]
+    assert titles[1:4] == [
+        "Get help now",
+        "Key takeaways",
+        "Understanding Klonopin and Its Emotional Impact",
+    ]
     assert nav.find(".//x:nav/x:h2", XHTML).text == "Contents"
     # Each chapter starts with its section's heading.
     third = _xml(books["en"], "EPUB/chapter-03.xhtml")

@@ -104,15 +104,35 @@ _PACKAGE_ATTRIBUTES = '<package xml:lang="{language}" dir="{direction}" '
 _OPF = "EPUB/content.opf"
 
 
+# EPUB 3 leaves the direction of text to the markup (`dir`): epubcheck refuses these (CSS-001).
+_NOT_IN_EPUB = {"direction", "unicode-bidi"}
+
+
 def _for_reading_systems(css: str) -> bytes:
-    """A stylesheet without its ``@page`` rules: a reading system lays out its own pages,
-    and epubcheck refuses the page-margin boxes of a printed page."""
+    """A stylesheet without its ``@page`` rules (a reading system lays out its own pages, and
+    epubcheck refuses the page-margin boxes of a printed page) and without the properties
+    EPUB leaves to the markup; a rule left with nothing goes too."""
     import tinycss2
 
     rules = tinycss2.parse_stylesheet(css, skip_comments=False, skip_whitespace=False)
-    kept = [
-        rule for rule in rules if not (rule.type == "at-rule" and rule.lower_at_keyword == "page")
-    ]
+    kept = []
+    for rule in rules:
+        if rule.type == "at-rule" and rule.lower_at_keyword == "page":
+            continue
+        if rule.type == "qualified-rule":
+            declarations = tinycss2.parse_declaration_list(rule.content)
+            if any(d.type == "declaration" and d.lower_name in _NOT_IN_EPUB for d in declarations):
+                allowed = [
+                    d
+                    for d in declarations
+                    if d.type == "declaration" and d.lower_name not in _NOT_IN_EPUB
+                ]
+                if not allowed:
+                    continue
+                rule.content = tinycss2.parse_component_value_list(
+                    " ".join(tinycss2.serialize([d]) for d in allowed)  # each ends with ";"
+                )
+        kept.append(rule)
     return tinycss2.serialize(kept).encode("utf-8")
 
 
