@@ -155,16 +155,15 @@ def _join_ids(pdf: pikepdf.Pdf, root: pikepdf.Dictionary, copied: pikepdf.Dictio
             n += 1
         renamed[old] = f"{old}~{n}"
     if renamed:
-        for top in tagging.kids_of(copied):
-            for element in _elements_below(top):
-                if "/ID" in element and str(element.ID) in renamed:
-                    element.ID = pikepdf.String(renamed[str(element.ID)])
-                for attributes in tagging.attribute_dicts(element):
-                    headers = attributes.get("/Headers")
-                    if isinstance(headers, pikepdf.Array):
-                        attributes.Headers = pikepdf.Array(
-                            [pikepdf.String(renamed.get(str(h), str(h))) for h in headers]
-                        )
+        for element in tagging.descendants(copied):
+            if "/ID" in element and str(element.ID) in renamed:
+                element.ID = pikepdf.String(renamed[str(element.ID)])
+            for attributes in tagging.attribute_dicts(element):
+                headers = attributes.get("/Headers")
+                if isinstance(headers, pikepdf.Array):
+                    attributes.Headers = pikepdf.Array(
+                        [pikepdf.String(renamed.get(str(h), str(h))) for h in headers]
+                    )
     joined = {**mine, **{renamed.get(name, name): element for name, element in theirs.items()}}
     if not joined:
         return
@@ -177,17 +176,6 @@ def _join_ids(pdf: pikepdf.Pdf, root: pikepdf.Dictionary, copied: pikepdf.Dictio
 def _ids(root: pikepdf.Dictionary) -> dict[str, pikepdf.Object]:
     tree = root.get("/IDTree")
     return {} if tree is None else {str(k): v for k, v in pikepdf.NameTree(tree).items()}
-
-
-def _elements_below(top: pikepdf.Object) -> list[pikepdf.Dictionary]:
-    found: list[pikepdf.Dictionary] = []
-    stack = [top]
-    while stack:
-        element = stack.pop()
-        if isinstance(element, pikepdf.Dictionary) and "/S" in element:
-            found.append(element)
-            stack.extend(reversed(tagging.kids_of(element)))
-    return found
 
 
 def _join_destinations(pdf: pikepdf.Pdf, other: pikepdf.Pdf) -> None:

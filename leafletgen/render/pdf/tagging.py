@@ -475,7 +475,7 @@ def _join(pdf: pikepdf.Pdf, first: Node, part: Node) -> None:
         for row in rows:
             row.P = body
             body.K.append(row)
-    for cell in _descendants(part.element):
+    for cell in descendants(part.element):
         headers = Node(cell, "", ()).attribute("/Headers", "/Table")
         if headers is not None:
             for index, name in enumerate(headers):
@@ -485,14 +485,15 @@ def _join(pdf: pikepdf.Pdf, first: Node, part: Node) -> None:
 
 def _column_header_ids(table: Node) -> list[bytes]:
     heads = [kid for kid in table.kids if str(kid.S) == "/THead"]
-    return [bytes(cell.ID) for head in heads for cell in _descendants(head) if "/ID" in cell]
+    return [bytes(cell.ID) for head in heads for cell in descendants(head) if "/ID" in cell]
 
 
-def _descendants(element: Element) -> Iterator[Element]:
+def descendants(element: Element) -> Iterator[Element]:
+    """The structure elements below ``element`` (a StructTreeRoot too), depth first."""
     for kid in kids_of(element):
         if _is_element(kid):
             yield kid
-            yield from _descendants(kid)
+            yield from descendants(kid)
 
 
 def _remove(element: Element, parents: tuple[Element, ...]) -> None:
@@ -510,7 +511,7 @@ def _make_artifact(pdf: pikepdf.Pdf, element: Element) -> None:
     """Turn the marked content below ``element`` into pagination artifacts, off the tree."""
     pages: dict[tuple[int, int], dict[int, str | None]] = {}
     page_objects: dict[tuple[int, int], pikepdf.Object] = {}
-    for holder in [element, *_descendants(element)]:
+    for holder in [element, *descendants(element)]:
         for page, mcid in Node(holder, "", ()).mcids:
             pages.setdefault(page.objgen, {})[mcid] = None
             page_objects[page.objgen] = page
