@@ -169,7 +169,7 @@ def test_walk_follows_the_role_map_and_the_parent_chain(pdf: pikepdf.Pdf) -> Non
 
 @pytest.mark.parametrize("split", [False, True], ids=["one stream", "two streams"])
 def test_margin_content_is_re_marked_in_place(split: bool) -> None:
-    from leafletgen.render.pdf.tagging import _mark_artifacts
+    from leafletgen.render.pdf.tree import Tree
 
     pdf = pikepdf.new()
     pdf.add_blank_page()
@@ -179,10 +179,12 @@ def test_margin_content_is_re_marked_in_place(split: bool) -> None:
     page.obj.Contents = pikepdf.Array(streams) if split else pdf.make_stream(b"".join(parts))
     page.obj.StructParents = 0
     element = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem))
-    tree = pikepdf.NumberTree.new(pdf)
-    tree[0] = pikepdf.Array([element, element])
-    pdf.Root.StructTreeRoot = pdf.make_indirect(pikepdf.Dictionary(ParentTree=tree.obj))
-    _mark_artifacts(pdf, page, {1: "Footer"})
+    entries = pikepdf.NumberTree.new(pdf)
+    entries[0] = pikepdf.Array([element, element])
+    pdf.Root.StructTreeRoot = pdf.make_indirect(pikepdf.Dictionary(ParentTree=entries.obj))
+    tree = Tree(pdf)
+    tree.mark_artifact(page.obj, 1, "Footer")
+    tree.write()
     marks = [
         (str(i.operands[0]), dict(i.operands[1]))
         for i in pikepdf.parse_content_stream(page)

@@ -29,8 +29,7 @@ leaflet with hundreds of headings, whose long flat list the validator refuses to
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -38,6 +37,8 @@ from typing import Any
 import pikepdf
 
 from leafletgen.errors import RenderError
+from leafletgen.render.pdf.tree import Element as TreeElement
+from leafletgen.render.pdf.tree import Tree
 
 Element = pikepdf.Dictionary
 
@@ -244,19 +245,24 @@ def read_layout(document: Any) -> Layout:
 
 
 def repair(pdf: pikepdf.Pdf, layout: Layout) -> None:
-    """Apply every repair, in the order they depend on each other."""
-    mark_margin_artifacts(pdf, layout)
-    mark_languages(pdf, layout)  # first: it pairs content with the layout in original order
-    names = join_split_elements(pdf, layout)  # before the tables: pairs content in order
-    number_lists(pdf, layout, names)
-    merge_split_tables(pdf, layout)
-    joined = list(walk(pdf))  # one walk of the joined tree serves the last two repairs
-    add_scope(joined)
-    build_id_tree(pdf, joined)  # last: after the repeated headers and their IDs are gone
+    """Apply every repair, in the order they depend on each other, to one copy of the tree
+    (``tree.Tree``), then write it back."""
+    if "/StructTreeRoot" not in pdf.Root:
+        raise RenderError("the renderer wrote no structure tree")
+    tree = Tree(pdf)
+    holders = tree.content_in_order()  # the repairs below that pair content with the layout
+    mark_margin_artifacts(tree, layout)
+    mark_languages(holders, layout)
+    names = join_split_elements(tree, holders, layout)  # before the tables: its pairing
+    number_lists(tree, layout, names)
+    merge_split_tables(tree, layout)
+    add_scope(tree)
+    build_id_tree(tree)  # after the repeated headers and their IDs are gone
+    tree.write()
     group_outline(pdf)  # the bookmarks, not the tree: independent of the repairs above
 
 
-def mark_margin_artifacts(pdf: pikepdf.Pdf, layout: Layout) -> None:
+def mark_margin_artifacts(tree: Tree, layout: Layout) -> None:
     """Make the margin boxes' content pagination artifacts, off the tree and its ParentTree.
 
     WeasyPrint tags a running header or footer as marked content whose element names the
@@ -266,18 +272,21 @@ def mark_margin_artifacts(pdf: pikepdf.Pdf, layout: Layout) -> None:
     in layout order, so in order of their object numbers they pair one to one with the
     layout's margin content, which says whether each is a header or a footer.
     """
-    orphans = sorted((holder.objgen, page, mcid) for page, mcid, holder in stray_content(pdf))
+    reached = {element.key for element in tree.elements()}
+    orphans = []
+    for page in tree.pdf.pages:
+        entries = tree.entries(page.obj)
+        for mcid, holder in enumerate(entries if entries is not None else ()):
+            if _is_dict(holder) and holder.objgen not in reached:
+                orphans.append((holder.objgen, page.obj.objgen, mcid, page.obj))
+    orphans.sort(key=lambda orphan: orphan[:3])
     if len(orphans) != len(layout.margins):
         raise RenderError(
             f"{len(orphans)} pieces of content are outside the structure tree, the layout "
             f"has {len(layout.margins)} in its margins: cannot make them artifacts"
         )
-    artifacts: dict[tuple[int, int], dict[int, str]] = {}
-    pages = {page.obj.objgen: page for page in pdf.pages}
-    for (_, page_key, mcid), subtype in zip(orphans, layout.margins, strict=True):
-        artifacts.setdefault(page_key, {})[mcid] = subtype
-    for key, mcids in artifacts.items():
-        _mark_artifacts(pdf, pages[key], mcids)
+    for (_, _, mcid, page), subtype in zip(orphans, layout.margins, strict=True):
+        tree.mark_artifact(page, mcid, subtype)
 
 
 def stray_content(pdf: pikepdf.Pdf) -> Iterator[tuple[tuple[int, int], int, Element]]:
@@ -300,44 +309,31 @@ def stray_content(pdf: pikepdf.Pdf) -> Iterator[tuple[tuple[int, int], int, Elem
                 yield page.obj.objgen, mcid, holder
 
 
-def mark_languages(pdf: pikepdf.Pdf, layout: Layout) -> None:
+def mark_languages(holders: list[TreeElement], layout: Layout) -> None:
     """Give ``/Lang`` to the element holding each run of text whose HTML ``lang`` differs.
 
     WeasyPrint sets only the document's language, so a reader speaks an untranslated English
     passage in an Arabic leaflet with the Arabic voice. Every run of text becomes its own
     element (a Span, or the Link holding it), and those come in the layout's order, so the
-    runs are paired one to one; the pairing must cover the tree exactly, or it is refused.
+    runs (``holders``: the element holding each, in reading order) are paired one to one;
+    the pairing must cover the tree exactly, or it is refused.
     """
-    holders = list(_content_in_order(pdf))
     if len(holders) != len(layout.languages):
         raise RenderError(
             f"structure tree has {len(holders)} pieces of content, the layout "
             f"{len(layout.languages)}: cannot mark their languages"
         )
-    by_element: dict[tuple[int, int], list[str | None]] = {}
-    elements: dict[tuple[int, int], Element] = {}
+    by_element: dict[TreeElement, list[str | None]] = {}
     for element, lang in zip(holders, layout.languages, strict=True):
-        by_element.setdefault(element.objgen, []).append(lang)
-        elements[element.objgen] = element
-    for key, langs in by_element.items():
+        by_element.setdefault(element, []).append(lang)
+    for element, langs in by_element.items():
         if langs[0] is not None and len(set(langs)) == 1:  # a Link may mix languages: leave it
-            elements[key].Lang = pikepdf.String(langs[0])
+            element.obj.Lang = pikepdf.String(langs[0])
 
 
-def _content_in_order(pdf: pikepdf.Pdf) -> Iterator[Element]:
-    """The element holding each piece of marked content, in the tree's reading order."""
-
-    def visit(element: Element) -> Iterator[Element]:
-        for kid in kids_of(element):
-            if _is_element(kid):
-                yield from visit(kid)
-            elif isinstance(kid, int) or (_is_dict(kid) and kid.get("/Type") == "/MCR"):
-                yield element
-
-    yield from visit(pdf.Root.StructTreeRoot)
-
-
-def join_split_elements(pdf: pikepdf.Pdf, layout: Layout) -> dict[tuple[int, int], tuple[str, int]]:
+def join_split_elements(
+    tree: Tree, holders: list[TreeElement], layout: Layout
+) -> dict[TreeElement, tuple[str, int]]:
     """Make each element that breaks across pages (``JOINED``) one structure element again.
 
     WeasyPrint builds the tree page by page: the main part becomes one Part per page, a
@@ -347,145 +343,112 @@ def join_split_elements(pdf: pikepdf.Pdf, layout: Layout) -> dict[tuple[int, int
     Each piece of content is paired with the HTML elements the layout says it is in (as
     ``mark_languages`` pairs it), which names each structure element above it; the parts of
     one HTML element then move into its first part, in order. Returns that naming: each
-    structure element's (type, HTML element number), by its object id.
+    structure element's (type, HTML element number).
     """
-    holders = list(_content_in_order(pdf))
     if len(holders) != len(layout.blocks):
         raise RenderError(
             f"structure tree has {len(holders)} pieces of content, the layout "
             f"{len(layout.blocks)}: cannot join elements split across pages"
         )
-    role_map = pdf.Root.StructTreeRoot.get("/RoleMap", pikepdf.Dictionary())
-    names: dict[tuple[int, int], tuple[str, int]] = {}
+    names: dict[TreeElement, tuple[str, int]] = {}
     for holder, within in zip(holders, layout.blocks, strict=True):
         seen: dict[str, int] = {}
-        element: Any = holder
+        element: TreeElement | None = holder
         # An element named already was named by an earlier piece of content, which went on
         # up to the top: so were all the elements above it.
-        while _is_element(element) and element.objgen not in names:
-            kind = _standard_type(element, role_map)
-            numbers = [number for other, number in within if other == kind]
-            rank = seen[kind] = seen.get(kind, -1) + 1
+        while element is not None and element not in names:
+            numbers = [number for other, number in within if other == element.type]
+            rank = seen[element.type] = seen.get(element.type, -1) + 1
             if rank < len(numbers):
-                names.setdefault(element.objgen, (kind, numbers[rank]))
-            element = element.get("/P")
-    # One walk serves every kind: a join moves a part's kids to the end of its first part,
+                names[element] = (element.type, numbers[rank])
+            element = element.parent
+    # One reading serves every kind: a join moves a part's kids to the end of its first part,
     # which comes before it, so the reading order of what is left to join stays the same.
-    named = [node for node in walk(pdf) if node.element.objgen in names]
+    named = [element for element in tree.elements() if element in names]
     for kind in dict.fromkeys(JOINED.values()):  # outermost first
-        first: dict[tuple[str, int], Node] = {}
-        parts: list[tuple[Node, Node]] = []
-        for node in named:
-            if node.type != kind:
+        first: dict[tuple[str, int], TreeElement] = {}
+        for element in named:
+            if element.type != kind:
                 continue
-            name = names[node.element.objgen]
-            if name in first:
-                parts.append((first[name], node))
+            if names[element] in first:
+                _absorb(tree, first[names[element]], element)
             else:
-                first[name] = node
-        for into, part in parts:
-            _absorb(pdf, into, part)
+                first[names[element]] = element
     return names
 
 
-def number_lists(
-    pdf: pikepdf.Pdf, layout: Layout, names: dict[tuple[int, int], tuple[str, int]]
-) -> None:
+def number_lists(tree: Tree, layout: Layout, names: dict[TreeElement, tuple[str, int]]) -> None:
     """Give each list that is an ``<ol>`` the attribute ``/ListNumbering /Decimal`` (PDF 1.7,
     14.8.5.5): without it a reader announces a bulleted list and the numbers as mere labels."""
-    for node in walk(pdf):
-        name = names.get(node.element.objgen)
-        if node.type == "L" and name is not None and name[1] in layout.ordered:
-            _owned_attributes(node.element, "List").ListNumbering = pikepdf.Name.Decimal
+    for element in tree.elements():
+        name = names.get(element)
+        if element.type == "L" and name is not None and name[1] in layout.ordered:
+            _owned_attributes(element.obj, "List").ListNumbering = pikepdf.Name.Decimal
 
 
-def _absorb(pdf: pikepdf.Pdf, into: Node, part: Node) -> None:
+def _absorb(tree: Tree, into: TreeElement, part: TreeElement) -> None:
     """Move the kids of ``part`` to the end of ``into`` and remove ``part``.
 
     A list item's continuation brings its body's kids into the first part's body; a label
     it has (a second bullet) becomes an artifact.
     """
-    target, source = into.element, part.element
+    target = into
+    kids = list(part.kids)
     if into.type == "LI":
-        target = next((kid for kid in into.kids if str(kid.S) == "/LBody"), target)
-        bodies = [kid for kid in part.kids if str(kid.S) == "/LBody"]
-        for label in (kid for kid in part.kids if str(kid.S) == "/Lbl"):
-            _make_artifact(pdf, label)
-        kids = [kid for body in bodies for kid in kids_of(body)] + [
+        target = next((kid for kid in into.elements if kid.name == "/LBody"), into)
+        for label in (kid for kid in part.elements if kid.name == "/Lbl"):
+            tree.make_artifact(label)
+        bodies = [kid for kid in part.elements if kid.name == "/LBody"]
+        kids = [kid for body in bodies for kid in body.kids] + [
             kid
-            for kid in kids_of(source)
-            if not (_is_element(kid) and str(kid.S) in ("/Lbl", "/LBody"))
+            for kid in part.kids
+            if not (isinstance(kid, TreeElement) and kid.name in ("/Lbl", "/LBody"))
         ]
-    else:
-        kids = kids_of(source)
-    moved = pikepdf.Array(kids_of(target))
-    parent_tree = pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree)
-    for kid in kids:
-        if _is_element(kid):
-            kid.P = target
-        elif isinstance(kid, int) or (_is_dict(kid) and kid.get("/Type") == "/MCR"):
-            page, mcid = _content_item(source, kid)
-            kid = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.MCR, Pg=page, MCID=mcid))
-            parent_tree[int(page.StructParents)][mcid] = target
-        moved.append(kid)
-    target.K = moved
-    _remove(source, _parents(source))  # not ``part.parents``: an outer join may have moved it
+    tree.adopt(target, kids)
+    tree.remove(part)
 
 
-def _parents(element: Element) -> tuple[Element, ...]:
-    """The elements above ``element``, from the tree's top element down, by their ``/P``."""
-    parents: list[Element] = []
-    parent = element.get("/P")
-    while _is_element(parent):
-        parents.append(parent)
-        parent = parent.get("/P")
-    return tuple(reversed(parents))
-
-
-def merge_split_tables(pdf: pikepdf.Pdf, layout: Layout) -> None:
+def merge_split_tables(tree: Tree, layout: Layout) -> None:
     """Make each table that breaks across pages one Table again, its header row tagged once.
 
     The continuation's body rows move into the first part's body; its repeated header row
     becomes a pagination artifact (drawn, not read again), and its data cells name the first
     part's header cells. A container left empty by the move is removed.
     """
-    tables = [node for node in walk(pdf) if node.type == "Table"]
+    tables = [element for element in tree.elements() if element.type == "Table"]
     if len(tables) != len(layout.tables):
         raise RenderError(
             f"structure tree has {len(tables)} tables, the layout {len(layout.tables)}: "
             "cannot join the parts of split tables"
         )
-    first_part: dict[int, Node] = {}
-    for node, number in zip(tables, layout.tables, strict=True):
+    first_part: dict[int, TreeElement] = {}
+    for table, number in zip(tables, layout.tables, strict=True):
         if number not in first_part:
-            first_part[number] = node
+            first_part[number] = table
         else:
-            _join(pdf, first_part[number], node)
+            _join(tree, first_part[number], table)
 
 
-def _join(pdf: pikepdf.Pdf, first: Node, part: Node) -> None:
+def _join(tree: Tree, first: TreeElement, part: TreeElement) -> None:
     # The repeated header cells go; the continuation's cells name the first part's instead.
     renamed = dict(zip(_column_header_ids(part), _column_header_ids(first), strict=False))
-    body = next((kid for kid in reversed(first.kids) if str(kid.S) == "/TBody"), first.element)
-    for section in part.kids:
-        if str(section.S) == "/THead":
-            _make_artifact(pdf, section)
-            continue
-        rows = kids_of(section) if str(section.S) == "/TBody" else [section]
-        for row in rows:
-            row.P = body
-            body.K.append(row)
-    for cell in descendants(part.element):
-        headers = Node(cell, "", ()).attribute("/Headers", "/Table")
+    for cell in part.descendants():
+        headers = Node(cell.obj, "", ()).attribute("/Headers", "/Table")
         if headers is not None:
             for index, name in enumerate(headers):
                 headers[index] = renamed.get(bytes(name), name)
-    _remove(part.element, part.parents)
+    body = next((kid for kid in reversed(first.elements) if kid.name == "/TBody"), first)
+    for section in part.elements:
+        if section.name == "/THead":
+            tree.make_artifact(section)
+        else:
+            tree.adopt(body, section.elements if section.name == "/TBody" else [section])
+    tree.remove(part)
 
 
-def _column_header_ids(table: Node) -> list[bytes]:
-    heads = [kid for kid in table.kids if str(kid.S) == "/THead"]
-    return [bytes(cell.ID) for head in heads for cell in descendants(head) if "/ID" in cell]
+def _column_header_ids(table: TreeElement) -> list[bytes]:
+    heads = [kid for kid in table.elements if kid.name == "/THead"]
+    return [cell.id for head in heads for cell in head.descendants() if cell.id is not None]
 
 
 def descendants(element: Element) -> Iterator[Element]:
@@ -496,105 +459,20 @@ def descendants(element: Element) -> Iterator[Element]:
             yield from descendants(kid)
 
 
-def _remove(element: Element, parents: tuple[Element, ...]) -> None:
-    """Take ``element`` out of its parent, and each ancestor the removal leaves empty."""
-    for parent in reversed(parents):
-        parent.K = pikepdf.Array(
-            [kid for kid in kids_of(parent) if not (_is_dict(kid) and kid.objgen == element.objgen)]
-        )
-        if kids_of(parent) or parent.objgen == parents[0].objgen:
-            return  # the top element (Document) stays, even empty
-        element = parent
-
-
-def _make_artifact(pdf: pikepdf.Pdf, element: Element) -> None:
-    """Turn the marked content below ``element`` into pagination artifacts, off the tree."""
-    pages: dict[tuple[int, int], dict[int, str | None]] = {}
-    page_objects: dict[tuple[int, int], pikepdf.Object] = {}
-    for holder in [element, *descendants(element)]:
-        for page, mcid in Node(holder, "", ()).mcids:
-            pages.setdefault(page.objgen, {})[mcid] = None
-            page_objects[page.objgen] = page
-    for key, mcids in pages.items():
-        _mark_artifacts(pdf, pikepdf.Page(page_objects[key]), mcids)
-
-
-def _mark_artifacts(pdf: pikepdf.Pdf, page: pikepdf.Page, mcids: dict[int, str | None]) -> None:
-    """Re-mark the page's content ``mcids`` as pagination artifacts (of the subtype each
-    names, if any) and take them out of the ParentTree, whose page entry is indexed by MCID."""
-    contents = _remarked(page, mcids)
-    if contents is None:
-        contents = _remarked_by_parsing(page, mcids)
-    page.obj.Contents = pdf.make_stream(contents)
-    parent_tree = pdf.Root.StructTreeRoot.ParentTree
-    entries = pikepdf.NumberTree(parent_tree)[int(page.obj.StructParents)]
-    for mcid in mcids:
-        entries[mcid] = None
-
-
-# How WeasyPrint opens a piece of marked content: "/Span <</MCID 3>> BDC" (its text is in hex
-# strings, so these bytes cannot occur inside one).
-_MARKED_CONTENT = re.compile(rb"/[A-Za-z0-9]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
-
-
-def _remarked(page: pikepdf.Page, mcids: dict[int, str | None]) -> bytes | None:
-    """The page's content with those ``mcids`` opened as artifacts, by rewriting only their
-    operators (a page's stream parsed and written again costs a hundred times more); None
-    unless each was found exactly once in a single stream."""
-    stream = page.obj.get("/Contents")
-    if not isinstance(stream, pikepdf.Stream):
-        return None
-    found: list[int] = []
-
-    def artifact(match: re.Match[bytes]) -> bytes:
-        mcid = int(match.group(1))
-        if mcid not in mcids:
-            return match.group(0)
-        found.append(mcid)
-        subtype = mcids[mcid]
-        return b"/Artifact <</Type /Pagination" + (
-            b" /Subtype /" + subtype.encode("ascii") + b">> BDC" if subtype else b">> BDC"
-        )
-
-    data = _MARKED_CONTENT.sub(artifact, stream.read_bytes())
-    return data if sorted(found) == sorted(mcids) else None
-
-
-def _remarked_by_parsing(page: pikepdf.Page, mcids: dict[int, str | None]) -> bytes:
-    instructions = []
-    for instruction in pikepdf.parse_content_stream(page):
-        operands = instruction.operands
-        if (
-            str(instruction.operator) == "BDC"
-            and _is_dict(operands[1])
-            and int(operands[1].get("/MCID", -1)) in mcids
-        ):
-            properties = pikepdf.Dictionary(Type=pikepdf.Name.Pagination)
-            subtype = mcids[int(operands[1].MCID)]
-            if subtype is not None:
-                properties.Subtype = pikepdf.Name("/" + subtype)
-            instruction = pikepdf.ContentStreamInstruction(
-                [pikepdf.Name.Artifact, properties], pikepdf.Operator("BDC")
-            )
-        instructions.append(instruction)
-    return pikepdf.unparse_content_stream(instructions)
-
-
-def add_scope(nodes: Iterable[Node]) -> None:
+def add_scope(tree: Tree) -> None:
     """Give each header cell a ``/Scope``, as its HTML ``scope`` says.
 
     Our tables have one header row (``scope="col"``) and may name each body row by its first
     cell (``scope="row"``); WeasyPrint uses these to fill ``/Headers`` but drops the scope
     itself, which PDF/UA-1 (7.5) expects for header cells that readers pair by scope.
     """
-    for node in nodes:
-        if node.type != "TH" or node.parent is None:
+    for cell in tree.elements():
+        row = cell.parent
+        if cell.type != "TH" or row is None:
             continue
-        row = node.parent
-        group = str(row.P.S) if "/P" in row and "/S" in row.P else ""
-        first_in_row = kids_of(row)[0].objgen == node.element.objgen
-        scope = "/Column" if group == "/THead" or not first_in_row else "/Row"
-        _owned_attributes(node.element, "Table").Scope = pikepdf.Name(scope)
+        group = row.parent.name if row.parent is not None else ""
+        scope = "/Column" if group == "/THead" or row.kids[0] is not cell else "/Row"
+        _owned_attributes(cell.obj, "Table").Scope = pikepdf.Name(scope)
 
 
 def _owned_attributes(element: Element, owner: str) -> pikepdf.Dictionary:
@@ -607,19 +485,19 @@ def _owned_attributes(element: Element, owner: str) -> pikepdf.Dictionary:
     return attributes
 
 
-def build_id_tree(pdf: pikepdf.Pdf, nodes: Iterable[Node]) -> None:
+def build_id_tree(tree: Tree) -> None:
     """Index every element's ``/ID`` in the StructTreeRoot's ``/IDTree``.
 
     Data cells name their header cells in ``/Headers`` by ID; ISO 32000-1 (14.7.2) resolves
     an ID only through the IDTree, which WeasyPrint does not write.
     """
-    identified = [node.element for node in nodes if "/ID" in node.element]
+    identified = [element for element in tree.elements() if element.id is not None]
     if not identified:
         return
-    tree = pikepdf.NameTree.new(pdf)
+    ids = pikepdf.NameTree.new(tree.pdf)
     for element in identified:
-        tree[str(element.ID)] = element
-    pdf.Root.StructTreeRoot.IDTree = tree.obj
+        ids[str(element.obj.ID)] = element.obj
+    tree.pdf.Root.StructTreeRoot.IDTree = ids.obj
 
 
 # -- The bookmarks ----------------------------------------------------------------------------
