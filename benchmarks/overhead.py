@@ -10,9 +10,13 @@ warm  Two processes take turns on the seed leaflet's HTML, the order swapped eve
       one render varies by a third from one to the next, its CPU time far less), the wall
       time's beside it. The engine's whole render (load → localize → HTML → PDF → PDF/UA-1
       check) is timed in the same turns and shown beside it.
+      Beside them, measured in this process alone and so far less noisy: the time of
+      leafletgen's own steps after WeasyPrint's (the layout facts read, the fonts' text layer
+      and the tagging repaired, the file written again), as a share of WeasyPrint's render.
 cold  `leaflet build` of that leaflet, a new process each time, against WeasyPrint alone on its
-      HTML in a new process started the same way (``python …``), interleaved: medians, goal
-      ≤ 0.7 s for ours.
+      HTML in a new process started the same way (``python …``), interleaved: medians. The
+      issue's goal, 0.7 s for ours against 0.54 s for WeasyPrint alone on its machine, is
+      judged as that ratio (≤ 1.30): WeasyPrint alone starts in more than 0.7 s here.
 
 Prints a Markdown table and the load average; exits 1 when a goal is missed. The machine's
 speed drifts: only pairs run back to back are compared.
@@ -33,7 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 SEED = "clonazepam-emotional-effects"
-WARM_GOAL, COLD_GOAL = 5.0, 0.7  # per cent; seconds
+WARM_GOAL = 5.0  # per cent
+COLD_GOAL = 0.7 / 0.54  # ours against WeasyPrint alone, as the issue measured them
 
 
 def weasyprint_alone(html_file: Path, base_url: str, out: Path | None) -> None:
@@ -144,6 +149,27 @@ def warm(work: Path, pairs: int) -> dict[str, float]:
     }
 
 
+def our_steps(work: Path, runs: int) -> float:
+    """Milliseconds (median) of leafletgen's steps after WeasyPrint's on the seed's page."""
+    from weasyprint import HTML
+
+    from leafletgen.render.pdf import tagging, weasy
+
+    html_file, base_url, *_ = _seed_html(work)
+    document = HTML(string=html_file.read_text(encoding="utf-8"), base_url=base_url).render(
+        pdf_variant=weasy.PDF_VARIANT
+    )
+    data = document.write_pdf(pdf_variant=weasy.PDF_VARIANT)
+    times = []
+    for _ in range(runs):
+        started = time.process_time()
+        layout = tagging.read_layout(document)
+        weasy._parts_by_page(document)
+        weasy._finish(data, layout, SEED)
+        times.append(time.process_time() - started)
+    return statistics.median(times) * 1000
+
+
 def cold(work: Path, runs: int) -> dict[str, float]:
     html_file, base_url, *_ = _seed_html(work)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -199,7 +225,9 @@ def main() -> None:
     os.environ["FONTCONFIG_FILE"] = str(PACKAGE_TEMPLATES / FONTS / "fonts.conf")
     with tempfile.TemporaryDirectory() as folder:
         w = warm(Path(folder), args.pairs)
+        steps = our_steps(Path(folder), 3 * args.pairs)
         c = cold(Path(folder), args.cold)
+    ratio = c["ours"] / c["theirs"]
     rows = [
         ("warm: WeasyPrint alone on the seed's HTML", f"{w['theirs']:.3f} s", "", ""),
         ("warm: leafletgen's PDF renderer on the same HTML", f"{w['ours']:.3f} s", "", ""),
@@ -222,24 +250,31 @@ def main() -> None:
             "",
         ),
         (
+            "warm: leafletgen's own steps after WeasyPrint's (CPU), share of its render",
+            f"{steps:.0f} ms, {steps / 10 / w['theirs']:.1f} %",
+            "",
+            "",
+        ),
+        (
             "warm: the engine's whole render, with its PDF/UA-1 check",
             f"{w['engine']:.3f} s",
             "",
             "",
         ),
         ("cold: WeasyPrint alone, a new process", f"{c['theirs']:.2f} s", "", ""),
+        ("cold: `leaflet build` of one leaflet", f"{c['ours']:.2f} s", "", ""),
         (
-            "cold: `leaflet build` of one leaflet",
-            f"{c['ours']:.2f} s",
-            f"≤ {COLD_GOAL} s",
-            "yes" if c["ours"] <= COLD_GOAL else "no",
+            "cold: ours against WeasyPrint alone",
+            f"{ratio:.2f} ×",
+            f"≤ {COLD_GOAL:.2f} ×",
+            "yes" if ratio <= COLD_GOAL else "no",
         ),
     ]
     print("| Measure | Median | Goal | Met |\n|---|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
     print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    sys.exit(0 if w["overhead"] <= WARM_GOAL and c["ours"] <= COLD_GOAL else 1)
+    sys.exit(0 if w["overhead"] <= WARM_GOAL and ratio <= COLD_GOAL else 1)
 
 
 if __name__ == "__main__":

@@ -327,6 +327,13 @@ def alive(pid: int, command: str) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] != "Z" and now == command
 
 
+def interruptible() -> None:
+    """Run in a child before it starts: Ctrl-C stops it as at a terminal, even when the tests
+    run in a background job (a shell without job control ignores SIGINT in those, and the
+    interpreter then never turns it into KeyboardInterrupt)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Build:
     """The CLI in a subprocess, in a session of its own (as a shell runs a job)."""
 
@@ -339,6 +346,7 @@ class Build:
             stderr=subprocess.PIPE,
             text=True,
             start_new_session=True,
+            preexec_fn=interruptible,
         )
         self.seen: dict[int, str] = {}  # every process started below it
 

@@ -20,7 +20,7 @@ from PIL import Image
 
 from leafletgen.cli.common import INTERRUPTED
 from tests.conftest import ROOT
-from tests.hostile.test_faults import ENV, alive, assert_clean, descendants
+from tests.hostile.test_faults import ENV, alive, assert_clean, descendants, interruptible
 
 SAMPLE = "clonazepam-emotional-effects"
 
@@ -47,6 +47,7 @@ class Command:
             stderr=subprocess.PIPE,
             text=True,
             start_new_session=True,
+            preexec_fn=interruptible,
         )
         self.seen: dict[int, str] = {}
 
@@ -100,3 +101,23 @@ def test_preview_stops_cleanly(sample_project: Path, signum: int, group: bool, c
         with Image.open(path) as image:
             image.verify()  # complete: every chunk there, every CRC right
     run.assert_nothing_left()
+
+
+def test_ctrl_c_while_eval_runs_exits_130(tmp_path: Path) -> None:
+    """CPython 3.11 dies by SIGINT after a KeyboardInterrupt left code run by ``eval``, even
+    one handled (cssselect2 compiles each CSS selector so: one Ctrl-C in fifteen, above)."""
+    (tmp_path / "interrupted_in_eval.py").write_text(
+        "from leafletgen.cli.common import stopped_cleanly\n"
+        "with stopped_cleanly():\n"
+        "    eval('(_ for _ in ()).throw(KeyboardInterrupt)')\n",
+        encoding="utf-8",
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "interrupted_in_eval"],
+        env={**ENV, "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 130, run.stderr
+    assert run.stderr.splitlines() == [INTERRUPTED]

@@ -43,7 +43,7 @@ def in_halves(document: Document) -> bool:
 def render_in_halves(document: Document) -> RenderedPdf | None:
     """The counter print ``document``, its front laid out now and the rest from memory; None
     when its front would leave its last page nearly empty (then lay out the whole)."""
-    total = _totals.get(document.name, 0)  # the footers' "of N": a guess, checked below
+    total = _totals.get(document.name) or 0  # the footers' "of N": a guess, checked below
     front = _render(document, Half(front=True, total_pages=total))
     if front.pages > 1 and front.last_fill < FRONT_FILL:
         return None
@@ -55,7 +55,7 @@ def render_in_halves(document: Document) -> RenderedPdf | None:
         front = _render(document, Half(front=True, total_pages=total))
     else:
         raise RenderError(f"{document.name}: the print's first pages do not settle")
-    _totals[document.name] = total
+    _totals.keep(document.name, total, ())
     data = join(front.data, rest.data, skip=front.pages)
     return RenderedPdf(data, total, front.parts + rest.parts[front.pages :])
 
@@ -77,4 +77,6 @@ def _rest(document: Document, first_page: int) -> RenderedPdf:
 
 
 _rests: FileMemo[RenderedPdf] = FileMemo(KEPT)  # by the rest's HTML
-_totals: dict[str, int] = {}  # output name -> the pages of its last print (a guess)
+# Output name -> the pages of its last print (a guess); as many as the rests kept, and more:
+# a guess is a few bytes and saves a front laid out twice.
+_totals: FileMemo[int] = FileMemo(8 * KEPT)

@@ -87,15 +87,15 @@ class Tree:
         self._pages: dict[Key, pikepdf.Object] = {}
 
     def _read(self, obj: pikepdf.Dictionary, parent: Element | None) -> Element:
-        name = str(obj.S)
+        # Each look into a pikepdf object costs about a microsecond, a missing key's ``get``
+        # several: this reads each element with as few as its kids allow.
+        name = str(obj.get("/S"))
         kind, seen = name, set()
         while kind in self._roles and kind not in seen:  # a RoleMap may chain, never loop
             seen.add(kind)
             kind = self._roles[kind]
-        ident = obj.get("/ID")
-        element = Element(
-            obj, obj.objgen, name, kind[1:], parent, bytes(ident) if ident is not None else None
-        )
+        ident = bytes(obj.ID) if "/ID" in obj else None
+        element = Element(obj, obj.objgen, name, kind[1:], parent, ident)
         page = None
         for kid in _kids(obj):
             if isinstance(kid, int):
