@@ -55,6 +55,7 @@ MAX_TEXT = 5_000
 # Marks stack upward: Arabic or Vietnamese put at most 2 or 3 on a letter; 100 drew over the
 # heading above.
 MAX_MARKS = 4
+_ASCII_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")  # Cc but the line break and tab
 
 
 def clean_text(value: str) -> str:
@@ -72,8 +73,13 @@ def clean_text(value: str) -> str:
         for char in value
         if char not in _DIRECTION_MARKS
     )
+    if value.isascii() and not _ASCII_CONTROLS.search(value):
+        return value  # most texts of a Latin leaflet: none of the characters below is ASCII
+    marks = 0  # the combining marks up to this character, in a row
     for index, char in enumerate(value):
-        if unicodedata.category(char) == "Cc" and char not in "\n\t":
+        category = unicodedata.category(char)
+        marks = marks + 1 if category[0] == "M" else 0
+        if category == "Cc" and char not in "\n\t":
             problem = "control character {char}"
         elif char in _INVISIBLE:
             problem = "invisible character {char}"
@@ -83,7 +89,7 @@ def clean_text(value: str) -> str:
             problem = "zero-width joiner {char} outside a word of a script that joins letters"
         elif char in _SEPARATORS:
             problem = "line or paragraph separator {char} (write a line break)"
-        elif _too_many_marks(value, index):
+        elif marks > MAX_MARKS:
             problem = f"combining mark {{char}}: more than {MAX_MARKS} on one letter"
         else:
             continue
@@ -103,12 +109,6 @@ def _joins_letters(value: str, index: int) -> bool:
         and not unicodedata.name(char, "").startswith(_UNJOINED_SCRIPTS)
         for char in neighbours
     )
-
-
-def _too_many_marks(value: str, index: int) -> bool:
-    """Whether the character at ``index`` is a mark with MAX_MARKS marks right before it."""
-    run = value[index - MAX_MARKS : index + 1] if index >= MAX_MARKS else ""
-    return bool(run) and all(unicodedata.category(char).startswith("M") for char in run)
 
 
 def checked_words(value: str) -> str:
