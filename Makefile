@@ -24,9 +24,11 @@ test-all: install
 
 # Compiled as pip compiles an installed package (an editable install compiles nothing): where
 # PYTHONDONTWRITEBYTECODE is set, as on these machines, each command and each worker compiled
-# all of leafletgen again, a tenth of a cold start. Only changed modules are compiled again.
+# all of leafletgen again, a tenth of a cold start; and the package's templates, another
+# twentieth (leafletgen/render/templates.py, precompile). Modules that did not change are kept.
 install: $(VENV)/.installed
 	$(BIN)/python -m compileall -q leafletgen
+	$(BIN)/python -c 'from leafletgen.render.templates import precompile; precompile()'
 
 $(VENV)/.installed: pyproject.toml scripts/install-system-deps.sh tests/readers/package-lock.json
 	./scripts/install-system-deps.sh

@@ -24,7 +24,9 @@ from leafletgen.counter import PrintDetails
 from leafletgen.edition import Edition
 from leafletgen.emergency import EmergencyNumbers
 from leafletgen.errors import LeafletError
-from leafletgen.i18n.localization import Localization
+from leafletgen.files import write_atomic
+from leafletgen.i18n.localization import Localization, localize
+from leafletgen.i18n.store import PACKAGE_LOCALES, SOURCE_LANGUAGE
 from leafletgen.project import PACKAGE_TEMPLATES, Assets
 from leafletgen.render.qr import QrLink
 from leafletgen.render.table_layout import column_widths, kept_whole
@@ -71,26 +73,86 @@ class RenderedHtml:
     stylesheets: tuple[str, ...]  # relative to the templates folder
 
 
+# The package's templates compiled ahead of time (``precompile``: ``make install`` runs it as it
+# compiles the package's modules), beside the package's own compiled modules: never in the
+# templates folder, whose every file is an input of the outputs it styles.
+COMPILED_TEMPLATES = Path(__file__).resolve().parent.parent / "__pycache__" / "templates"
+
+
 class _CompiledTemplates(jinja2.BytecodeCache):
-    """Compiled templates kept in memory for the life of the process.
+    """Compiled templates: kept in memory for the life of the process, and the package's own
+    read from ``COMPILED_TEMPLATES`` when precompiled.
 
     Each render needs its own environment (the translations and filters belong to one
     localization), but compiling the templates again for every leaflet of a batch would cost
-    more than filling them. Jinja checks each entry against the template source's checksum.
-    Never on disk, though a cold start would compile less: a build reads no file outside the
-    project and the Python installation (tests/hostile/test_isolation.py), and compiled code
-    loaded from a folder of its own would be one more way in.
+    more than filling them, and compiling them is a twentieth of a cold build. Jinja checks
+    each entry against the template's source and its own and Python's versions. Only the
+    package's templates come compiled from disk, from the package's folder, as Python reads
+    its modules' bytecode: a build reads no file outside the project and the Python
+    installation (tests/hostile/test_isolation.py), and no folder of compiled code of its own
+    is one more way in. A project's templates are compiled in memory.
     """
 
     def __init__(self) -> None:
         self._code: dict[str, bytes] = {}
 
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.key in self._code:
-            bucket.bytecode_from_string(self._code[bucket.key])
+    def get_bucket(
+        self,
+        environment: jinja2.Environment,
+        name: str,
+        filename: str | None,
+        source: str,
+    ) -> jinja2.bccache.Bucket:
+        key = self.get_cache_key(name, filename)
+        bucket = jinja2.bccache.Bucket(environment, key, self.get_source_checksum(source))
+        kept = self._code.get(key)
+        path = _compiled_path(filename, key) if kept is None else None
+        if path is not None and path.is_file():
+            kept = path.read_bytes()
+        if kept is not None:
+            try:
+                bucket.bytecode_from_string(kept)  # left empty when stale: compiled again
+            except (EOFError, ValueError, TypeError):  # a file cut short
+                bucket.reset()
+            if bucket.code is not None:
+                self._code[key] = kept
+        return bucket
 
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+    def set_bucket(self, bucket: jinja2.bccache.Bucket) -> None:
         self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+def _compiled_path(filename: str | None, key: str) -> Path | None:
+    """Where the package's template ``filename`` is kept compiled; None for another's."""
+    if filename is None or not Path(filename).resolve().is_relative_to(PACKAGE_TEMPLATES):
+        return None
+    return COMPILED_TEMPLATES / f"{key}.jinja"
+
+
+def precompile() -> int:
+    """Compile each of the package's templates into ``COMPILED_TEMPLATES`` as the renderer's
+    environment compiles it; return how many."""
+    env = make_environment(localize(SOURCE_LANGUAGE, PACKAGE_LOCALES), Assets.of(PACKAGE_TEMPLATES))
+    assert env.loader is not None
+    names = [
+        name
+        for name in env.loader.list_templates()
+        if name.endswith(".j2") and not name.startswith(f"{DEFAULT_TEMPLATES}/")
+    ]
+    written = set()
+    for name in names:
+        source, filename, _ = env.loader.get_source(env, name)
+        key = _COMPILED.get_cache_key(name, filename)
+        path = _compiled_path(filename, key)
+        if path is None:
+            continue
+        bucket = jinja2.bccache.Bucket(env, key, _COMPILED.get_source_checksum(source))
+        bucket.code = env.compile(source, name, filename)
+        write_atomic(path, bucket.bytecode_to_string())
+        written.add(path)
+    for path in set(COMPILED_TEMPLATES.glob("*.jinja")) - written:  # a template since removed
+        path.unlink()
+    return len(written)
 
 
 _COMPILED = _CompiledTemplates()
