@@ -67,3 +67,16 @@ def test_precompiling_again_removes_what_no_template_has(compiled: Path) -> None
     stale.write_bytes(b"j2")
     templates.precompile()
     assert not stale.exists()
+
+
+def test_a_template_found_by_a_relative_path_is_read_compiled(
+    compiled: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A project run in its own folder has the search path "templates": the same template."""
+    monkeypatch.chdir(PACKAGE_TEMPLATES.parent)
+    relative = f"{PACKAGE_TEMPLATES.name}/leaflet.html.j2"
+    source = (PACKAGE_TEMPLATES / "leaflet.html.j2").read_text(encoding="utf-8")
+    bucket = templates._CompiledTemplates().get_bucket(
+        jinja2.Environment(), "leaflet.html.j2", relative, source
+    )
+    assert bucket.code is not None

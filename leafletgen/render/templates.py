@@ -103,7 +103,7 @@ class _CompiledTemplates(jinja2.BytecodeCache):
         filename: str | None,
         source: str,
     ) -> jinja2.bccache.Bucket:
-        key = self.get_cache_key(name, filename)
+        key = self.get_cache_key(name, _resolved(filename))  # the project's folder may be "."
         bucket = jinja2.bccache.Bucket(environment, key, self.get_source_checksum(source))
         kept = self._code.get(key)
         path = _compiled_path(filename, key) if kept is None else None
@@ -120,6 +120,10 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 
     def set_bucket(self, bucket: jinja2.bccache.Bucket) -> None:
         self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+def _resolved(filename: str | None) -> str | None:
+    return str(Path(filename).resolve()) if filename is not None else None
 
 
 def _compiled_path(filename: str | None, key: str) -> Path | None:
@@ -142,7 +146,7 @@ def precompile() -> int:
     written = set()
     for name in names:
         source, filename, _ = env.loader.get_source(env, name)
-        key = _COMPILED.get_cache_key(name, filename)
+        key = _COMPILED.get_cache_key(name, _resolved(filename))
         path = _compiled_path(filename, key)
         if path is None:
             continue
