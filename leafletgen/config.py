@@ -26,7 +26,8 @@ MAX_CONFIG_BYTES = 1_000_000  # a settings file is a few hundred bytes
 
 
 class _Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Built when first used, as the source's models are (leafletgen/content/model.py).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class ReadabilityLimits(_Settings):
