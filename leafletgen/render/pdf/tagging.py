@@ -38,7 +38,7 @@ import pikepdf
 
 from leafletgen.errors import RenderError
 from leafletgen.render.pdf.tree import Element as TreeElement
-from leafletgen.render.pdf.tree import Tree
+from leafletgen.render.pdf.tree import Tree, is_dict, kids_of
 
 Element = pikepdf.Dictionary
 
@@ -73,7 +73,7 @@ class Node:
         return [
             _content_item(self.element, kid)
             for kid in kids_of(self.element)
-            if isinstance(kid, int) or (_is_dict(kid) and kid.get("/Type") == "/MCR")
+            if isinstance(kid, int) or (is_dict(kid) and kid.get("/Type") == "/MCR")
         ]
 
     def attribute(self, name: str, owner: str | None = None) -> Any:
@@ -102,20 +102,8 @@ def walk(pdf: pikepdf.Pdf) -> Iterator[Node]:
             yield from visit(top, ())
 
 
-def kids_of(element: pikepdf.Object) -> list[Any]:
-    """An element's ``/K`` as a list (it may be one kid, an array or absent)."""
-    kids = element.get("/K")
-    if kids is None:
-        return []
-    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
-
-
-def _is_dict(value: object) -> bool:
-    return isinstance(value, pikepdf.Dictionary)
-
-
 def _is_element(value: object) -> bool:
-    return _is_dict(value) and "/S" in value  # type: ignore[operator]
+    return is_dict(value) and "/S" in value  # type: ignore[operator]
 
 
 def _standard_type(element: Element, role_map: pikepdf.Dictionary) -> str:
@@ -132,7 +120,7 @@ def attribute_dicts(element: Element) -> list[pikepdf.Dictionary]:
     if attributes is None:
         return []
     items = list(attributes) if isinstance(attributes, pikepdf.Array) else [attributes]
-    return [item for item in items if _is_dict(item)]  # an array may hold revision numbers
+    return [item for item in items if is_dict(item)]  # an array may hold revision numbers
 
 
 def _content_item(element: Element, kid: Any) -> tuple[pikepdf.Object | None, int]:
@@ -277,7 +265,7 @@ def mark_margin_artifacts(tree: Tree, layout: Layout) -> None:
     for page in tree.pdf.pages:
         entries = tree.entries(page.obj)
         for mcid, holder in enumerate(entries if entries is not None else ()):
-            if _is_dict(holder) and holder.objgen not in reached:
+            if is_dict(holder) and holder.objgen not in reached:
                 orphans.append((holder.objgen, page.obj.objgen, mcid, page.obj))
     orphans.sort(key=lambda orphan: orphan[:3])
     if len(orphans) != len(layout.margins):
@@ -305,7 +293,7 @@ def stray_content(pdf: pikepdf.Pdf) -> Iterator[tuple[tuple[int, int], int, Elem
         if not isinstance(entries, pikepdf.Array):
             continue
         for mcid, holder in enumerate(entries):
-            if _is_dict(holder) and holder.objgen not in reached:
+            if is_dict(holder) and holder.objgen not in reached:
                 yield page.obj.objgen, mcid, holder
 
 
@@ -514,13 +502,13 @@ OUTLINE_GROUP_SIZE = 20  # bookmarks per group: a level's list stays short enoug
 def outline_depth(pdf: pikepdf.Pdf) -> int:
     """The deepest step of the outline as page-validation counts it, the first bookmark 0."""
     outlines = pdf.Root.get("/Outlines")
-    first = outlines.get("/First") if _is_dict(outlines) else None
+    first = outlines.get("/First") if is_dict(outlines) else None
     deepest = 0
     stack = [(first, 0)] if first is not None else []  # the outline's first item: step 0
     seen: set[tuple[int, int]] = set()
     while stack:
         item, depth = stack.pop()
-        if not _is_dict(item) or item.objgen in seen:
+        if not is_dict(item) or item.objgen in seen:
             continue  # a cycle or a broken link: the validator reports those itself
         seen.add(item.objgen)
         deepest = max(deepest, depth)
@@ -560,7 +548,7 @@ def outline_children(parent: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
     children: list[pikepdf.Dictionary] = []
     item = parent.get("/First")
     seen: set[tuple[int, int]] = set()
-    while _is_dict(item) and item.objgen not in seen:
+    while is_dict(item) and item.objgen not in seen:
         seen.add(item.objgen)
         children.append(item)
         item = item.get("/Next")

@@ -76,10 +76,10 @@ class Tree:
         self.pdf = pdf
         root = pdf.Root.StructTreeRoot
         roles = root.get("/RoleMap")
-        self._roles = {str(k): str(v) for k, v in roles.items()} if _is_dict(roles) else {}
+        self._roles = {str(k): str(v) for k, v in roles.items()} if is_dict(roles) else {}
         self.tops: list[Element] = []
-        for kid in _kids(root):
-            if _is_dict(kid) and "/S" in kid:
+        for kid in kids_of(root):
+            if is_dict(kid) and "/S" in kid:
                 self.tops.append(self._read(kid, None))
         self._parent_tree = pikepdf.NumberTree(root.ParentTree) if "/ParentTree" in root else None
         self._entries: dict[Key, pikepdf.Array | None] = {}
@@ -97,11 +97,11 @@ class Tree:
         ident = bytes(obj.ID) if "/ID" in obj else None
         element = Element(obj, obj.objgen, name, kind[1:], parent, ident)
         page = None
-        for kid in _kids(obj):
+        for kid in kids_of(obj):
             if isinstance(kid, int):
                 page = obj.get("/Pg") if page is None else page
                 element.kids.append(Content(kid, page, int(kid)))
-            elif not _is_dict(kid):
+            elif not is_dict(kid):
                 element.kids.append(Other(kid))
             elif "/S" in kid:
                 element.kids.append(self._read(kid, element))
@@ -248,7 +248,7 @@ def _remarked_by_parsing(page: pikepdf.Page, mcids: dict[int, str | None]) -> by
         operands = instruction.operands
         if (
             str(instruction.operator) == "BDC"
-            and _is_dict(operands[1])
+            and is_dict(operands[1])
             and int(operands[1].get("/MCID", -1)) in mcids
         ):
             properties = pikepdf.Dictionary(Type=pikepdf.Name.Pagination)
@@ -262,12 +262,13 @@ def _remarked_by_parsing(page: pikepdf.Page, mcids: dict[int, str | None]) -> by
     return pikepdf.unparse_content_stream(instructions)
 
 
-def _kids(obj: pikepdf.Object) -> list[Any]:
-    kids = obj.get("/K")
+def kids_of(element: pikepdf.Object) -> list[Any]:
+    """An element's ``/K`` as a list (it may be one kid, an array or absent)."""
+    kids = element.get("/K")
     if kids is None:
         return []
     return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
 
 
-def _is_dict(value: object) -> bool:
+def is_dict(value: object) -> bool:
     return isinstance(value, pikepdf.Dictionary)
