@@ -70,6 +70,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     return installed
 
 
+@pytest.mark.slow  # 30 s: a wheel built and installed, every format built from it
 def test_wheel_installs_into_a_fresh_venv_and_builds(installed: Installed, tmp_path: Path) -> None:
     output = installed.leaflet("build", SEED, "--out", tmp_path / "out", "--format", "all",
                                cwd=tmp_path)  # fmt: skip

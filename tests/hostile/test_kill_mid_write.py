@@ -129,7 +129,11 @@ def stop_after(run: subprocess.Popen[str], delay: float, signum: int) -> tuple[i
 
 @pytest.mark.parametrize(
     ("command", "suffix", "before", "after"),
-    [("update", ".po", "old.po", "new.po"), ("compile", ".mo", "old.mo", "new.mo")],
+    [
+        # The same writer (write_atomic) under both; update's run is twice as long: slow.
+        pytest.param("update", ".po", "old.po", "new.po", marks=pytest.mark.slow),
+        ("compile", ".mo", "old.mo", "new.mo"),
+    ],
     ids=["update", "compile"],
 )
 def test_killed_writer_leaves_the_old_or_the_new_catalog(
