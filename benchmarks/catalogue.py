@@ -187,9 +187,9 @@ def write_built(root: Path, request: BuildRequest) -> int:
     return len(record)
 
 
-def full_request() -> BuildRequest:
-    """Every leaflet, language and variant, as PDF."""
-    return BuildRequest(leaflets=("all",), variants=("all",), languages=("all",))
+def full_request(variants: tuple[str, ...] = ("all",)) -> BuildRequest:
+    """Every leaflet and language in ``variants`` (all by default), as PDF."""
+    return BuildRequest(leaflets=("all",), variants=variants, languages=("all",))
 
 
 def main() -> None:
