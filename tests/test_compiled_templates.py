@@ -55,7 +55,7 @@ def test_a_projects_template_is_never_read_compiled(compiled: Path, tmp_path: Pa
     own = tmp_path / "project" / "templates" / "leaflet.html.j2"
     own.parent.mkdir(parents=True)
     own.write_bytes((PACKAGE_TEMPLATES / "leaflet.html.j2").read_bytes())
-    assert templates._compiled_path(str(own), "key") is None
+    assert templates._COMPILED.place("leaflet.html.j2", str(own))[1] is None
     bucket = templates._CompiledTemplates().get_bucket(
         jinja2.Environment(), "leaflet.html.j2", str(own), own.read_text(encoding="utf-8")
     )

@@ -103,11 +103,10 @@ class _CompiledTemplates(jinja2.BytecodeCache):
         filename: str | None,
         source: str,
     ) -> jinja2.bccache.Bucket:
-        key = self.get_cache_key(name, _resolved(filename))  # the project's folder may be "."
+        key, path = self.place(name, filename)
         bucket = jinja2.bccache.Bucket(environment, key, self.get_source_checksum(source))
         kept = self._code.get(key)
-        path = _compiled_path(filename, key) if kept is None else None
-        if path is not None and path.is_file():
+        if kept is None and path is not None and path.is_file():
             kept = path.read_bytes()
         if kept is not None:
             try:
@@ -121,16 +120,17 @@ class _CompiledTemplates(jinja2.BytecodeCache):
     def set_bucket(self, bucket: jinja2.bccache.Bucket) -> None:
         self._code[bucket.key] = bucket.bytecode_to_string()
 
-
-def _resolved(filename: str | None) -> str | None:
-    return str(Path(filename).resolve()) if filename is not None else None
-
-
-def _compiled_path(filename: str | None, key: str) -> Path | None:
-    """Where the package's template ``filename`` is kept compiled; None for another's."""
-    if filename is None or not Path(filename).resolve().is_relative_to(PACKAGE_TEMPLATES):
-        return None
-    return COMPILED_TEMPLATES / f"{key}.jinja"
+    def place(self, name: str, filename: str | None) -> tuple[str, Path | None]:
+        """The template's cache key, and where it is kept compiled if it is the package's.
+        The key is of its resolved path: a project run in its own folder finds its templates
+        in "templates"."""
+        if filename is None:
+            return self.get_cache_key(name), None
+        resolved = Path(filename).resolve()
+        key = self.get_cache_key(name, str(resolved))
+        if not resolved.is_relative_to(PACKAGE_TEMPLATES):
+            return key, None
+        return key, COMPILED_TEMPLATES / f"{key}.jinja"
 
 
 def precompile() -> int:
@@ -146,8 +146,7 @@ def precompile() -> int:
     written = set()
     for name in names:
         source, filename, _ = env.loader.get_source(env, name)
-        key = _COMPILED.get_cache_key(name, _resolved(filename))
-        path = _compiled_path(filename, key)
+        key, path = _COMPILED.place(name, filename)
         if path is None:
             continue
         bucket = jinja2.bccache.Bucket(env, key, _COMPILED.get_source_checksum(source))

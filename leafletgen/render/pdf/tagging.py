@@ -29,6 +29,7 @@ leaflet with hundreds of headings, whose long flat list the validator refuses to
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
@@ -38,7 +39,13 @@ import pikepdf
 
 from leafletgen.errors import RenderError
 from leafletgen.render.pdf.tree import Element as TreeElement
-from leafletgen.render.pdf.tree import Tree, is_dict, kids_of
+from leafletgen.render.pdf.tree import (
+    Tree,
+    is_dict,
+    kids_of,
+    parent_tree_entry,
+    unreached_content,
+)
 
 Element = pikepdf.Dictionary
 
@@ -260,14 +267,10 @@ def mark_margin_artifacts(tree: Tree, layout: Layout) -> None:
     in layout order, so in order of their object numbers they pair one to one with the
     layout's margin content, which says whether each is a header or a footer.
     """
-    reached = {element.key for element in tree.elements()}
-    orphans = []
-    for page in tree.pdf.pages:
-        entries = tree.entries(page.obj)
-        for mcid, holder in enumerate(entries if entries is not None else ()):
-            if is_dict(holder) and holder.objgen not in reached:
-                orphans.append((holder.objgen, page.obj.objgen, mcid, page.obj))
-    orphans.sort(key=lambda orphan: orphan[:3])
+    orphans = sorted(
+        ((holder.objgen, page.objgen, mcid, page) for page, mcid, holder in tree.stray_content()),
+        key=lambda orphan: orphan[:3],
+    )
     if len(orphans) != len(layout.margins):
         raise RenderError(
             f"{len(orphans)} pieces of content are outside the structure tree, the layout "
@@ -286,15 +289,9 @@ def stray_content(pdf: pikepdf.Pdf) -> Iterator[tuple[tuple[int, int], int, Elem
         return
     reached = {node.element.objgen for node in walk(pdf)}
     parent_tree = pikepdf.NumberTree(root.ParentTree)
-    for page in pdf.pages:
-        if "/StructParents" not in page.obj:
-            continue
-        entries = parent_tree.get(int(page.obj.StructParents))
-        if not isinstance(entries, pikepdf.Array):
-            continue
-        for mcid, holder in enumerate(entries):
-            if is_dict(holder) and holder.objgen not in reached:
-                yield page.obj.objgen, mcid, holder
+    entries = functools.partial(parent_tree_entry, parent_tree)
+    for page, mcid, holder in unreached_content(pdf, reached, entries):
+        yield page.objgen, mcid, holder
 
 
 def mark_languages(holders: list[TreeElement], layout: Layout) -> None:

@@ -2,7 +2,7 @@
 
 The repairs in ``tagging`` pair, move, join and remove hundreds of elements. Every look at a
 pikepdf object crosses into C++, and walking the file's tree again for each repair was most of
-their time (six walks of 600 elements: 40 ms of a 650 ms render). ``Tree.read`` makes one
+their time (six walks of 600 elements: 40 ms of a 650 ms render). ``Tree(pdf)`` makes one
 pass over the file; the repairs read and edit the copy; ``Tree.write`` sets ``/K`` and ``/P``
 where an edit changed them and rewrites each page's content once for the content that became
 artifacts.
@@ -11,7 +11,7 @@ artifacts.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,8 +83,8 @@ class Tree:
                 self.tops.append(self._read(kid, None))
         self._parent_tree = pikepdf.NumberTree(root.ParentTree) if "/ParentTree" in root else None
         self._entries: dict[Key, pikepdf.Array | None] = {}
-        self._artifacts: dict[Key, dict[int, str | None]] = {}  # page → MCID → subtype
-        self._pages: dict[Key, pikepdf.Object] = {}
+        # page → (the page, MCID → subtype) of the content to re-mark as artifacts
+        self._artifacts: dict[Key, tuple[pikepdf.Object, dict[int, str | None]]] = {}
 
     def _read(self, obj: pikepdf.Dictionary, parent: Element | None) -> Element:
         # Each look into a pikepdf object costs about a microsecond, a missing key's ``get``
@@ -138,15 +138,17 @@ class Tree:
         return holders
 
     def entries(self, page: pikepdf.Object) -> pikepdf.Array | None:
-        """The ParentTree's entry of ``page``: the element holding each of its MCIDs."""
+        """The ParentTree's entry of ``page`` (kept: the repairs edit it)."""
         key = page.objgen
         if key not in self._entries:
-            found = None
-            if self._parent_tree is not None and "/StructParents" in page:
-                found = self._parent_tree.get(int(page.StructParents))
-            self._entries[key] = found if isinstance(found, pikepdf.Array) else None
-            self._pages[key] = page
+            self._entries[key] = parent_tree_entry(self._parent_tree, page)
         return self._entries[key]
+
+    def stray_content(self) -> Iterator[tuple[pikepdf.Object, int, pikepdf.Dictionary]]:
+        """``unreached_content`` of this tree's elements."""
+        yield from unreached_content(
+            self.pdf, {element.key for element in self.elements()}, self.entries
+        )
 
     # -- Editing ---------------------------------------------------------------------------
 
@@ -188,7 +190,7 @@ class Tree:
         entries = self.entries(page)
         if entries is not None:
             entries[mcid] = None
-        self._artifacts.setdefault(page.objgen, {})[mcid] = subtype
+        self._artifacts.setdefault(page.objgen, (page, {}))[1][mcid] = subtype
 
     # -- Writing ---------------------------------------------------------------------------
 
@@ -200,12 +202,36 @@ class Tree:
                 for kid in element.elements:
                     kid.obj.P = element.obj
                 element.changed = False
-        for key, mcids in self._artifacts.items():
-            mark_artifacts(self.pdf, pikepdf.Page(self._pages[key]), mcids)
+        for page, mcids in self._artifacts.values():
+            _mark_artifacts(self.pdf, pikepdf.Page(page), mcids)
         self._artifacts.clear()
 
 
-def mark_artifacts(pdf: pikepdf.Pdf, page: pikepdf.Page, mcids: dict[int, str | None]) -> None:
+def parent_tree_entry(
+    parent_tree: pikepdf.NumberTree | None, page: pikepdf.Object
+) -> pikepdf.Array | None:
+    """The ParentTree's entry of ``page``: the element holding each of its MCIDs, by MCID."""
+    if parent_tree is None or "/StructParents" not in page:
+        return None
+    found = parent_tree.get(int(page.StructParents))
+    return found if isinstance(found, pikepdf.Array) else None
+
+
+def unreached_content(
+    pdf: pikepdf.Pdf,
+    reached: set[Key],
+    entries: Callable[[pikepdf.Object], pikepdf.Array | None],
+) -> Iterator[tuple[pikepdf.Object, int, pikepdf.Dictionary]]:
+    """(page, MCID, element) of each piece of marked content that ``entries`` (a page's
+    ParentTree entry) gives to an element not among ``reached``: neither in the tree nor an
+    artifact."""
+    for page in pdf.pages:
+        for mcid, holder in enumerate(entries(page.obj) or ()):
+            if is_dict(holder) and holder.objgen not in reached:
+                yield page.obj, mcid, holder
+
+
+def _mark_artifacts(pdf: pikepdf.Pdf, page: pikepdf.Page, mcids: dict[int, str | None]) -> None:
     """Re-mark the page's content ``mcids`` as pagination artifacts (of the subtype each
     names, if any)."""
     contents = _remarked(page, mcids)
